@@ -1,0 +1,132 @@
+import type { Alias, KeyMaterial, KeyScope, KmsKey } from '../keys/key.js';
+
+/**
+ * The storage interface every backend implements (SQLite embedded, PostgreSQL for several nodes).
+ * Every method that changes something resolves only after the change is durable (committed and synced):
+ * callers answer requests on that promise. Every method is atomic on its own.
+ *
+ * The contract test suite (`test/store/store-contract.ts`) is run against every backend.
+ */
+export interface Store {
+  readonly keys: KeyRepository;
+  readonly aliases: AliasRepository;
+  readonly identities: IdentityRepository;
+  readonly settings: SettingsRepository;
+  /** Flushes and closes; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  /** The `nextMarker` of the previous page; opaque to callers. */
+  readonly marker?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Present when more items follow. */
+  readonly nextMarker?: string;
+}
+
+/** Thrown by a backend when an update's expected revision is not the stored one (a concurrent change). */
+export class RevisionConflictError extends Error {
+  constructor(what: string) {
+    super(`concurrent modification of ${what}`);
+    this.name = 'RevisionConflictError';
+  }
+}
+
+/** Thrown by a backend when a page marker is not one it issued. */
+export class InvalidMarkerError extends Error {
+  constructor() {
+    super('invalid marker');
+    this.name = 'InvalidMarkerError';
+  }
+}
+
+/** Thrown by a backend when an insert would duplicate a unique name (an alias, an account, an access key). */
+export class DuplicateError extends Error {
+  constructor(what: string) {
+    super(`${what} already exists`);
+    this.name = 'DuplicateError';
+  }
+}
+
+export interface KeyRepository {
+  /** Stores a new key (revision 1) with its first material. */
+  create(key: KmsKey, material: KeyMaterial): Promise<void>;
+  get(scope: KeyScope, keyId: string): Promise<KmsKey | undefined>;
+  /** Keys of one account and region in a stable order (by key id). */
+  list(scope: KeyScope, page: PageRequest): Promise<Page<KmsKey>>;
+  /**
+   * Replaces the stored key with `key`, whose `revision` must be the stored revision + 1
+   * (else `RevisionConflictError`). `newMaterial`, if given, is appended in the same transaction (rotation).
+   */
+  update(key: KmsKey, newMaterial?: KeyMaterial): Promise<void>;
+  /** Deletes the key, all its material versions and every alias that points to it. */
+  delete(scope: KeyScope, keyId: string): Promise<void>;
+  getMaterial(keyArn: string, materialId: string): Promise<KeyMaterial | undefined>;
+  /** All material versions of a key, oldest first. */
+  listMaterials(keyArn: string): Promise<KeyMaterial[]>;
+  /**
+   * Keys in every account and region with background work due at or before `now`: a `PendingDeletion`
+   * key whose `deletionAt` has passed, or a key whose `rotation.nextRotationAt` has passed.
+   */
+  listDue(now: number): Promise<KmsKey[]>;
+}
+
+export interface AliasRepository {
+  /** Throws `DuplicateError` when the name is taken in that account and region. */
+  create(alias: Alias): Promise<void>;
+  get(scope: KeyScope, name: string): Promise<Alias | undefined>;
+  /** Replaces an existing alias (same scope and name). */
+  update(alias: Alias): Promise<void>;
+  delete(scope: KeyScope, name: string): Promise<void>;
+  /** Aliases of one account and region ordered by name; only those pointing to `keyId` when given. */
+  list(scope: KeyScope, page: PageRequest & { readonly keyId?: string }): Promise<Page<Alias>>;
+}
+
+export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole';
+
+export interface Account {
+  readonly id: string;
+  readonly createdAt: number;
+}
+
+/**
+ * An access key. The secret is stored only wrapped by the root key (`wrappedSecret`), because SigV4
+ * verification needs the secret itself. Temporary credentials carry a session token (stored as its
+ * SHA-256 digest) and an expiry.
+ */
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly accountId: string;
+  readonly principalArn: string;
+  readonly principalType: PrincipalType;
+  /** The stable principal id (`AIDA...` for users, the account id for root, `AROA...:session` for roles). */
+  readonly principalId: string;
+  readonly userName?: string;
+  readonly wrappedSecret: Buffer;
+  readonly status: 'Active' | 'Inactive';
+  readonly createdAt: number;
+  readonly expiresAt?: number;
+  readonly sessionTokenHash?: Buffer;
+}
+
+export interface IdentityRepository {
+  /** Throws `DuplicateError` if the account exists. */
+  createAccount(account: Account): Promise<void>;
+  getAccount(accountId: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  /** Throws `DuplicateError` if the access key id exists. */
+  createAccessKey(accessKey: AccessKey): Promise<void>;
+  getAccessKey(accessKeyId: string): Promise<AccessKey | undefined>;
+  listAccessKeys(principalArn: string): Promise<AccessKey[]>;
+  deleteAccessKey(accessKeyId: string): Promise<void>;
+}
+
+/** Small named values the server keeps (the default account id, the schema version, ...). Not secrets. */
+export interface SettingsRepository {
+  get(name: string): Promise<string | undefined>;
+  put(name: string, value: string): Promise<void>;
+}
