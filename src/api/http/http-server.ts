@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { RequestEntityTooLargeException } from '../../errors.js';
+import type { App } from '../app.js';
+import { jsonErrorResponse } from './json-wire.js';
+import type { WireRequest, WireResponse } from './wire-request.js';
+
+/** Larger than any valid KMS request (a 32 KB policy, a 6 KB ciphertext, base64 and JSON overhead). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Serves the app over node:http. Keep-alive connections are kept long enough for SDK connection reuse. */
+export function createHttpServer(app: App): Server {
+  const server = createServer((incoming, outgoing) => {
+    readBody(incoming, (body) => {
+      if (!body) {
+        send(outgoing, jsonErrorResponse('', new RequestEntityTooLargeException('Request body is too large.')), true);
+        return;
+      }
+      app.handle(toWireRequest(incoming, body)).then(
+        (response) => send(outgoing, response, false),
+        () => outgoing.destroy(), // App.handle does not reject; this is a last resort.
+      );
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+/** Collects the body; calls back with undefined (and stops reading) when it exceeds the limit. */
+function readBody(incoming: IncomingMessage, done: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  incoming.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      finished = true;
+      done(undefined);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  incoming.on('end', () => {
+    if (finished) return;
+    finished = true;
+    done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  });
+  incoming.on('error', () => {
+    finished = true;
+  });
+}
+
+function toWireRequest(incoming: IncomingMessage, body: Buffer): WireRequest {
+  const url = incoming.url ?? '/';
+  const queryStart = url.indexOf('?');
+  return {
+    method: incoming.method ?? 'GET',
+    path: queryStart === -1 ? url : url.slice(0, queryStart),
+    query: queryStart === -1 ? '' : url.slice(queryStart + 1),
+    headers: incoming.headers,
+    body,
+    sourceIp: normalizeIp(incoming.socket.remoteAddress ?? ''),
+    tls: 'encrypted' in incoming.socket && incoming.socket.encrypted === true,
+  };
+}
+
+function normalizeIp(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function send(outgoing: ServerResponse, response: WireResponse, close: boolean): void {
+  const headers: Record<string, string | number> = {
+    ...response.headers,
+    'content-length': Buffer.byteLength(response.body),
+  };
+  if (close) headers['connection'] = 'close';
+  outgoing.writeHead(response.status, headers);
+  outgoing.end(response.body);
+}

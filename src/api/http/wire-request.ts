@@ -1,0 +1,24 @@
+/** A request as the transport received it: everything the API layer needs, nothing of node:http. */
+export interface WireRequest {
+  readonly method: string;
+  /** The raw path before '?'. */
+  readonly path: string;
+  /** The raw query string after '?', '' if none. */
+  readonly query: string;
+  /** Lower-cased header names, as node:http gives them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+  readonly sourceIp: string;
+  readonly tls: boolean;
+}
+
+export interface WireResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export function headerValue(request: WireRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,81 @@
+import type { Caller } from '../auth/caller.js';
+import type { KeyScope, KmsKey } from '../keys/key.js';
+import type { KeyUsage } from '../keys/key-spec.js';
+import type { KeyStateRule } from '../keys/key-state.js';
+import type { KeyReference } from '../service/key-reference.js';
+import type { ServiceDependencies } from '../service/services.js';
+import type { KmsOperationName, KmsOperations } from './generated/kms-shapes.js';
+
+export type Input<Op extends KmsOperationName> = KmsOperations[Op]['input'];
+export type Output<Op extends KmsOperationName> = KmsOperations[Op]['output'];
+
+/**
+ * How an operation names a key, declared once so the pipeline resolves, authorizes and checks it the same
+ * way for every operation.
+ */
+export interface KeyDeclaration<Op extends KmsOperationName> {
+  /** The key reference the request carries (undefined: not named, which `required` decides about). */
+  readonly reference: (input: Input<Op>) => string | undefined;
+  /** Whether `alias/...` and alias ARNs are accepted (AWS refuses them in management operations). */
+  readonly acceptsAlias: boolean;
+  readonly states: KeyStateRule;
+  /** The key usages the operation works with; others get `InvalidKeyUsageException`. */
+  readonly usages?: readonly KeyUsage[];
+  /** The IAM action checked for this key, when it is not the operation's own (ReEncryptFrom/To). */
+  readonly action?: string;
+}
+
+export interface RequestContext<Op extends KmsOperationName> {
+  readonly input: Input<Op>;
+  readonly caller: Caller;
+  /** The caller's account and the request's region. */
+  readonly scope: KeyScope;
+  readonly requestId: string;
+  readonly deps: ServiceDependencies;
+}
+
+export interface ResolvedKeyContext {
+  readonly key: KmsKey;
+  readonly reference: KeyReference;
+}
+
+export interface KeyRequestContext<Op extends KmsOperationName> extends RequestContext<Op> {
+  readonly key: ResolvedKeyContext;
+  /** Only for operations that declare a destination key (ReEncrypt). */
+  readonly destinationKey?: ResolvedKeyContext;
+}
+
+interface OperationBase<Op extends KmsOperationName> {
+  readonly name: Op;
+  /** The IAM action, `kms:<Operation>`. */
+  readonly action: string;
+  /** Whether the operation changes nothing (recorded in the audit trail as `readOnly`). */
+  readonly readOnly: boolean;
+}
+
+/** An operation on one key (and, for ReEncrypt, a second): the pipeline resolves the keys first. */
+export interface KeyOperation<Op extends KmsOperationName> extends OperationBase<Op> {
+  readonly key: KeyDeclaration<Op>;
+  readonly destinationKey?: KeyDeclaration<Op>;
+  /** Whether a missing key reference is allowed (Decrypt finds its key in the ciphertext). */
+  readonly handle: (context: KeyRequestContext<Op>) => Promise<Output<Op>>;
+}
+
+/** An operation on the account as a whole (CreateKey, ListKeys, GenerateRandom, ...). */
+export interface AccountOperation<Op extends KmsOperationName> extends OperationBase<Op> {
+  readonly key?: undefined;
+  readonly handle: (context: RequestContext<Op>) => Promise<Output<Op>>;
+}
+
+export type Operation<Op extends KmsOperationName = KmsOperationName> = KeyOperation<Op> | AccountOperation<Op>;
+
+/** Declares an operation on a key. The helpers exist so each operation file reads as a declaration. */
+export function keyOperation<Op extends KmsOperationName>(definition: KeyOperation<Op>): KeyOperation<Op> {
+  return Object.freeze(definition);
+}
+
+export function accountOperation<Op extends KmsOperationName>(
+  definition: Omit<AccountOperation<Op>, 'key'>,
+): AccountOperation<Op> {
+  return Object.freeze({ ...definition, key: undefined });
+}

@@ -1,0 +1,46 @@
+import type { Authenticated, Authenticator, SignedService } from '../../auth/authenticator.js';
+import { InvalidClientTokenId, KmsError, ValidationException } from '../../errors.js';
+import type { WireRequest, WireResponse } from '../http/wire-request.js';
+import type { OutcomeDraft } from '../request-outcome-builder.js';
+import { xmlErrorResponse, xmlResponse, type XmlValue } from './xml-wire.js';
+import { STS_ACTIONS, STS_NAMESPACE } from './sts-actions.js';
+
+/** One action of a query-protocol service (STS, IAM): parameters in, an XML result tree out. */
+export interface QueryAction {
+  readonly service: SignedService;
+  readonly namespace: string;
+  readonly readOnly: boolean;
+  handle(parameters: URLSearchParams, identity: Authenticated): Promise<XmlValue>;
+}
+
+const ACTIONS: ReadonlyMap<string, QueryAction> = new Map([...STS_ACTIONS]);
+
+export function queryParameters(request: WireRequest): URLSearchParams {
+  return new URLSearchParams(request.method === 'GET' ? request.query : request.body.toString('utf8'));
+}
+
+/** AWS's query protocol (`Action=...&Version=...`, form-encoded, XML answers), used by STS and IAM. */
+export async function handleQueryRequest(
+  request: WireRequest,
+  draft: OutcomeDraft,
+  authenticator: Authenticator,
+): Promise<WireResponse> {
+  const parameters = queryParameters(request);
+  const actionName = parameters.get('Action') ?? '';
+  const action = ACTIONS.get(actionName);
+  draft.service = action?.service ?? 'sts';
+  draft.operation = actionName;
+  if (!action) throw new ValidationException(`Unknown action ${actionName || '(none)'}`);
+  draft.readOnly = action.readOnly;
+  const identity = await authenticator.authenticate(request, action.service);
+  draft.caller = identity.caller;
+  draft.region = identity.region;
+  return xmlResponse(draft.requestId, actionName, action.namespace, await action.handle(parameters, identity));
+}
+
+/** The XML error of a query-protocol request; these services name an unknown access key InvalidClientTokenId. */
+export function queryErrorResponse(requestId: string, request: WireRequest, error: KmsError): WireResponse {
+  const action = ACTIONS.get(queryParameters(request).get('Action') ?? '');
+  const reported = error.type === 'UnrecognizedClientException' ? new InvalidClientTokenId(error.message) : error;
+  return xmlErrorResponse(requestId, action?.namespace ?? STS_NAMESPACE, reported);
+}

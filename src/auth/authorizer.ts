@@ -1,0 +1,35 @@
+import { AccessDeniedException } from '../errors.js';
+import type { KmsKey } from '../keys/key.js';
+import type { Caller } from './caller.js';
+
+/** One authorization question: may this caller perform this action (on this key)? */
+export interface AuthorizationRequest {
+  readonly caller: Caller;
+  /** The IAM action, e.g. `kms:Decrypt`. */
+  readonly action: string;
+  readonly key?: KmsKey;
+  /** The validated request, for condition keys (encryption context, algorithms, ...). */
+  readonly input: unknown;
+  readonly sourceIp: string;
+  readonly secureTransport: boolean;
+}
+
+export interface Authorizer {
+  /** Resolves when allowed; throws `AccessDeniedException` (AWS's message) when not. */
+  authorize(request: AuthorizationRequest): Promise<void> | void;
+}
+
+/**
+ * The authorization rule before key policies are enforced: a principal may use every key of its own
+ * account and none of another's; account-level actions are allowed.
+ */
+export const accountBoundaryAuthorizer: Authorizer = {
+  authorize({ caller, action, key }) {
+    if (key && key.accountId !== caller.accountId) {
+      throw new AccessDeniedException(
+        `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${key.arn} ` +
+          `because no resource-based policy allows the ${action} action`,
+      );
+    }
+  },
+};

@@ -1,0 +1,105 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RootKey } from '../crypto/root-key.js';
+import { SecretBytes } from '../crypto/secret-bytes.js';
+import { ExpiredTokenException, UnrecognizedClientException } from '../errors.js';
+import type { AccessKey, IdentityRepository } from '../store/store.js';
+import type { Caller } from './caller.js';
+
+/** The development credentials LocalStack users expect (`--dev` only). */
+export const DEV_ACCESS_KEY_ID = 'test';
+const DEV_SECRET = 'test';
+
+export interface CredentialResolverOptions {
+  readonly identities: IdentityRepository;
+  readonly rootKey: RootKey;
+  readonly now: () => number;
+  /** When set, `test`/`test` is the root of this account (development mode). */
+  readonly devAccountId?: string;
+}
+
+/** What the verifier needs about an access key, and who it authenticates. */
+export interface ResolvedCredential {
+  readonly secret: SecretBytes;
+  readonly caller: Caller;
+  readonly record?: AccessKey;
+}
+
+/**
+ * Finds the secret and principal of an access key. Secrets are stored wrapped by the root key; unwrapped
+ * secrets are cached per access key and re-checked against the stored wrapped form on every request, so a
+ * deleted or replaced key stops working at once on every node.
+ */
+export class CredentialResolver {
+  readonly #options: CredentialResolverOptions;
+  readonly #unwrapped = new Map<string, { wrapped: Buffer; secret: SecretBytes }>();
+  readonly #devCredential: ResolvedCredential | undefined;
+
+  constructor(options: CredentialResolverOptions) {
+    this.#options = options;
+    const devAccountId = options.devAccountId;
+    this.#devCredential = devAccountId
+      ? {
+          secret: SecretBytes.copyOf(Buffer.from(DEV_SECRET)),
+          caller: rootCaller(devAccountId, DEV_ACCESS_KEY_ID),
+        }
+      : undefined;
+  }
+
+  async resolve(accessKeyId: string): Promise<ResolvedCredential | undefined> {
+    if (accessKeyId === DEV_ACCESS_KEY_ID && this.#devCredential) return this.#devCredential;
+    const record = await this.#options.identities.getAccessKey(accessKeyId);
+    if (!record || record.status !== 'Active') return undefined;
+    return { secret: this.#secretOf(record), caller: callerOf(record), record };
+  }
+
+  /**
+   * Checks what only a verified signature may be checked against: the session token of temporary
+   * credentials (constant-time, as a digest) and their expiry.
+   */
+  checkSession(credential: ResolvedCredential, sessionToken: string | undefined): void {
+    const expected = credential.record?.sessionTokenHash;
+    if (!expected) {
+      if (sessionToken !== undefined) {
+        throw new UnrecognizedClientException('The security token included in the request is invalid.');
+      }
+      return;
+    }
+    const presented = createHash('sha256').update(sessionToken ?? '').digest();
+    if (sessionToken === undefined || !timingSafeEqual(presented, expected)) {
+      throw new UnrecognizedClientException('The security token included in the request is invalid.');
+    }
+    const expiresAt = credential.record?.expiresAt;
+    if (expiresAt !== undefined && expiresAt <= this.#options.now()) {
+      throw new ExpiredTokenException('The security token included in the request is expired');
+    }
+  }
+
+  #secretOf(record: AccessKey): SecretBytes {
+    const cached = this.#unwrapped.get(record.accessKeyId);
+    if (cached && cached.wrapped.equals(record.wrappedSecret)) return cached.secret;
+    const secret = this.#options.rootKey.unwrap(record.wrappedSecret, accessKeyAad(record.accessKeyId));
+    if (this.#unwrapped.size >= 10_000) this.#unwrapped.clear();
+    this.#unwrapped.set(record.accessKeyId, { wrapped: record.wrappedSecret, secret });
+    return secret;
+  }
+}
+
+/** The AAD binding a wrapped secret access key to its access key id. */
+export function accessKeyAad(accessKeyId: string): Buffer {
+  return Buffer.from(`strongroom:access-key:${accessKeyId}`, 'utf8');
+}
+
+export function rootCaller(accountId: string, accessKeyId: string): Caller {
+  return { accountId, arn: `arn:aws:iam::${accountId}:root`, principalId: accountId, type: 'Root', accessKeyId };
+}
+
+function callerOf(record: AccessKey): Caller {
+  return {
+    accountId: record.accountId,
+    arn: record.principalArn,
+    principalId: record.principalId,
+    type: record.principalType,
+    accessKeyId: record.accessKeyId,
+    ...(record.userName !== undefined ? { userName: record.userName } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { readServerConfig } from '../server/config.js';
+import { serve } from '../server/serve.js';
+
+const USAGE = `Usage: strongroom <command> [options]
+
+Commands:
+  serve   Serve the AWS KMS API.
+          --host HOST            address to bind (default 127.0.0.1; STRONGROOM_HOST)
+          --port PORT            port (default 4599; STRONGROOM_PORT)
+          --data-dir DIR         data directory (default ./data; STRONGROOM_DATA_DIR)
+          --workers N            serving processes (default: one per CPU; STRONGROOM_WORKERS)
+          --dev                  also accept test/test for the development account (STRONGROOM_DEV=1)
+          --dev-account-id ID    the development account (default 000000000000; STRONGROOM_DEV_ACCOUNT_ID)
+          --region REGION        region written to the credentials file (default us-east-1)
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'serve':
+      await serve(readServerConfig(args));
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`strongroom: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`strongroom: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,53 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly dev: boolean;
+  readonly devAccountId: string;
+  /** Worker processes serving requests; 1 serves from the main process itself. */
+  readonly workers: number;
+  /** The region `strongroom` writes into the credentials file for clients. */
+  readonly defaultRegion: string;
+}
+
+export const DEFAULT_PORT = 4599;
+export const DEV_ACCOUNT_ID = '000000000000';
+
+/**
+ * Reads `serve` flags, falling back to the environment (`STRONGROOM_*`) and then to the defaults.
+ * Throws with a usage message on a bad value.
+ */
+export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      dev: { type: 'boolean' },
+      'dev-account-id': { type: 'string' },
+      workers: { type: 'string' },
+      region: { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port ?? env['STRONGROOM_PORT'] ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? env['STRONGROOM_PORT']}`);
+  const devAccountId = values['dev-account-id'] ?? env['STRONGROOM_DEV_ACCOUNT_ID'] ?? DEV_ACCOUNT_ID;
+  if (!/^\d{12}$/.test(devAccountId)) throw new Error(`invalid development account id (12 digits): ${devAccountId}`);
+  const workers = Number(values.workers ?? env['STRONGROOM_WORKERS'] ?? availableParallelism());
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`invalid worker count: ${values.workers}`);
+  return {
+    host: values.host ?? env['STRONGROOM_HOST'] ?? '127.0.0.1',
+    port,
+    dataDir: resolve(values['data-dir'] ?? env['STRONGROOM_DATA_DIR'] ?? 'data'),
+    dev: values.dev ?? env['STRONGROOM_DEV'] === '1',
+    devAccountId,
+    workers,
+    defaultRegion: values.region ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
+  };
+}

@@ -1,0 +1,52 @@
+import { issueAccessKey, newAccountId } from '../auth/access-keys.js';
+import type { RootKey } from '../crypto/root-key.js';
+import type { Store } from '../store/store.js';
+import { writePrivateFile } from './data-directory.js';
+
+const DEFAULT_ACCOUNT_SETTING = 'default-account-id';
+
+export interface Administrator {
+  readonly accountId: string;
+  /** Present only on the start that created it. */
+  readonly created?: { readonly accessKeyId: string };
+}
+
+/**
+ * On the first start of a data directory: creates the default account and its administrator (the account's
+ * root principal) with an access key, written as an AWS shared-credentials file (profile `default`, mode
+ * 0600) and printed once. Later starts find the account and do nothing.
+ */
+export async function ensureAdministrator(
+  store: Store,
+  rootKey: RootKey,
+  options: { credentialsPath: string; region: string; now: number; print: (text: string) => void },
+): Promise<Administrator> {
+  const existing = await store.settings.get(DEFAULT_ACCOUNT_SETTING);
+  if (existing) return { accountId: existing };
+  const accountId = newAccountId();
+  await store.identities.createAccount({ id: accountId, createdAt: options.now });
+  const { accessKeyId, secret } = await issueAccessKey(
+    store.identities,
+    rootKey,
+    { accountId, principalArn: `arn:aws:iam::${accountId}:root`, principalType: 'Root', principalId: accountId },
+    options.now,
+  );
+  const secretText = secret.expose().toString('utf8');
+  await writePrivateFile(
+    options.credentialsPath,
+    `[default]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretText}\nregion = ${options.region}\n`,
+  );
+  // Recorded last: a start that dies before this point starts over, so the credentials file always matches.
+  await store.settings.put(DEFAULT_ACCOUNT_SETTING, accountId);
+  options.print(
+    [
+      `Created account ${accountId} with an administrator access key (shown once):`,
+      `  aws_access_key_id     = ${accessKeyId}`,
+      `  aws_secret_access_key = ${secretText}`,
+      `Written to ${options.credentialsPath} (mode 0600). Use it with:`,
+      `  AWS_SHARED_CREDENTIALS_FILE=${options.credentialsPath} aws kms list-keys --endpoint-url <url>`,
+      '',
+    ].join('\n'),
+  );
+  return { accountId, created: { accessKeyId } };
+}

@@ -1,0 +1,153 @@
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import { createHttpServer } from '../api/http/http-server.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { scheduleBackgroundJobs } from '../service/background-jobs.js';
+import type { ServerConfig } from './config.js';
+import { dataDirectoryLayout } from './data-directory.js';
+import { ensureAdministrator } from './first-start.js';
+import { openNode, type StrongroomNode } from './node.js';
+
+const BACKGROUND_JOB_INTERVAL_MS = 60_000;
+
+type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string };
+
+/**
+ * Runs the server until SIGTERM/SIGINT. With one worker it serves from this process; with more, this process
+ * is the primary (first-start set-up, background jobs, supervision) and each worker serves on the shared port.
+ * Prints one line when ready to answer. Rejects with a message when it cannot start.
+ */
+export async function serve(config: ServerConfig, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  const log = createLogger();
+  if (cluster.isWorker) return serveAsWorker(config, log);
+  const node = await openNode(nodeOptions(config, log));
+  const admin = await ensureAdministrator(node.store, node.rootKey, {
+    credentialsPath: dataDirectoryLayout(config.dataDir).credentials,
+    region: config.defaultRegion,
+    now: Date.now(),
+    print,
+  });
+  const jobs = scheduleBackgroundJobs(() => node.runDueJobs(), BACKGROUND_JOB_INTERVAL_MS, (error) =>
+    log.error('background-job-failed', { error: String(error) }),
+  );
+  const stopServing = config.workers === 1 ? await listenInProcess(node, config) : await startWorkers(config);
+  const address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${stopServing.port}`;
+  print(
+    `Strongroom listening on ${address} (account ${admin.accountId}, ${config.workers} worker${config.workers > 1 ? 's' : ''}` +
+      `${config.dev ? `, development mode: test/test is the root of account ${config.devAccountId}` : ''})\n`,
+  );
+  await waitForSignal();
+  await stopServing.stop();
+  await jobs.stop();
+  await node.close();
+}
+
+function nodeOptions(config: ServerConfig, log: Logger) {
+  return { dataDir: config.dataDir, log, ...(config.dev ? { devAccountId: config.devAccountId } : {}) };
+}
+
+async function listenInProcess(node: StrongroomNode, config: ServerConfig) {
+  const server = createHttpServer(node.app);
+  const port = await listen(server, config);
+  return { port, stop: () => closeServer(server) };
+}
+
+async function serveAsWorker(config: ServerConfig, log: Logger): Promise<void> {
+  const report = (message: WorkerMessage) => process.send?.(message);
+  let node: StrongroomNode;
+  let server: Server;
+  try {
+    node = await openNode(nodeOptions(config, log));
+    server = createHttpServer(node.app);
+    report({ type: 'listening', port: await listen(server, config) });
+  } catch (error) {
+    report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  }
+  await waitForSignal();
+  await closeServer(server);
+  await node.close();
+  process.exit(0);
+}
+
+/** Forks the workers and resolves once all of them listen; rejects with the first worker's failure. */
+async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
+  // Workers accept connections themselves: the primary then costs nothing per request.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  let stopping = false;
+  const port = await new Promise<number>((resolve, reject) => {
+    let listening = 0;
+    for (let i = 0; i < config.workers; i++) {
+      cluster.fork().on('message', (message: WorkerMessage) => {
+        if (message.type === 'failed') reject(new Error(message.message));
+        else if (++listening === config.workers) resolve(message.port);
+      });
+    }
+  }).catch(async (error: unknown) => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    throw error;
+  });
+  cluster.on('exit', (worker, code) => {
+    if (stopping) return;
+    process.stderr.write(`worker ${worker.process.pid} exited with ${code}; starting another\n`);
+    cluster.fork();
+  });
+  return {
+    port,
+    async stop() {
+      stopping = true;
+      const exits = Object.values(cluster.workers ?? {}).map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (!worker || worker.isDead()) return resolve();
+            worker.once('exit', () => resolve());
+            worker.process.kill('SIGTERM');
+          }),
+      );
+      await Promise.all(exits);
+    },
+  };
+}
+
+function listen(server: Server, config: ServerConfig): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is already in use`
+            : `cannot listen on ${config.host}:${config.port}: ${error.message}`,
+        ),
+      );
+    });
+    server.listen(config.port, config.host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : config.port);
+    });
+  });
+}
+
+/**
+ * Stops accepting connections and lets in-flight requests finish. Keep-alive connections are closed as soon as
+ * they fall idle; after `graceMs` whatever remains is cut.
+ */
+function closeServer(server: Server, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idleSweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}

@@ -1,0 +1,63 @@
+import type { KmsKey } from '../keys/key.js';
+import { deleteKeyForGood } from './deletion.js';
+import { rotateAutomatically } from './rotation.js';
+import type { ServiceDependencies } from './services.js';
+
+/** Work the service does on its own, recorded in the audit trail as AWS records it (`AwsServiceEvent`). */
+export interface ServiceEvent {
+  readonly eventName: 'RotateKey' | 'DeleteKey';
+  readonly key: KmsKey;
+  readonly at: number;
+}
+
+/**
+ * Runs every background job that is due: deletes keys whose waiting period is over and rotates keys whose
+ * automatic rotation date has passed. Safe to run on several nodes at once: key updates are guarded by the
+ * key's revision, and a key found already handled is skipped. Returns what it did.
+ */
+export async function runDueJobs(
+  deps: ServiceDependencies,
+  onEvent: (event: ServiceEvent) => Promise<void> = async () => {},
+): Promise<ServiceEvent[]> {
+  const now = deps.now();
+  const done: ServiceEvent[] = [];
+  for (const key of await deps.store.keys.listDue(now)) {
+    const event = await runJob(deps, key, now);
+    if (!event) continue;
+    done.push(event);
+    await onEvent(event);
+  }
+  return done;
+}
+
+async function runJob(deps: ServiceDependencies, key: KmsKey, now: number): Promise<ServiceEvent | undefined> {
+  if (key.state === 'PendingDeletion' && key.deletionAt !== undefined && key.deletionAt <= now) {
+    await deleteKeyForGood(deps, key);
+    return { eventName: 'DeleteKey', key, at: now };
+  }
+  const next = key.rotation.nextRotationAt;
+  // AWS does not rotate a disabled key; it rotates when the key is enabled again and the date has passed.
+  if (key.state === 'Enabled' && key.rotation.enabled && next !== undefined && next <= now) {
+    return { eventName: 'RotateKey', key: await rotateAutomatically(deps, key), at: now };
+  }
+  return undefined;
+}
+
+/** Runs `runDueJobs` every `intervalMs` until stopped; one run at a time. */
+export function scheduleBackgroundJobs(
+  run: () => Promise<unknown>,
+  intervalMs: number,
+  onError: (error: unknown) => void,
+): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(run).catch(onError);
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { LimitExceededException, UnsupportedOperationException } from '../errors.js';
+import type { KmsKey } from '../keys/key.js';
+import { newSymmetricMaterial } from './key-materials.js';
+import { mutateKey } from './key-mutation.js';
+import { DAY_MS, type ServiceDependencies } from './services.js';
+
+export const DEFAULT_ROTATION_PERIOD_DAYS = 365;
+/** AWS allows 25 on-demand rotations over the life of a key. */
+export const MAX_ON_DEMAND_ROTATIONS = 25;
+
+function assertRotatable(key: KmsKey): void {
+  if (key.spec !== 'SYMMETRIC_DEFAULT' || key.origin !== 'AWS_KMS') {
+    throw new UnsupportedOperationException(`${key.arn} key does not support key rotation.`);
+  }
+}
+
+export async function enableAutomaticRotation(
+  deps: ServiceDependencies,
+  key: KmsKey,
+  periodInDays: number = DEFAULT_ROTATION_PERIOD_DAYS,
+): Promise<KmsKey> {
+  assertRotatable(key);
+  return mutateKey(deps, key, (current) => ({
+    fields: {
+      rotation: {
+        ...current.rotation,
+        enabled: true,
+        periodInDays,
+        nextRotationAt: deps.now() + periodInDays * DAY_MS,
+      },
+    },
+  }));
+}
+
+export async function disableAutomaticRotation(deps: ServiceDependencies, key: KmsKey): Promise<KmsKey> {
+  assertRotatable(key);
+  return mutateKey(deps, key, (current) => {
+    const { nextRotationAt: _dropped, ...rest } = current.rotation;
+    return { fields: { rotation: { ...rest, enabled: false } } };
+  });
+}
+
+/** Rotates now: appends new material that new ciphertexts use; older versions keep decrypting. */
+export async function rotateOnDemand(deps: ServiceDependencies, key: KmsKey): Promise<KmsKey> {
+  assertRotatable(key);
+  const onDemandCount = (await deps.store.keys.listMaterials(key.arn)).filter(
+    (material) => material.rotationType === 'ON_DEMAND',
+  ).length;
+  if (onDemandCount >= MAX_ON_DEMAND_ROTATIONS) {
+    throw new LimitExceededException(
+      `The number of on-demand rotations for ${key.arn} has reached its limit of ${MAX_ON_DEMAND_ROTATIONS}.`,
+    );
+  }
+  const material = newSymmetricMaterial(deps, key.arn, 'ON_DEMAND');
+  return mutateKey(deps, key, (current) => ({
+    fields: {
+      currentMaterialId: material.id,
+      rotation: { ...current.rotation, lastOnDemandRotationAt: material.createdAt },
+    },
+    newMaterial: material,
+  }));
+}
+
+/** The scheduled rotation of a key whose `nextRotationAt` has passed (run by the background jobs). */
+export async function rotateAutomatically(deps: ServiceDependencies, key: KmsKey): Promise<KmsKey> {
+  const material = newSymmetricMaterial(deps, key.arn, 'AUTOMATIC');
+  return mutateKey(deps, key, (current) => ({
+    fields: {
+      currentMaterialId: material.id,
+      rotation: {
+        ...current.rotation,
+        nextRotationAt: material.createdAt + current.rotation.periodInDays * DAY_MS,
+      },
+    },
+    newMaterial: material,
+  }));
+}
