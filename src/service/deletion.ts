@@ -1,5 +1,6 @@
 import { KMSInvalidStateException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
+import { materialCacheKey } from './key-materials.js';
 import { mutateKey } from './key-mutation.js';
 import { DAY_MS, type ServiceDependencies } from './services.js';
 
@@ -38,5 +39,5 @@ export async function cancelKeyDeletion(deps: ServiceDependencies, key: KmsKey):
 export async function deleteKeyForGood(deps: ServiceDependencies, key: KmsKey): Promise<void> {
   const materials = await deps.store.keys.listMaterials(key.arn);
   await deps.store.keys.delete(key, key.id);
-  for (const material of materials) deps.materials.delete(material.id);
+  for (const material of materials) deps.materials.delete(materialCacheKey(key.arn, material.id));
 }

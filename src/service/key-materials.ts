@@ -18,7 +18,7 @@ export function newSymmetricMaterial(
   const id = deps.newMaterialId();
   const secret = SecretBytes.random(SYMMETRIC_KEY_BYTES);
   const wrapped = deps.rootKey.wrap(secret, buildMaterialAad(keyArn, id));
-  deps.materials.set(id, secret);
+  deps.materials.set(materialCacheKey(keyArn, id), secret);
   return {
     keyArn,
     id,
@@ -37,11 +37,12 @@ export async function loadMaterial(
   key: KmsKey,
   materialId: string,
 ): Promise<SecretBytes | undefined> {
-  const cached = deps.materials.get(materialId);
+  const cacheKey = materialCacheKey(key.arn, materialId);
+  const cached = deps.materials.get(cacheKey);
   if (cached) return cached;
   const record = await deps.store.keys.getMaterial(key.arn, materialId);
   if (!record) return undefined;
-  return deps.materials.getOrLoad(materialId, async () => {
+  return deps.materials.getOrLoad(cacheKey, async () => {
     try {
       return deps.rootKey.unwrap(record.wrapped, buildMaterialAad(key.arn, materialId));
     } catch {
@@ -49,4 +50,12 @@ export async function loadMaterial(
       throw new KMSInternalException(`key material of ${key.arn} cannot be unwrapped with this root key`);
     }
   });
+}
+
+/**
+ * Cached material is found by key and version together, so a ciphertext naming one key and another key's
+ * material version can never reach that material through the cache.
+ */
+export function materialCacheKey(keyArn: string, materialId: string): string {
+  return `${keyArn}#${materialId}`;
 }

@@ -1,0 +1,50 @@
+import { verify as opensslVerify } from 'node:crypto';
+import type { SigningAlgorithm } from '../../keys/key-spec.js';
+import type { PublicKeyHandle } from './key-handles.js';
+import { mlDsaScheme } from './ml-dsa-keys.js';
+import { verifyPkcs1Prehashed } from './rsa-pkcs1-prehashed.js';
+import { opensslKeyOptions } from './sign.js';
+import { checkSigningMessage, signingScheme, unavailableInRuntime, type MessageType } from './signing-schemes.js';
+
+/**
+ * Verifies a signature made with `algorithm` over a message (RAW), a digest (DIGEST) or an ML-DSA μ
+ * (EXTERNAL_MU). Answers `false` for any signature that is not valid — malformed, BER instead of DER, the
+ * wrong length, a PSS salt other than the digest length — and throws only for inputs AWS refuses outright.
+ *
+ * @throws UnsupportedAlgorithmError when the key's spec does not offer `algorithm`, or this runtime cannot
+ *   compute it (Ed25519ph; DIGEST with RSASSA-PSS or ECDSA).
+ * @throws InvalidSignatureInputError for a message type the algorithm refuses or a digest of the wrong length.
+ * @example
+ *   const publicKey = loadPublicKey(spki, 'ECC_NIST_P256');
+ *   if (!verify(publicKey, 'ECDSA_SHA_256', message, 'RAW', signature)) throw new KMSInvalidSignatureException(...);
+ */
+export function verify(
+  publicKey: PublicKeyHandle,
+  algorithm: SigningAlgorithm,
+  message: Buffer,
+  messageType: MessageType,
+  signature: Buffer,
+): boolean {
+  const signing = signingScheme(publicKey.spec, algorithm);
+  checkSigningMessage(signing, algorithm, message, messageType);
+  if (publicKey.backend === 'ml-dsa') {
+    const dsa = mlDsaScheme(publicKey.kind.level);
+    try {
+      return messageType === 'EXTERNAL_MU'
+        ? dsa.internal.verify(signature, message, publicKey.rawKey, { externalMu: true })
+        : dsa.verify(signature, message, publicKey.rawKey);
+    } catch {
+      return false; // noble throws on malformed lengths; for Verify that is simply an invalid signature
+    }
+  }
+  if (signing.family === 'ed25519ph') throw unavailableInRuntime(algorithm, messageType);
+  if (messageType === 'DIGEST') {
+    if (signing.family !== 'rsa-pkcs1' || signing.hash === null) throw unavailableInRuntime(algorithm, messageType);
+    return verifyPkcs1Prehashed(publicKey.keyObject, signing.hash, message, signature);
+  }
+  try {
+    return opensslVerify(signing.hash, message, opensslKeyOptions(publicKey.keyObject, signing), signature);
+  } catch {
+    return false; // OpenSSL raises on some malformed encodings instead of answering false
+  }
+}
