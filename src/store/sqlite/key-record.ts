@@ -1,0 +1,81 @@
+import type { KmsKey, RotationSettings, Tag } from '../../keys/key.js';
+
+/**
+ * The stored form of a KMS key: its full record as JSON with a `schemaVersion`, so the shape can evolve
+ * without rewriting every row at once — a record is upgraded when it is loaded (`UPGRADES`) and written
+ * back in the current version on its next change.
+ *
+ * Fields are copied by name in both directions: nothing an object happens to carry beyond `KmsKey` reaches
+ * the disk, and optional fields absent on the way in are absent (not `undefined`-valued) on the way out.
+ */
+export const KEY_RECORD_VERSION = 1;
+
+/** Version 1 of the stored key record (the current one). Times are epoch milliseconds. */
+interface KeyRecordV1 extends Omit<KmsKey, 'tags' | 'rotation'> {
+  readonly schemaVersion: 1;
+  readonly tags: readonly Tag[];
+  readonly rotation: RotationSettings;
+}
+
+/**
+ * Upgrades from each older version to the next, keyed by the version they read. Empty while version 1 is
+ * the only one; version 2 adds `1: (v1) => v2` here and bumps `KEY_RECORD_VERSION`.
+ */
+const UPGRADES: Readonly<Record<number, (record: Record<string, unknown>) => Record<string, unknown>>> =
+  Object.freeze({});
+
+/** The JSON text stored for `key`. */
+export function serializeKey(key: KmsKey): string {
+  const record: KeyRecordV1 = { schemaVersion: KEY_RECORD_VERSION, ...copyKey(key) };
+  return JSON.stringify(record);
+}
+
+/** The key a stored record describes, upgraded to the current record version. */
+export function deserializeKey(json: string): KmsKey {
+  let record = JSON.parse(json) as Record<string, unknown>;
+  for (;;) {
+    const version = record['schemaVersion'];
+    if (version === KEY_RECORD_VERSION) break;
+    const upgrade = typeof version === 'number' ? UPGRADES[version] : undefined;
+    if (upgrade === undefined) {
+      throw new Error(`stored key record has unknown schema version ${String(version)}`);
+    }
+    record = upgrade(record);
+  }
+  return copyKey(record as unknown as KeyRecordV1);
+}
+
+function copyKey(key: KmsKey): KmsKey {
+  return {
+    id: key.id,
+    arn: key.arn,
+    accountId: key.accountId,
+    region: key.region,
+    spec: key.spec,
+    usage: key.usage,
+    origin: key.origin,
+    manager: key.manager,
+    multiRegion: key.multiRegion,
+    createdAt: key.createdAt,
+    description: key.description,
+    state: key.state,
+    ...(key.deletionAt === undefined ? {} : { deletionAt: key.deletionAt }),
+    ...(key.pendingWindowInDays === undefined ? {} : { pendingWindowInDays: key.pendingWindowInDays }),
+    policy: key.policy,
+    tags: key.tags.map((tag) => ({ key: tag.key, value: tag.value })),
+    rotation: copyRotation(key.rotation),
+    currentMaterialId: key.currentMaterialId,
+    revision: key.revision,
+  };
+}
+
+function copyRotation(rotation: RotationSettings): RotationSettings {
+  return {
+    enabled: rotation.enabled,
+    periodInDays: rotation.periodInDays,
+    ...(rotation.nextRotationAt === undefined ? {} : { nextRotationAt: rotation.nextRotationAt }),
+    ...(rotation.lastOnDemandRotationAt === undefined
+      ? {}
+      : { lastOnDemandRotationAt: rotation.lastOnDemandRotationAt }),
+  };
+}

@@ -1,0 +1,47 @@
+import type { Store } from '../store.js';
+import { SqliteAliasRepository } from './alias-repository.js';
+import { openConnection } from './connection.js';
+import { SqliteIdentityRepository } from './identity-repository.js';
+import { SqliteKeyRepository } from './key-repository.js';
+import { migrate } from './migrations/migrate.js';
+import { SqliteSettingsRepository } from './settings-repository.js';
+
+export { UnsupportedSchemaVersionError } from './migrations/migrate.js';
+
+export interface SqliteStoreOptions {
+  /** The database file (created when absent), or `':memory:'` for a throw-away store in tests. */
+  readonly path: string;
+  /** Epoch milliseconds; stamps the migrations applied. Defaults to `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * Opens (creating or upgrading as needed) the embedded SQLite store. Several processes may open the same
+ * file at once — the server runs one per CPU core — and see each other's committed writes. Every write
+ * resolves after its transaction has committed with `synchronous=FULL`, i.e. after it is on disk.
+ *
+ * Rejects with `UnsupportedSchemaVersionError` when the file was written by a newer Strongroom.
+ *
+ * @example
+ *   const store = await openSqliteStore({ path: join(dataDir, 'strongroom.db') });
+ *   const key = await store.keys.get({ accountId, region }, keyId);
+ *   await store.close();
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const db = openConnection(options.path);
+  try {
+    migrate(db, options.path, options.now ?? Date.now);
+    return {
+      keys: new SqliteKeyRepository(db),
+      aliases: new SqliteAliasRepository(db),
+      identities: new SqliteIdentityRepository(db),
+      settings: new SqliteSettingsRepository(db),
+      async close(): Promise<void> {
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Store } from '../../src/store/store.js';
+
+/** The store methods that change something, named `repository.method`. */
+export type StoreWriteMethod =
+  | 'keys.create' | 'keys.update' | 'keys.delete'
+  | 'aliases.create' | 'aliases.update' | 'aliases.delete'
+  | 'identities.createAccount' | 'identities.createAccessKey' | 'identities.deleteAccessKey'
+  | 'settings.put';
+
+/** The error a faulty store throws, so a test can tell an injected fault from a real one. */
+export class InjectedStoreFault extends Error {
+  readonly method: StoreWriteMethod;
+
+  constructor(method: StoreWriteMethod) {
+    super(`injected storage fault in ${method}`);
+    this.name = 'InjectedStoreFault';
+    this.method = method;
+  }
+}
+
+export interface FaultOptions {
+  /** Asked before every write; `true` makes that write fail. Count calls in it to fail the n-th write. */
+  readonly failOn: (method: StoreWriteMethod) => boolean;
+  /**
+   * `'before'` (default): the write never reaches the store — a failed commit.
+   * `'after'`: the write is stored, then the call fails anyway — a lost acknowledgement.
+   */
+  readonly when?: 'before' | 'after';
+}
+
+/**
+ * Wraps a store so that chosen writes throw `InjectedStoreFault`, for tests of what callers do when storage
+ * fails (roll back in-memory state, answer with an internal error, retry). Reads pass through untouched.
+ *
+ * @example
+ *   let updates = 0;
+ *   const store = withFaults(realStore, { failOn: (method) => method === 'keys.update' && ++updates === 2 });
+ *   // the second key update rejects with InjectedStoreFault and stores nothing
+ */
+export function withFaults(store: Store, options: FaultOptions): Store {
+  const failAfter = options.when === 'after';
+  function guarded<A extends unknown[]>(method: StoreWriteMethod, write: (...args: A) => Promise<void>) {
+    return async (...args: A): Promise<void> => {
+      const fail = options.failOn(method);
+      if (fail && !failAfter) throw new InjectedStoreFault(method);
+      await write(...args);
+      if (fail) throw new InjectedStoreFault(method);
+    };
+  }
+  const { keys, aliases, identities, settings } = store;
+  return {
+    keys: {
+      create: guarded('keys.create', (key, material) => keys.create(key, material)),
+      get: (scope, keyId) => keys.get(scope, keyId),
+      list: (scope, page) => keys.list(scope, page),
+      update: guarded('keys.update', (key, newMaterial?) => keys.update(key, newMaterial)),
+      delete: guarded('keys.delete', (scope, keyId) => keys.delete(scope, keyId)),
+      getMaterial: (keyArn, materialId) => keys.getMaterial(keyArn, materialId),
+      listMaterials: (keyArn) => keys.listMaterials(keyArn),
+      listDue: (now) => keys.listDue(now),
+    },
+    aliases: {
+      create: guarded('aliases.create', (alias) => aliases.create(alias)),
+      get: (scope, name) => aliases.get(scope, name),
+      update: guarded('aliases.update', (alias) => aliases.update(alias)),
+      delete: guarded('aliases.delete', (scope, name) => aliases.delete(scope, name)),
+      list: (scope, page) => aliases.list(scope, page),
+    },
+    identities: {
+      createAccount: guarded('identities.createAccount', (account) => identities.createAccount(account)),
+      getAccount: (accountId) => identities.getAccount(accountId),
+      listAccounts: () => identities.listAccounts(),
+      createAccessKey: guarded('identities.createAccessKey', (accessKey) => identities.createAccessKey(accessKey)),
+      getAccessKey: (accessKeyId) => identities.getAccessKey(accessKeyId),
+      listAccessKeys: (principalArn) => identities.listAccessKeys(principalArn),
+      deleteAccessKey: guarded('identities.deleteAccessKey', (accessKeyId) => identities.deleteAccessKey(accessKeyId)),
+    },
+    settings: {
+      get: (name) => settings.get(name),
+      put: guarded('settings.put', (name, value) => settings.put(name, value)),
+    },
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,31 @@
+import { describe } from 'node:test';
+import { aliasContract } from './contract/alias-contract.js';
+import { durabilityContract } from './contract/durability-contract.js';
+import type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
+import { identityContract } from './contract/identity-contract.js';
+import { keyContract } from './contract/key-contract.js';
+import { keyLifecycleContract } from './contract/key-lifecycle-contract.js';
+
+export type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
+
+/**
+ * The storage contract: everything `Store` promises, backend-independent. Every backend's test file runs
+ * it; a backend passes when all of it does. Each test opens a fresh store and closes it.
+ *
+ * @param name what the suite is called in the report, e.g. `'SQLite'`
+ * @param openFreshStore opens a store no other test has touched (a new file, a new schema, ...)
+ * @param reopenStore opens the same storage again after the given store was closed (a restart), for the
+ *   durability test
+ *
+ * @example
+ *   runStoreContract('SQLite', () => openSqliteStore({ path: freshPath() }), (closed) => reopen(closed));
+ */
+export function runStoreContract(name: string, openFreshStore: OpenFreshStore, reopenStore: ReopenStore): void {
+  describe(`${name} store contract`, () => {
+    keyContract(openFreshStore);
+    keyLifecycleContract(openFreshStore);
+    aliasContract(openFreshStore);
+    identityContract(openFreshStore);
+    durabilityContract(openFreshStore, reopenStore);
+  });
+}
