@@ -2,6 +2,7 @@ import { IncorrectKeyException } from '../../errors.js';
 import { keyOperation } from '../operation.js';
 import { decryptWithKey, readCiphertextHeader } from '../../service/symmetric-encryption.js';
 import { assertSymmetricAlgorithm } from '../wire/encryption-algorithm.js';
+import { requireCiphertext } from '../wire/required-ciphertext.js';
 
 export const Decrypt = keyOperation({
   name: 'Decrypt',
@@ -9,14 +10,14 @@ export const Decrypt = keyOperation({
   readOnly: true,
   // The ciphertext names its key; a KeyId, when given, must name the same key.
   key: {
-    reference: (input) => input.KeyId ?? readCiphertextHeader(input.CiphertextBlob).keyArn,
+    reference: (input) => input.KeyId ?? readCiphertextHeader(requireCiphertext(input.CiphertextBlob)).keyArn,
     acceptsAlias: true,
     states: 'use',
     usages: ['ENCRYPT_DECRYPT'],
   },
   async handle({ input, key, deps }) {
     const algorithm = assertSymmetricAlgorithm(key.key, input.EncryptionAlgorithm);
-    const blob = readCiphertextHeader(input.CiphertextBlob);
+    const blob = readCiphertextHeader(requireCiphertext(input.CiphertextBlob));
     if (blob.keyArn !== key.key.arn) {
       throw new IncorrectKeyException(
         'The key ID in the request does not identify a CMK that can perform this operation.',

@@ -1,0 +1,14 @@
+import { ValidationException } from '../../errors.js';
+
+/**
+ * `CiphertextBlob` is optional in the model only because a DryRun with `IGNORE_CIPHERTEXT` may omit it;
+ * every other request must carry it, and AWS reports its absence as a validation error.
+ */
+export function requireCiphertext(blob: Buffer | undefined, member = 'ciphertextBlob'): Buffer {
+  if (blob === undefined) {
+    throw new ValidationException(
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return blob;
+}
