@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { KeySpec, MacAlgorithm } from '../keys/key-spec.js';
+import type { KeySpec, MacAlgorithm } from './asymmetric/aws-names.js';
 import { InvalidSignatureInputError, UnsupportedAlgorithmError } from './asymmetric/crypto-errors.js';
 import { SecretBytes } from './secret-bytes.js';
 

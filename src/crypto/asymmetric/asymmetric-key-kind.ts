@@ -1,5 +1,5 @@
 import { getCurves } from 'node:crypto';
-import type { KeySpec } from '../../keys/key-spec.js';
+import type { KeySpec } from './aws-names.js';
 import { UnsupportedAlgorithmError } from './crypto-errors.js';
 
 /** OpenSSL's names for the curves of the ECC key specs (what `asymmetricKeyDetails.namedCurve` reports). */
@@ -14,7 +14,15 @@ export type MlDsaLevel = 44 | 65 | 87;
  */
 export type AsymmetricKeyKind =
   | { readonly type: 'rsa'; readonly modulusBits: 2048 | 3072 | 4096 }
-  | { readonly type: 'ec'; readonly curve: OpenSslCurve; readonly fieldBytes: number }
+  | {
+      readonly type: 'ec';
+      readonly curve: OpenSslCurve;
+      readonly fieldBytes: number;
+      /** The one ECDSA hash AWS pairs with the curve (ECDSA_SHA_256 for P-256 and secp256k1, …). */
+      readonly ecdsaHash: 'sha256' | 'sha384' | 'sha512';
+      /** Whether AWS offers KEY_AGREEMENT (ECDH) for the spec: the NIST curves, not secp256k1. */
+      readonly keyAgreement: boolean;
+    }
   | { readonly type: 'ed25519' }
   | { readonly type: 'ml-dsa'; readonly level: MlDsaLevel };
 
@@ -28,10 +36,10 @@ const KINDS: Readonly<Record<AsymmetricKeySpec, AsymmetricKeyKind>> = Object.fre
   RSA_2048: { type: 'rsa', modulusBits: 2048 },
   RSA_3072: { type: 'rsa', modulusBits: 3072 },
   RSA_4096: { type: 'rsa', modulusBits: 4096 },
-  ECC_NIST_P256: { type: 'ec', curve: 'prime256v1', fieldBytes: 32 },
-  ECC_NIST_P384: { type: 'ec', curve: 'secp384r1', fieldBytes: 48 },
-  ECC_NIST_P521: { type: 'ec', curve: 'secp521r1', fieldBytes: 66 },
-  ECC_SECG_P256K1: { type: 'ec', curve: 'secp256k1', fieldBytes: 32 },
+  ECC_NIST_P256: { type: 'ec', curve: 'prime256v1', fieldBytes: 32, ecdsaHash: 'sha256', keyAgreement: true },
+  ECC_NIST_P384: { type: 'ec', curve: 'secp384r1', fieldBytes: 48, ecdsaHash: 'sha384', keyAgreement: true },
+  ECC_NIST_P521: { type: 'ec', curve: 'secp521r1', fieldBytes: 66, ecdsaHash: 'sha512', keyAgreement: true },
+  ECC_SECG_P256K1: { type: 'ec', curve: 'secp256k1', fieldBytes: 32, ecdsaHash: 'sha256', keyAgreement: false },
   ECC_NIST_EDWARDS25519: { type: 'ed25519' },
   ML_DSA_44: { type: 'ml-dsa', level: 44 },
   ML_DSA_65: { type: 'ml-dsa', level: 65 },

@@ -1,16 +1,15 @@
 import { createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
-import { KEY_SPECS } from '../../keys/key-spec.js';
 import { SecretBytes } from '../secret-bytes.js';
 import { InvalidPublicKeyError, UnsupportedAlgorithmError } from './crypto-errors.js';
 import type { PrivateKeyHandle } from './key-handles.js';
 
 /**
  * Parses the peer's public key strictly: it must be a DER SubjectPublicKeyInfo of an EC key on the same
- * named curve, in exactly the canonical form OpenSSL writes (named-curve OID, uncompressed point, no
- * trailing bytes). OpenSSL checks while decoding that the point lies on the curve, which defeats
- * invalid-curve attacks. BER variants, explicit curve parameters and compressed points are refused: AWS
- * documents the peer key as "DER-encoded X.509 SubjectPublicKeyInfo", and accepting look-alike encodings
- * only widens the parser's attack surface.
+ * named curve, byte for byte the encoding OpenSSL writes back for it (named-curve OID, no trailing bytes;
+ * the point uncompressed or compressed, both RFC 5480 forms). OpenSSL checks while decoding that the point
+ * lies on the curve, which defeats invalid-curve attacks. BER variants and explicit curve parameters are
+ * refused: AWS documents the peer key as "DER-encoded X.509 SubjectPublicKeyInfo", and accepting
+ * look-alike encodings only widens the parser's attack surface.
  */
 function parsePeerKey(peerSpki: Buffer, curve: string): KeyObject {
   let peer: KeyObject;
@@ -23,7 +22,7 @@ function parsePeerKey(peerSpki: Buffer, curve: string): KeyObject {
     throw new InvalidPublicKeyError('The public key is not on the curve of the KMS key');
   }
   if (!peer.export({ format: 'der', type: 'spki' }).equals(peerSpki)) {
-    throw new InvalidPublicKeyError('The public key is not in canonical DER form (named curve, uncompressed point)');
+    throw new InvalidPublicKeyError('The public key is not a canonical DER SubjectPublicKeyInfo with a named curve');
   }
   return peer;
 }
@@ -39,7 +38,7 @@ function parsePeerKey(peerSpki: Buffer, curve: string): KeyObject {
  *   const secret = deriveSharedSecret(handle, peerSpki); // SecretBytes; wipe when done
  */
 export function deriveSharedSecret(handle: PrivateKeyHandle, peerSpki: Buffer): SecretBytes {
-  if (!KEY_SPECS[handle.spec].keyAgreementAlgorithms.includes('ECDH') || handle.backend !== 'openssl' || handle.kind.type !== 'ec') {
+  if (handle.backend !== 'openssl' || handle.kind.type !== 'ec' || !handle.kind.keyAgreement) {
     throw new UnsupportedAlgorithmError(`ECDH is not a key agreement algorithm of ${handle.spec} keys`);
   }
   const peer = parsePeerKey(peerSpki, handle.kind.curve);

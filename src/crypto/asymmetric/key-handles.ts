@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { KeySpec } from '../../keys/key-spec.js';
+import type { KeySpec } from './aws-names.js';
 import type { SecretBytes } from '../secret-bytes.js';
 import { asymmetricKeyKind, type AsymmetricKeyKind, type AsymmetricKeySpec } from './asymmetric-key-kind.js';
 import { InvalidKeyMaterialError, InvalidPublicKeyError } from './crypto-errors.js';

@@ -1,5 +1,5 @@
 import { constants, privateDecrypt, publicEncrypt } from 'node:crypto';
-import type { EncryptionAlgorithm, KeySpec } from '../../keys/key-spec.js';
+import type { EncryptionAlgorithm, KeySpec } from './aws-names.js';
 import { SecretBytes } from '../secret-bytes.js';
 import { asymmetricKeyKind } from './asymmetric-key-kind.js';
 import { DecryptionFailedError, PlaintextTooLargeError, UnsupportedAlgorithmError } from './crypto-errors.js';

@@ -1,5 +1,5 @@
 import { constants, sign as opensslSign, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
-import type { SigningAlgorithm } from '../../keys/key-spec.js';
+import type { SigningAlgorithm } from './aws-names.js';
 import type { PrivateKeyHandle } from './key-handles.js';
 import { mlDsaScheme } from './ml-dsa-keys.js';
 import { signPkcs1Prehashed } from './rsa-pkcs1-prehashed.js';

@@ -1,5 +1,5 @@
-import { KEY_SPECS, type SigningAlgorithm } from '../../keys/key-spec.js';
-import type { AsymmetricKeySpec } from './asymmetric-key-kind.js';
+import type { SigningAlgorithm } from './aws-names.js';
+import { asymmetricKeyKind, type AsymmetricKeyKind, type AsymmetricKeySpec } from './asymmetric-key-kind.js';
 import { InvalidSignatureInputError, UnsupportedAlgorithmError } from './crypto-errors.js';
 
 /** What the `Message` of Sign/Verify is: the message itself, its digest, or ML-DSA's 64-byte μ. */
@@ -45,14 +45,30 @@ const SCHEMES: Readonly<Partial<Record<SigningAlgorithm, SigningScheme>>> = Obje
   ML_DSA_SHAKE_256: scheme('ml-dsa', null, 64, ['RAW', 'EXTERNAL_MU']),
 });
 
+/** Whether a key of this kind offers the scheme: AWS's pairing of specs and algorithms (keys/key-spec.ts). */
+function offers(kind: AsymmetricKeyKind, signing: SigningScheme): boolean {
+  switch (signing.family) {
+    case 'rsa-pss':
+    case 'rsa-pkcs1':
+      return kind.type === 'rsa';
+    case 'ecdsa':
+      return kind.type === 'ec' && kind.ecdsaHash === signing.hash;
+    case 'ed25519':
+    case 'ed25519ph':
+      return kind.type === 'ed25519';
+    case 'ml-dsa':
+      return kind.type === 'ml-dsa';
+  }
+}
+
 /**
  * The scheme of `algorithm` for a key of `spec`.
- * @throws UnsupportedAlgorithmError when keys of `spec` do not offer `algorithm` (AWS's table in
- *   `keys/key-spec.ts`), or this runtime lacks it.
+ * @throws UnsupportedAlgorithmError when keys of `spec` do not offer `algorithm` (as AWS's table in
+ *   `keys/key-spec.ts` says; a test keeps the two in step), or this runtime lacks it.
  */
 export function signingScheme(spec: AsymmetricKeySpec, algorithm: SigningAlgorithm): SigningScheme {
   const found = SCHEMES[algorithm];
-  if (!KEY_SPECS[spec].signingAlgorithms.includes(algorithm) || found === undefined) {
+  if (found === undefined || !offers(asymmetricKeyKind(spec), found)) {
     throw new UnsupportedAlgorithmError(`${algorithm} is not a signing algorithm of ${spec} keys`);
   }
   return found;

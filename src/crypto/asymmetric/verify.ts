@@ -1,5 +1,5 @@
 import { verify as opensslVerify } from 'node:crypto';
-import type { SigningAlgorithm } from '../../keys/key-spec.js';
+import type { SigningAlgorithm } from './aws-names.js';
 import type { PublicKeyHandle } from './key-handles.js';
 import { mlDsaScheme } from './ml-dsa-keys.js';
 import { verifyPkcs1Prehashed } from './rsa-pkcs1-prehashed.js';

@@ -1,5 +1,5 @@
 import { generateKeyPair as opensslGenerateKeyPair } from 'node:crypto';
-import type { KeySpec } from '../../keys/key-spec.js';
+import type { KeySpec } from '../asymmetric/aws-names.js';
 import { asymmetricKeyKind, type AsymmetricKeyKind } from '../asymmetric/asymmetric-key-kind.js';
 import { generateMlDsaKeyPair } from '../asymmetric/ml-dsa-keys.js';
 import { SecretBytes } from '../secret-bytes.js';

@@ -1,5 +1,5 @@
 import { randomBytes as systemRandomBytes } from 'node:crypto';
-import type { KeySpec } from '../../keys/key-spec.js';
+import type { KeySpec } from '../asymmetric/aws-names.js';
 import { isSupported } from '../asymmetric/asymmetric-key-kind.js';
 import { UnsupportedAlgorithmError } from '../asymmetric/crypto-errors.js';
 import { generateFreshKeyPair, type AsymmetricKeyPair } from './generate-fresh-key-pair.js';
