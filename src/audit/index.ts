@@ -1,0 +1,20 @@
+/**
+ * The audit trail: CloudTrail-shaped events for every request, written durably with group commit,
+ * hash-chained per writer and sealed with signed digests; verified, queried (LookupEvents, GetKeyLastUsage)
+ * and pruned by retention without breaking verification. Design: docs/audit-trail.md, docs/adr/0004-audit-trail.md.
+ */
+export * from './event.js';
+export { apiCallEvent, serviceEvent, type ApiCallFacts, type ServiceEventFacts } from './event-builder.js';
+export { OPERATION_RULES, TRACKED_CRYPTOGRAPHIC_OPERATIONS, type KmsOperationName } from './redaction-rules.js';
+export { openAuditDatabase, type AuditDatabase } from './audit-database.js';
+export {
+  openAuditLog, AuditWriteError, type AuditLog, type AuditLogOptions, type AuditSink, type CommitInfo, type CommittedEvent,
+} from './audit-log.js';
+export {
+  createAuditSigningKey, exportAuditSigningKey, loadAuditSigningKey, exportAuditPublicKey, loadAuditPublicKey,
+} from './signing-key.js';
+export { verifyAuditTrail, type VerificationReport, type VerificationProblem, type ProblemKind } from './verify.js';
+export * from './lookup-events.js';
+export * from './lookup-errors.js';
+export { applyRetention, type RetentionOptions, type RetentionResult } from './retention.js';
+export { createJsonLinesSink, type JsonLinesSink, type JsonLinesTarget } from './json-lines-sink.js';

@@ -1,0 +1,124 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SecretBytes } from '../crypto/secret-bytes.js';
+import type { AuditDatabase } from './audit-database.js';
+import { isAuthenticDigest, readDigests, sealRetentionMarker, type Digest } from './digest.js';
+import { recordHash, sha256 } from './record-hash.js';
+import { loadAuditSigningKey } from './signing-key.js';
+
+export interface RetentionOptions {
+  /** Records older than this (epoch ms) may go, in whole sealed segments only. */
+  readonly olderThan: number;
+  /** When given, each removed segment is first written there as JSON Lines (fsynced, mode 0600). */
+  readonly archiveDir?: string;
+  /** Signs the retention marker. */
+  readonly signingKey: KeyObject | SecretBytes;
+  readonly now: () => number;
+}
+
+export interface RemovedSegment {
+  readonly writer: string;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly archivePath?: string;
+}
+
+export interface RetentionResult {
+  readonly removed: readonly RemovedSegment[];
+  /** Writers whose oldest segment does not verify: nothing of them is removed (that would erase evidence). */
+  readonly refused: readonly { readonly writer: string; readonly fromSeq: number }[];
+}
+
+interface SegmentRecord { id: number; seq: number; prev_hash: Buffer; hash: Buffer; event_json: string; event_time: number }
+
+/**
+ * Removes (or archives, then removes) each writer's oldest sealed segments whose every record is older than
+ * the cutoff, and records a signed retention marker per writer so that verification of what remains still
+ * succeeds: the remaining chain resumes from the marker's hash. Only a contiguous prefix goes, and only
+ * segments that verify against their digest. Each writer's removal is one transaction.
+ *
+ * @example
+ *   applyRetention(db, { olderThan: now() - 365 * 86_400_000, archiveDir, signingKey, now });
+ */
+export function applyRetention(db: AuditDatabase, options: RetentionOptions): RetentionResult {
+  const privateKey = loadAuditSigningKey(options.signingKey);
+  const publicKey = createPublicKey(privateKey);
+  const removed: RemovedSegment[] = [];
+  const refused: { writer: string; fromSeq: number }[] = [];
+  const writers = (db.prepare('SELECT DISTINCT writer FROM audit_digests ORDER BY writer').all() as { writer: string }[]).map((row) => row.writer);
+  const selectSegment = db.prepare('SELECT id, seq, prev_hash, hash, event_json, event_time FROM audit_records WHERE writer = ? AND seq BETWEEN ? AND ? ORDER BY seq, id');
+
+  for (const writer of writers) {
+    const segments: { digest: Digest; records: SegmentRecord[] }[] = [];
+    for (const digest of readDigests(db, writer)) {
+      const records = selectSegment.all(writer, digest.fromSeq, digest.toSeq) as SegmentRecord[];
+      if (records.some((record) => record.event_time >= options.olderThan)) break;
+      if (!isAuthenticDigest(publicKey, digest) || !segmentMatches(writer, digest, records)) {
+        refused.push({ writer, fromSeq: digest.fromSeq });
+        break;
+      }
+      segments.push({ digest, records });
+    }
+    const last = segments[segments.length - 1];
+    if (last === undefined) continue;
+    const archived = segments.map((segment) => ({
+      writer, fromSeq: segment.digest.fromSeq, toSeq: segment.digest.toSeq,
+      ...(options.archiveDir === undefined ? {} : { archivePath: archiveSegment(options.archiveDir, writer, segment.digest, segment.records) }),
+    }));
+    const marker = sealRetentionMarker(privateKey, {
+      writer, throughSeq: last.digest.toSeq, lastHash: last.digest.lastHash,
+      lastSignatureHash: sha256(last.digest.signature), cutoff: options.olderThan, time: options.now(),
+    });
+    db.transaction(() => {
+      const through = last.digest.toSeq;
+      db.prepare('DELETE FROM audit_resources WHERE record_id IN (SELECT id FROM audit_records WHERE writer = ? AND seq <= ?)').run(writer, through);
+      db.prepare('DELETE FROM audit_records WHERE writer = ? AND seq <= ?').run(writer, through);
+      db.prepare('DELETE FROM audit_digests WHERE writer = ? AND to_seq <= ?').run(writer, through);
+      db.prepare(
+        `INSERT OR REPLACE INTO audit_retention (writer, through_seq, last_hash, last_signature_hash, cutoff, time, signature)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(writer, marker.throughSeq, marker.lastHash, marker.lastSignatureHash, marker.cutoff, marker.time, marker.signature);
+    }).immediate();
+    removed.push(...archived);
+  }
+  return { removed, refused };
+}
+
+/** Whether the stored records are exactly those the digest seals, each hashing to its listed hash. */
+function segmentMatches(writer: string, digest: Digest, records: readonly SegmentRecord[]): boolean {
+  if (records.length !== digest.toSeq - digest.fromSeq + 1) return false;
+  let prevHash = digest.firstPrevHash;
+  return records.every((record, index) => {
+    const listed = digest.recordHashes.subarray(index * 32, index * 32 + 32);
+    const ok = record.seq === digest.fromSeq + index && record.prev_hash.equals(prevHash) &&
+      recordHash(prevHash, writer, record.seq, record.event_json).equals(listed) && record.hash.equals(listed);
+    prevHash = listed;
+    return ok;
+  });
+}
+
+/** Writes one segment as JSON Lines: one line per record, then its digest; fsynced before anything is deleted. */
+function archiveSegment(dir: string, writer: string, digest: Digest, records: readonly SegmentRecord[]): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${writer.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest.fromSeq}-${digest.toSeq}.jsonl`);
+  const lines = records.map((record) => JSON.stringify({
+    writer, seq: record.seq, prevHash: record.prev_hash.toString('hex'), hash: record.hash.toString('hex'),
+    eventJson: record.event_json, // verbatim: the hash covers these exact bytes
+  }));
+  lines.push(JSON.stringify({
+    digest: {
+      writer, fromSeq: digest.fromSeq, toSeq: digest.toSeq, firstPrevHash: digest.firstPrevHash.toString('hex'),
+      lastHash: digest.lastHash.toString('hex'), recordHashes: digest.recordHashes.toString('hex'), time: digest.time,
+      prevSignatureHash: digest.prevSignatureHash.toString('hex'), signature: digest.signature.toString('base64'),
+    },
+  }));
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    writeSync(fd, `${lines.join('\n')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
