@@ -58,7 +58,8 @@ function toWireRequest(incoming: IncomingMessage, body: Buffer): WireRequest {
     method: incoming.method ?? 'GET',
     path: queryStart === -1 ? url : url.slice(0, queryStart),
     query: queryStart === -1 ? '' : url.slice(queryStart + 1),
-    headers: incoming.headers,
+    // Repeated headers stay separate values: SigV4 joins them with ',' (node's `headers` would use ', ').
+    headers: incoming.headersDistinct,
     body,
     sourceIp: normalizeIp(incoming.socket.remoteAddress ?? ''),
     tls: 'encrypted' in incoming.socket && incoming.socket.encrypted === true,

@@ -1,0 +1,5 @@
+export * from './canonical-request.js';
+export * from './signature-parameters.js';
+export * from './signing-key.js';
+export * from './verifier.js';
+export * from './signer.js';
