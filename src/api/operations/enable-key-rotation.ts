@@ -1,0 +1,14 @@
+import { keyOperation } from '../operation.js';
+import { enableAutomaticRotation } from '../../service/rotation.js';
+
+/** Turns on automatic rotation every `RotationPeriodInDays` (90–2560, checked by validation; default 365). */
+export const EnableKeyRotation = keyOperation({
+  name: 'EnableKeyRotation',
+  action: 'kms:EnableKeyRotation',
+  readOnly: false,
+  key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'rotate' },
+  async handle({ input, key, deps }) {
+    await enableAutomaticRotation(deps, key.key, input.RotationPeriodInDays);
+    return {};
+  },
+});

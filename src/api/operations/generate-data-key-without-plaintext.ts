@@ -1,0 +1,25 @@
+import { keyOperation } from '../operation.js';
+import { dataKeyLength, generateDataKey } from '../../service/data-keys.js';
+
+/** GenerateDataKey for a caller who stores the encrypted data key now and decrypts it later. */
+export const GenerateDataKeyWithoutPlaintext = keyOperation({
+  name: 'GenerateDataKeyWithoutPlaintext',
+  action: 'kms:GenerateDataKeyWithoutPlaintext',
+  readOnly: true,
+  key: {
+    reference: (input) => {
+      dataKeyLength({ keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes });
+      return input.KeyId;
+    },
+    acceptsAlias: true,
+    states: 'use',
+    usages: ['ENCRYPT_DECRYPT'],
+  },
+  async handle({ input, key, deps }) {
+    const length = dataKeyLength({ keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes });
+    const dataKey = await generateDataKey(deps, key.key, length, input.EncryptionContext ?? {});
+    // The plaintext data key is never returned: its life ends as soon as it is encrypted.
+    dataKey.plaintext.wipe();
+    return { CiphertextBlob: dataKey.ciphertext, KeyId: key.key.arn, KeyMaterialId: dataKey.materialId };
+  },
+});

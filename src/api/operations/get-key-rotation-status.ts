@@ -1,0 +1,25 @@
+import { keyOperation } from '../operation.js';
+import { assertRotationApplies } from '../wire/rotation-support.js';
+
+/**
+ * Whether automatic rotation is on and, when it is, its period and next date. `OnDemandRotationStartDate` is
+ * never returned: it names an on-demand rotation still in progress, and RotateKeyOnDemand completes before
+ * it answers.
+ */
+export const GetKeyRotationStatus = keyOperation({
+  name: 'GetKeyRotationStatus',
+  action: 'kms:GetKeyRotationStatus',
+  readOnly: true,
+  key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
+  async handle({ key }) {
+    assertRotationApplies(key.key);
+    const { rotation } = key.key;
+    if (!rotation.enabled) return { KeyRotationEnabled: false, KeyId: key.key.arn };
+    return {
+      KeyRotationEnabled: true,
+      KeyId: key.key.arn,
+      RotationPeriodInDays: rotation.periodInDays,
+      ...(rotation.nextRotationAt !== undefined ? { NextRotationDate: new Date(rotation.nextRotationAt) } : {}),
+    };
+  },
+});

@@ -1,0 +1,80 @@
+import type { KmsOperationName } from '../generated/kms-shapes.js';
+import type { Operation } from '../operation.js';
+import { CancelKeyDeletion } from './cancel-key-deletion.js';
+import { CreateAlias } from './create-alias.js';
+import { CreateKey } from './create-key.js';
+import { Decrypt } from './decrypt.js';
+import { DeleteAlias } from './delete-alias.js';
+import { DescribeKey } from './describe-key.js';
+import { DisableKey } from './disable-key.js';
+import { DisableKeyRotation } from './disable-key-rotation.js';
+import { EnableKey } from './enable-key.js';
+import { EnableKeyRotation } from './enable-key-rotation.js';
+import { Encrypt } from './encrypt.js';
+import { GenerateDataKey } from './generate-data-key.js';
+import { GenerateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext.js';
+import { GenerateRandom } from './generate-random.js';
+import { GetKeyPolicy } from './get-key-policy.js';
+import { GetKeyRotationStatus } from './get-key-rotation-status.js';
+import { ListAliases } from './list-aliases.js';
+import { ListKeyPolicies } from './list-key-policies.js';
+import { ListKeyRotations } from './list-key-rotations.js';
+import { ListKeys } from './list-keys.js';
+import { ListResourceTags } from './list-resource-tags.js';
+import { PutKeyPolicy } from './put-key-policy.js';
+import { ReEncrypt } from './re-encrypt.js';
+import { RotateKeyOnDemand } from './rotate-key-on-demand.js';
+import { ScheduleKeyDeletion } from './schedule-key-deletion.js';
+import { TagResource } from './tag-resource.js';
+import { UntagResource } from './untag-resource.js';
+import { UpdateAlias } from './update-alias.js';
+import { UpdateKeyDescription } from './update-key-description.js';
+
+/**
+ * Each declaration is typed for its own operation; the registry holds them as the operation union. A handler
+ * typed for one operation's input is not assignable to the union's (function parameters are contravariant),
+ * so the widening is this one cast — sound because the dispatcher only ever runs an operation on input
+ * validated against that same operation's shape.
+ */
+function widen<Op extends KmsOperationName>(operation: Operation<Op>): [string, Operation] {
+  return [operation.name, operation as unknown as Operation];
+}
+
+/**
+ * The explicit allow-list of implemented KMS operations, by name (the `X-Amz-Target` suffix). The server
+ * answers every other operation of the model with `UnsupportedOperationException`.
+ *
+ * @example
+ *   const operation = KMS_OPERATIONS.get('Encrypt'); // undefined for an operation not implemented
+ */
+export const KMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map([
+  widen(CancelKeyDeletion),
+  widen(CreateAlias),
+  widen(CreateKey),
+  widen(Decrypt),
+  widen(DeleteAlias),
+  widen(DescribeKey),
+  widen(DisableKey),
+  widen(DisableKeyRotation),
+  widen(EnableKey),
+  widen(EnableKeyRotation),
+  widen(Encrypt),
+  widen(GenerateDataKey),
+  widen(GenerateDataKeyWithoutPlaintext),
+  widen(GenerateRandom),
+  widen(GetKeyPolicy),
+  widen(GetKeyRotationStatus),
+  widen(ListAliases),
+  widen(ListKeyPolicies),
+  widen(ListKeyRotations),
+  widen(ListKeys),
+  widen(ListResourceTags),
+  widen(PutKeyPolicy),
+  widen(ReEncrypt),
+  widen(RotateKeyOnDemand),
+  widen(ScheduleKeyDeletion),
+  widen(TagResource),
+  widen(UntagResource),
+  widen(UpdateAlias),
+  widen(UpdateKeyDescription),
+]);
