@@ -31,7 +31,7 @@ export function readSignatureParameters(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
   query: string,
 ): SignatureParameters {
-  const authorization = header(headers, 'authorization');
+  const authorization = header(headers, 'authorization')?.trim();
   if (authorization !== undefined) return fromAuthorizationHeader(authorization, headers);
   if (query.includes('X-Amz-Signature=')) return fromQuery(new URLSearchParams(query));
   throw new MissingAuthenticationTokenException('Missing Authentication Token');
@@ -52,7 +52,7 @@ function fromAuthorizationHeader(
     if (equals !== -1) fields.set(part.slice(0, equals).trim(), part.slice(equals + 1).trim());
   }
   const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((name) => !fields.get(name));
-  const amzDate = header(headers, 'x-amz-date') ?? '';
+  const amzDate = header(headers, 'x-amz-date')?.trim() ?? '';
   if (missing.length > 0 || !amzDate) {
     const problems = missing.map((name) => `Authorization header requires '${name}' parameter.`);
     if (!amzDate) problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");

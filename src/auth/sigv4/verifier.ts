@@ -34,6 +34,8 @@ export interface SigV4VerifierOptions {
   /** How far the request time may be from the server's clock: AWS allows 5 minutes. */
   readonly maxSkewMs?: number;
   readonly cacheSize?: number;
+  /** AWS services other than S3 encode the received path once more; false decodes it first instead. */
+  readonly doubleEncodePath?: boolean;
 }
 
 const INVALID_SIGNATURE =
@@ -116,8 +118,11 @@ export function createSigV4Verifier(options: SigV4VerifierOptions) {
     const canonicalRequest = buildCanonicalRequest(
       request,
       parameters.signedHeaders,
-      parameters.presigned && declaredHash === undefined ? payloadHash : payloadHash,
-      parameters.presigned ? { omitQueryParameter: 'X-Amz-Signature' } : {},
+      payloadHash,
+      {
+        doubleEncodePath: options.doubleEncodePath ?? true,
+        ...(parameters.presigned ? { omitQueryParameter: 'X-Amz-Signature' } : {}),
+      },
     );
     const scope = `${parameters.scopeDate}/${parameters.region}/${parameters.service}/aws4_request`;
     const stringToSign = buildStringToSign(parameters.amzDate, scope, canonicalRequest);
