@@ -25,7 +25,7 @@ cat >"$WORK_DIR/policy.json" <<JSON
 JSON
 aws_kms put-key-policy --key-id "$key_id" --policy-name default --policy "file://$WORK_DIR/policy.json"
 check "get-key-policy returns the policy put" "tutorial" \
-  "$(aws_kms get-key-policy --key-id "$key_id" --policy-name default --output text | python3 -c 'import json,sys; print(json.load(sys.stdin)["Id"])')"
+  "$(aws_kms get-key-policy --key-id "$key_id" --policy-name default --query Policy --output text | python3 -c 'import json,sys; print(json.load(sys.stdin)["Id"])')"
 
 head -c 3000 /dev/urandom >"$WORK_DIR/secret.bin"
 aws_kms encrypt --key-id alias/tutorial --plaintext "fileb://$WORK_DIR/secret.bin" \

@@ -10,14 +10,19 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const secret = SecretBytes.copyOf(Buffer.from(SECRET));
 const body = Buffer.from(JSON.stringify({ KeyId: 'alias/app', Plaintext: 'aGVsbG8=' }));
 
+function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
 /** node:crypto as the hash the smithy signer expects. */
 class NodeSha256 {
   readonly #hash: Hash | Hmac;
-  constructor(key?: string | Uint8Array) {
-    this.#hash = key ? createHmac('sha256', key) : createHash('sha256');
+  constructor(key?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = key ? createHmac('sha256', bytes(key)) : createHash('sha256');
   }
-  update(data: string | Uint8Array): void {
-    this.#hash.update(data);
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#hash.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.#hash.digest();
