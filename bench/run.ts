@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: starts Strongroom (one worker per core) and, as the ceiling, a trivial Node JSON server
+ * with as many processes; drives each from a separate load-generator process with keep-alive connections
+ * replaying SigV4-signed requests; prints req/s and p50/p99 latency side by side, and the cold start.
+ * Numbers depend on the machine and what else runs on it: compare rows of one run, not runs of two machines.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult, LoadSpec } from './load-generator.js';
+import { runProcess, startProcess } from './processes.js';
+import { measureColdStart } from './cold-start.js';
+import { kmsRequest, type KmsCredentials } from './signed-request.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const CLI = join(here, '..', 'src', 'cli', 'main.js');
+const DURATION_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const CONCURRENCIES = (process.env['BENCH_CONNECTIONS'] ?? '16,64').split(',').map(Number);
+const WORKERS = availableParallelism();
+const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
+
+async function load(url: string, connections: number, request: { headers: Record<string, string>; body: string }) {
+  const spec: LoadSpec = { url, connections, durationSeconds: DURATION_SECONDS, ...request };
+  return JSON.parse(await runProcess(join(here, 'load-generator.js'), JSON.stringify(spec))) as LoadResult;
+}
+
+function row(name: string, connections: number, result: LoadResult, ceiling?: number): string {
+  const share = ceiling ? `${((100 * result.requestsPerSecond) / ceiling).toFixed(0)}%` : '100%';
+  const failures = result.non2xx + result.errors;
+  return [
+    name.padEnd(28),
+    String(connections).padStart(5),
+    Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(10),
+    result.p50Ms.toFixed(1).padStart(8),
+    result.p99Ms.toFixed(1).padStart(8),
+    share.padStart(11),
+    failures ? `  (${failures} failed)` : '',
+  ].join('');
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-'));
+  const cold = await measureColdStart(CLI, dataDir, WORKERS);
+  const strongroom = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(WORKERS)]);
+  const baseline = await startProcess(join(here, 'baseline-server.js'), [String(WORKERS)]);
+  try {
+    const credentials = await readCredentials(join(dataDir, 'credentials'));
+    const keyId = await createKey(strongroom.url, credentials);
+    const ciphertext = await encryptOnce(strongroom.url, credentials, keyId);
+    const scenarios: Array<[string, string, Record<string, unknown>]> = [
+      ['Encrypt (1 KB)', 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT }],
+      ['Decrypt (1 KB)', 'Decrypt', { CiphertextBlob: ciphertext }],
+      ['GenerateDataKey (AES_256)', 'GenerateDataKey', { KeyId: keyId, KeySpec: 'AES_256' }],
+    ];
+    console.log(`Strongroom benchmark: ${WORKERS} server processes, ${DURATION_SECONDS} s per run, node ${process.version}`);
+    console.log(`cold start to first answered request: first start ${cold.firstMs.toFixed(0)} ms, restart ${cold.restartMs.toFixed(0)} ms`);
+    console.log(`${'operation'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'vs ceiling'.padStart(11)}`);
+    for (const connections of CONCURRENCIES) {
+      const ceilingRequest = { headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ KeyId: keyId, Plaintext: PLAINTEXT }) };
+      const ceiling = await load(baseline.url, connections, ceilingRequest);
+      console.log(row('ceiling: trivial JSON server', connections, ceiling));
+      for (const [name, operation, body] of scenarios) {
+        const result = await load(strongroom.url, connections, kmsRequest(strongroom.url, credentials, operation, body));
+        console.log(row(name, connections, result, ceiling.requestsPerSecond));
+      }
+    }
+  } finally {
+    await strongroom.stop();
+    await baseline.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function readCredentials(path: string): Promise<KmsCredentials> {
+  const text = await readFile(path, 'utf8');
+  const value = (name: string) => new RegExp(`${name}\\s*=\\s*(\\S+)`).exec(text)?.[1] ?? '';
+  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key'), region: 'us-east-1' };
+}
+
+async function call(url: string, credentials: KmsCredentials, operation: string, body: Record<string, unknown>) {
+  const request = kmsRequest(url, credentials, operation, body);
+  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+  if (!response.ok) throw new Error(`${operation} failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function createKey(url: string, credentials: KmsCredentials): Promise<string> {
+  const output = await call(url, credentials, 'CreateKey', { Description: 'benchmark' });
+  return (output['KeyMetadata'] as { KeyId: string }).KeyId;
+}
+
+async function encryptOnce(url: string, credentials: KmsCredentials, keyId: string): Promise<string> {
+  return (await call(url, credentials, 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT }))['CiphertextBlob'] as string;
+}
+
+await main();

@@ -1,0 +1,37 @@
+import { signRequest } from '../src/auth/sigv4/index.js';
+import { SecretBytes } from '../src/crypto/secret-bytes.js';
+
+export interface KmsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly region: string;
+}
+
+/**
+ * A KMS request signed now. The load generator replays it unchanged, which SigV4 allows within the
+ * 5-minute clock-skew window — every benchmark run is far shorter.
+ */
+export function kmsRequest(
+  url: string,
+  credentials: KmsCredentials,
+  operation: string,
+  body: Record<string, unknown>,
+): { headers: Record<string, string>; body: string } {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string> = {
+    host: new URL(url).host,
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': `TrentService.${operation}`,
+  };
+  const signed = signRequest(
+    { method: 'POST', path: '/', query: '', headers, body: Buffer.from(text) },
+    {
+      accessKeyId: credentials.accessKeyId,
+      secret: SecretBytes.copyOf(Buffer.from(credentials.secretAccessKey)),
+      region: credentials.region,
+      service: 'kms',
+      now: Date.now(),
+    },
+  );
+  return { headers: { ...headers, ...signed }, body: text };
+}
