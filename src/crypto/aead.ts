@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
 import { CryptoInputError, DecryptionFailedError } from './crypto-errors.js';
+import { ivPool } from './random-pool.js';
 import { SecretBytes } from './secret-bytes.js';
 
 /**
@@ -33,7 +34,7 @@ export interface AesGcmSealed {
  *   const plaintext = openAesGcm(key, iv, ciphertext, tag, aad); // SecretBytes
  */
 export function sealAesGcm(key: SecretBytes, plaintext: Buffer, aad: Buffer): AesGcmSealed {
-  return sealAesGcmWithIv(key, randomBytes(GCM_IV_BYTES), plaintext, aad);
+  return sealAesGcmWithIv(key, ivPool.take(GCM_IV_BYTES), plaintext, aad);
 }
 
 /**

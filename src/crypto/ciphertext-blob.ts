@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { ivPool } from './random-pool.js';
 import { GCM_IV_BYTES, GCM_TAG_BYTES, openAesGcm, sealAesGcmWithIv } from './aead.js';
 import { CryptoInputError, DecryptionFailedError, InvalidCiphertextError } from './crypto-errors.js';
 import { encodeEncryptionContext } from './encryption-context.js';
@@ -61,7 +61,7 @@ export interface SealCiphertextBlobParams {
  *   const plaintextAgain = openCiphertextBlob(parsed, material, { app: 'x' });
  */
 export function sealCiphertextBlob(params: SealCiphertextBlobParams): Buffer {
-  return sealCiphertextBlobWithIv(params, randomBytes(GCM_IV_BYTES));
+  return sealCiphertextBlobWithIv(params, ivPool.take(GCM_IV_BYTES));
 }
 
 /** INTERNAL — for golden tests only: a fixed IV reused under one key breaks AES-GCM. Use `sealCiphertextBlob`. */
