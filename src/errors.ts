@@ -90,7 +90,7 @@ export const SerializationException = define('SerializationException');
 export type SerializationException = KmsError;
 export const UnknownOperationException = define('UnknownOperationException');
 export type UnknownOperationException = KmsError;
-export const MissingAuthenticationTokenException = define('MissingAuthenticationTokenException', 403);
+export const MissingAuthenticationTokenException = define('MissingAuthenticationTokenException');
 export type MissingAuthenticationTokenException = KmsError;
 export const IncompleteSignatureException = define('IncompleteSignatureException');
 export type IncompleteSignatureException = KmsError;
@@ -104,8 +104,6 @@ export const ThrottlingException = define('ThrottlingException');
 export type ThrottlingException = KmsError;
 export const RequestEntityTooLargeException = define('RequestEntityTooLargeException', 413);
 export type RequestEntityTooLargeException = KmsError;
-export const InvalidClientTokenId = define('InvalidClientTokenId', 403);
-export type InvalidClientTokenId = KmsError;
 
 /** The one message every unexpected failure shows the caller. */
 export const INTERNAL_ERROR_MESSAGE = 'The request processing has failed because of an unknown error, exception or failure.';

@@ -1,5 +1,5 @@
 import type { Authenticated, Authenticator, SignedService } from '../../auth/authenticator.js';
-import { InvalidClientTokenId, KmsError, ValidationException } from '../../errors.js';
+import { KmsError, ValidationException } from '../../errors.js';
 import type { WireRequest, WireResponse } from '../http/wire-request.js';
 import type { OutcomeDraft } from '../request-outcome-builder.js';
 import { xmlErrorResponse, xmlResponse, type XmlValue } from './xml-wire.js';
@@ -38,9 +38,18 @@ export async function handleQueryRequest(
   return xmlResponse(draft.requestId, actionName, action.namespace, await action.handle(parameters, identity));
 }
 
-/** The XML error of a query-protocol request; these services name an unknown access key InvalidClientTokenId. */
+/** Query-protocol services (STS, IAM) name authentication failures differently, all with status 403. */
+const QUERY_AUTHENTICATION_CODES: Readonly<Record<string, string>> = {
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+};
+
+/** The XML error of a query-protocol request. */
 export function queryErrorResponse(requestId: string, request: WireRequest, error: KmsError): WireResponse {
   const action = ACTIONS.get(queryParameters(request).get('Action') ?? '');
-  const reported = error.type === 'UnrecognizedClientException' ? new InvalidClientTokenId(error.message) : error;
+  const code = QUERY_AUTHENTICATION_CODES[error.type];
+  const reported = code ? new KmsError(code, error.message, 403) : error;
   return xmlErrorResponse(requestId, action?.namespace ?? STS_NAMESPACE, reported);
 }

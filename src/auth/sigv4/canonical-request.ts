@@ -1,92 +1,57 @@
 import { createHash } from 'node:crypto';
+import { canonicalHeaders } from './canonical-headers.js';
+import { canonicalQuery } from './canonical-query.js';
+import { canonicalUri } from './canonical-uri.js';
+import type { HeaderMap } from './http-request.js';
 
-/**
- * The canonical request of AWS Signature Version 4 (the "Create a canonical request" step of the AWS
- * documentation), built from a request as the server received it.
- */
-export interface RequestToCanonicalize {
-  readonly method: string;
-  /** The raw path before '?', as received (percent-encoded by the client). */
-  readonly path: string;
-  /** The raw query string after '?', '' if none. */
-  readonly query: string;
-  /** Lower-cased header names; repeated headers as arrays (in the order received). */
-  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-}
+/** The one algorithm Strongroom signs and verifies with. */
+export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 
-/** RFC 3986 unreserved characters stay; everything else is %XX (upper-case hex), as SigV4 requires. */
-export function uriEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+/** SHA-256 of the empty body, the payload hash of every GET. */
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-function decodeComponent(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, '%20'));
-  } catch {
-    return text;
-  }
-}
-
-/**
- * The canonical URI: dot segments removed and empty segments collapsed, then every segment encoded.
- * AWS services other than S3 encode the path the client sent once more ("double encoding"); with
- * `doubleEncode: false` the received segments are decoded first (what the AWS test suite's requests show).
- */
-export function canonicalUri(path: string, doubleEncode = true): string {
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
-  }
-  const trailingSlash = segments.length > 0 && /\/\.{0,2}$/.test(path);
-  const encoded = segments.map((segment) => uriEncode(doubleEncode ? segment : decodeComponent(segment)));
-  return `/${encoded.join('/')}${trailingSlash ? '/' : ''}`;
-}
-
-/** The canonical query string: parameters decoded, re-encoded, sorted by name then value. */
-export function canonicalQuery(query: string, omit?: string): string {
-  if (query === '') return '';
-  const pairs: Array<[string, string]> = [];
-  for (const part of query.split('&')) {
-    if (part === '') continue;
-    const equals = part.indexOf('=');
-    const name = uriEncode(decodeComponent(equals === -1 ? part : part.slice(0, equals)));
-    if (name === omit) continue;
-    pairs.push([name, uriEncode(decodeComponent(equals === -1 ? '' : part.slice(equals + 1)))]);
-  }
-  pairs.sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
-  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
-}
-
-/** A header's canonical value: each value trimmed with inner runs of spaces folded, repeats joined by ','. */
-export function canonicalHeaderValue(value: string | readonly string[] | undefined): string {
-  const values = value === undefined ? [] : typeof value === 'string' ? [value] : value;
-  return values.map((v) => v.trim().replace(/\s+/g, ' ')).join(',');
-}
-
+/** Lower-case hex SHA-256, the form SigV4 hashes take. */
 export function sha256Hex(data: Buffer | string): string {
+  if (data.length === 0) return EMPTY_BODY_SHA256;
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The canonical request text for the given signed headers (lower-case, sorted) and payload hash. */
-export function buildCanonicalRequest(
-  request: RequestToCanonicalize,
-  signedHeaders: readonly string[],
-  payloadHash: string,
-  options: { doubleEncodePath?: boolean; omitQueryParameter?: string } = {},
-): string {
-  const headerLines = signedHeaders.map((name) => `${name}:${canonicalHeaderValue(request.headers[name])}\n`).join('');
-  return [
-    request.method.toUpperCase(),
-    canonicalUri(request.path, options.doubleEncodePath ?? true),
-    canonicalQuery(request.query, options.omitQueryParameter),
-    headerLines,
-    signedHeaders.join(';'),
-    payloadHash,
-  ].join('\n');
+export interface CanonicalRequestInput {
+  readonly method: string;
+  /** Raw path and query, as received. */
+  readonly path: string;
+  readonly query: string;
+  readonly headers: HeaderMap;
+  /** Lower-cased and sorted. */
+  readonly signedHeaders: readonly string[];
+  /** Hex SHA-256 of the body. */
+  readonly payloadHash: string;
+  /** A query parameter left out of the canonical query (`X-Amz-Signature` of a presigned request). */
+  readonly omitQueryParameter?: string | undefined;
 }
 
+/**
+ * The canonical request (AWS: "Create a canonical request"):
+ * method, canonical URI, canonical query, canonical headers, signed headers and payload hash, one per line.
+ *
+ * @example
+ *   buildCanonicalRequest({ method: 'GET', path: '/', query: '', headers: { host: 'example.amazonaws.com' },
+ *     signedHeaders: ['host'], payloadHash: EMPTY_BODY_SHA256 })
+ *   // 'GET\n/\n\nhost:example.amazonaws.com\n\nhost\ne3b0c442...'
+ */
+export function buildCanonicalRequest(input: CanonicalRequestInput): string {
+  return (
+    `${input.method}\n${canonicalUri(input.path)}\n${canonicalQuery(input.query, input.omitQueryParameter)}\n` +
+    `${canonicalHeaders(input.headers, input.signedHeaders)}\n${input.signedHeaders.join(';')}\n${input.payloadHash}`
+  );
+}
+
+/** The credential scope: `YYYYMMDD/region/service/aws4_request`. */
+export function credentialScope(date: string, region: string, service: string): string {
+  return `${date}/${region}/${service}/aws4_request`;
+}
+
+/** The string to sign (AWS: "Create a string to sign"). */
 export function buildStringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  return `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
 }

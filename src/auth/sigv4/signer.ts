@@ -1,41 +1,62 @@
 import { createHmac } from 'node:crypto';
 import type { SecretBytes } from '../../crypto/secret-bytes.js';
-import { buildCanonicalRequest, buildStringToSign, sha256Hex, type RequestToCanonicalize } from './canonical-request.js';
+import { formatAmzDate } from './amz-date.js';
+import { buildCanonicalRequest, buildStringToSign, credentialScope, sha256Hex, SIGV4_ALGORITHM } from './canonical-request.js';
+import type { HeaderValue, HttpRequestToVerify } from './http-request.js';
 import { deriveSigningKey } from './signing-key.js';
 
-export interface SigningCredentials {
+export interface SigningOptions {
   readonly accessKeyId: string;
   readonly secret: SecretBytes;
   readonly region: string;
   readonly service: string;
-  /** Epoch milliseconds of the signature. */
+  /** Epoch milliseconds of the signature (whole seconds are used). */
   readonly now: number;
+  /** Temporary credentials: sent and signed as X-Amz-Security-Token. */
   readonly sessionToken?: string;
+  /** Send and sign `x-amz-content-sha256`, as the AWS SDKs do. Default true. */
+  readonly signPayloadHash?: boolean;
 }
 
 /**
- * Signs a request (header-based SigV4) with the same canonicalisation the verifier uses, for tests and the
- * benchmark. Signs every header given (`host` must be among them) plus `x-amz-date` and the session token.
- * Returns the headers to add.
+ * Signs a request with an Authorization header, from the canonicalisation the verifier uses — for tests
+ * and the benchmark (agreement with `@smithy/signature-v4` is tested). Every header given is signed
+ * (`host` must be among them), plus those it adds. Returns the headers to add: `x-amz-date`, optionally
+ * `x-amz-content-sha256` and `x-amz-security-token`, and `authorization`.
+ *
+ * @example
+ *   const headers = { host: '127.0.0.1:4599', 'content-type': 'application/x-amz-json-1.1' };
+ *   const added = signRequest({ method: 'POST', path: '/', query: '', headers, body },
+ *     { accessKeyId, secret, region: 'eu-west-1', service: 'kms', now: Date.now() });
+ *   fetch(url, { method: 'POST', headers: { ...headers, ...added }, body });
  */
-export function signRequest(
-  request: RequestToCanonicalize & { readonly body: Buffer },
-  credentials: SigningCredentials,
-): Record<string, string> {
-  const amzDate = new Date(credentials.now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+export function signRequest(request: HttpRequestToVerify, options: SigningOptions): Record<string, string> {
+  const amzDate = formatAmzDate(options.now);
+  const payloadHash = sha256Hex(request.body);
   const added: Record<string, string> = { 'x-amz-date': amzDate };
-  if (credentials.sessionToken !== undefined) added['x-amz-security-token'] = credentials.sessionToken;
-  const headers = { ...request.headers, ...added };
-  const signedHeaders = Object.keys(headers).map((name) => name.toLowerCase()).sort();
-  const canonicalRequest = buildCanonicalRequest({ ...request, headers }, signedHeaders, sha256Hex(request.body));
+  if (options.signPayloadHash ?? true) added['x-amz-content-sha256'] = payloadHash;
+  if (options.sessionToken !== undefined) added['x-amz-security-token'] = options.sessionToken;
+
+  const headers: Record<string, HeaderValue> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && name.toLowerCase() !== 'authorization') headers[name.toLowerCase()] = value;
+  }
+  Object.assign(headers, added);
+  const signedHeaders = Object.keys(headers).sort();
+  const canonicalRequest = buildCanonicalRequest({ ...request, headers, signedHeaders, payloadHash });
+
   const date = amzDate.slice(0, 8);
-  const scope = `${date}/${credentials.region}/${credentials.service}/aws4_request`;
-  const key = deriveSigningKey(credentials.secret, date, credentials.region, credentials.service);
-  const signature = createHmac('sha256', key).update(buildStringToSign(amzDate, scope, canonicalRequest)).digest('hex');
-  return {
-    ...added,
-    authorization:
-      `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
-      `SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`,
-  };
+  const scope = credentialScope(date, options.region, options.service);
+  const key = deriveSigningKey(options.secret, date, options.region, options.service);
+  try {
+    const signature = createHmac('sha256', key.expose())
+      .update(buildStringToSign(amzDate, scope, canonicalRequest))
+      .digest('hex');
+    added['authorization'] =
+      `${SIGV4_ALGORITHM} Credential=${options.accessKeyId}/${scope}, ` +
+      `SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
+    return added;
+  } finally {
+    key.wipe();
+  }
 }

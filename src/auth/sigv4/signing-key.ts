@@ -1,44 +1,80 @@
-import { createHash, createHmac } from 'node:crypto';
-import type { SecretBytes } from '../../crypto/secret-bytes.js';
+import { createHmac } from 'node:crypto';
+import { SecretBytes } from '../../crypto/secret-bytes.js';
 
-/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
-export function deriveSigningKey(secret: SecretBytes, date: string, region: string, service: string): Buffer {
+/**
+ * The SigV4 signing key: kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
+ * "aws4_request"). Valid for one access key, day, region and service.
+ */
+export function deriveSigningKey(secret: SecretBytes, date: string, region: string, service: string): SecretBytes {
   const kSecret = Buffer.concat([Buffer.from('AWS4'), secret.expose()]);
   try {
     const kDate = createHmac('sha256', kSecret).update(date).digest();
     const kRegion = createHmac('sha256', kDate).update(region).digest();
     const kService = createHmac('sha256', kRegion).update(service).digest();
-    return createHmac('sha256', kService).update('aws4_request').digest();
+    const kSigning = createHmac('sha256', kService).update('aws4_request').digest();
+    kDate.fill(0);
+    kRegion.fill(0);
+    kService.fill(0);
+    return SecretBytes.adopt(kSigning);
   } finally {
     kSecret.fill(0);
   }
 }
 
+interface CachedKey {
+  /** A copy of the secret the key was derived from: a replaced secret must not find the old key. */
+  readonly secret: SecretBytes;
+  readonly key: SecretBytes;
+}
+
 /**
- * Signing keys by access key, day, region and service, so a busy client costs one HMAC per request instead of
- * five. Entries are keyed by a digest of the secret as well, so a replaced secret never finds the old key.
- * Bounded: the least recently inserted entries go first (Map insertion order).
+ * Signing keys by credential scope (`accessKeyId/date/region/service/aws4_request`), so a busy client
+ * costs one HMAC chain a day instead of four HMACs per request.
+ *
+ * Each entry remembers the secret it came from and is used only when the secret looked up for the request
+ * is equal (constant-time): rotating or deleting a secret cannot leave a usable key behind. A bounded LRU:
+ * a hit moves the entry to the end of the Map's insertion order, the first entry is evicted and wiped.
+ *
+ * @example
+ *   const keys = new SigningKeyCache(1024);
+ *   const key = keys.get('AKID/20150830/us-east-1/kms/aws4_request', secret, '20150830', 'us-east-1', 'kms');
  */
 export class SigningKeyCache {
-  readonly #entries = new Map<string, Buffer>();
+  readonly #entries = new Map<string, CachedKey>();
   readonly #capacity: number;
 
-  constructor(capacity = 10_000) {
+  constructor(capacity = 1024) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('cacheSize must be a positive integer');
     this.#capacity = capacity;
   }
 
-  get(accessKeyId: string, secret: SecretBytes, date: string, region: string, service: string): Buffer {
-    const fingerprint = createHash('sha256').update(secret.expose()).digest('base64');
-    const cacheKey = `${accessKeyId}\n${fingerprint}\n${date}\n${region}\n${service}`;
-    let key = this.#entries.get(cacheKey);
-    if (!key) {
-      key = deriveSigningKey(secret, date, region, service);
-      if (this.#entries.size >= this.#capacity) {
-        const oldest = this.#entries.keys().next().value;
-        if (oldest !== undefined) this.#entries.delete(oldest);
-      }
-      this.#entries.set(cacheKey, key);
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The signing key for `scope`, derived from `secret` unless an entry for the same secret exists. */
+  get(scope: string, secret: SecretBytes, date: string, region: string, service: string): SecretBytes {
+    const cached = this.#entries.get(scope);
+    if (cached !== undefined && cached.secret.equals(secret)) {
+      this.#entries.delete(scope);
+      this.#entries.set(scope, cached);
+      return cached.key;
+    }
+    const key = deriveSigningKey(secret, date, region, service);
+    if (cached !== undefined) this.#forget(scope, cached);
+    this.#entries.set(scope, { secret: SecretBytes.copyOf(secret.expose()), key });
+    while (this.#entries.size > this.#capacity) {
+      const oldest = this.#entries.entries().next().value;
+      if (oldest === undefined) break;
+      this.#forget(oldest[0], oldest[1]);
     }
     return key;
+  }
+
+  #forget(scope: string, entry: CachedKey): void {
+    this.#entries.delete(scope);
+    // Verification uses a key synchronously right after `get`, so no caller still holds an evicted one.
+    entry.key.wipe();
+    entry.secret.wipe();
   }
 }

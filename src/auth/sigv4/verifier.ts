@@ -1,145 +1,116 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SecretBytes } from '../../crypto/secret-bytes.js';
-import {
-  IncompleteSignatureException,
-  InvalidSignatureException,
-  UnrecognizedClientException,
-} from '../../errors.js';
-import { buildCanonicalRequest, buildStringToSign, sha256Hex, type RequestToCanonicalize } from './canonical-request.js';
-import { readSignatureParameters, type SignatureParameters } from './signature-parameters.js';
+import { buildCanonicalRequest, buildStringToSign, credentialScope, sha256Hex, SIGV4_ALGORITHM } from './canonical-request.js';
+import { checkCredentialScope, isAwsRegionName, parseCredential } from './credential-scope.js';
+import { signatureMismatch, unrecognizedClient, unsupportedAlgorithm } from './failures.js';
+import { headerText, type HttpRequestToVerify } from './http-request.js';
+import { parseSignedHeaders, requireHostSigned, requireSignedHeadersPresent } from './signed-headers.js';
+import { readSignatureClaim } from './signature-claim.js';
 import { SigningKeyCache } from './signing-key.js';
+import { checkFreshness, readSigningTime } from './signing-time.js';
 
-export interface HttpRequestToVerify extends RequestToCanonicalize {
-  readonly body: Buffer;
-}
+/** The secret of an access key, or undefined when the key is unknown. May be async (a store lookup). */
+export type SigningSecretLookup = (accessKeyId: string) => Promise<SecretBytes | undefined> | SecretBytes | undefined;
 
-/** Finds the secret of an access key (undefined when unknown); may consult a store. */
-export type SigningSecretLookup = (
-  accessKeyId: string,
-) => Promise<SecretBytes | undefined> | SecretBytes | undefined;
-
+/** Who signed a request that verified, and for what. */
 export interface VerifiedSignature {
   readonly accessKeyId: string;
+  /** The region of the credential scope: it selects the key space. */
   readonly region: string;
   readonly service: string;
-  /** Epoch milliseconds of the request's X-Amz-Date. */
+  /** Epoch milliseconds of the request's signing time. */
   readonly signedAt: number;
+  /** X-Amz-Security-Token as sent (header, or query of a presigned URL): the caller verifies it. */
   readonly sessionToken?: string;
 }
 
 export interface SigV4VerifierOptions {
-  /** The service name the credential scope must carry (`kms`, `sts`, ...). */
-  readonly service: string;
+  /** The service name(s) the credential scope may carry (`kms`; `['sts', 'iam']`). Messages name the first. */
+  readonly service: string | readonly string[];
   readonly now?: () => number;
-  /** How far the request time may be from the server's clock: AWS allows 5 minutes. */
+  /** How far the signing time may be from the server's clock, either way. Default: 5 minutes, as AWS. */
   readonly maxSkewMs?: number;
+  /** Signing keys kept (one per access key, day, region and service). Default 1024. */
   readonly cacheSize?: number;
-  /** AWS services other than S3 encode the received path once more; false decodes it first instead. */
-  readonly doubleEncodePath?: boolean;
+  /** Which credential-scope regions to accept. Default: any AWS-shaped region name. */
+  readonly isValidRegion?: (region: string) => boolean;
 }
 
-const INVALID_SIGNATURE =
-  'The request signature we calculated does not match the signature you provided. ' +
-  'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-
-/** Parses `YYYYMMDDTHHMMSSZ` into epoch milliseconds. */
-export function parseAmzDate(amzDate: string): number {
-  return Date.UTC(
-    Number(amzDate.slice(0, 4)),
-    Number(amzDate.slice(4, 6)) - 1,
-    Number(amzDate.slice(6, 8)),
-    Number(amzDate.slice(9, 11)),
-    Number(amzDate.slice(11, 13)),
-    Number(amzDate.slice(13, 15)),
-  );
+export interface SigV4Verifier {
+  /**
+   * Resolves with who signed `request`, or rejects with the AWS exception a client would get:
+   * MissingAuthenticationToken, IncompleteSignature, InvalidSignature (mismatch, expired, bad scope)
+   * or UnrecognizedClient. Nothing secret, no signature and no canonical request is in any message.
+   */
+  verify(request: HttpRequestToVerify, lookup: SigningSecretLookup): Promise<VerifiedSignature>;
 }
 
-function formatAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+/** Constant-time equality of the hex signature we computed and the one presented. */
+function signaturesEqual(expectedHex: string, presented: string): boolean {
+  const expected = Buffer.from(expectedHex, 'latin1');
+  const given = Buffer.from(presented, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /**
- * Verifies AWS Signature Version 4 on requests for one service: the signature over the canonical request
- * (with the payload hash of the body actually received), the credential scope, the clock skew window and,
- * for presigned URLs, the expiry. The comparison is constant-time; signing keys are cached.
+ * Verifies AWS Signature Version 4 (Authorization header or presigned query string) for one service, as
+ * AWS services other than S3 do, with AWS's checks in AWS's order: parameters, date format, clock skew or
+ * expiry, `host` signed, algorithm, credential scope, access key, payload hash, signature.
+ *
+ * The payload hash is always that of the body received (an `x-amz-content-sha256` header must equal it).
+ * Signing keys are cached per access key, day, region and service, and only for the same secret.
  *
  * @example
  *   const verifier = createSigV4Verifier({ service: 'kms' });
  *   const { accessKeyId, region } = await verifier.verify(request, (id) => secrets.get(id));
  */
-export function createSigV4Verifier(options: SigV4VerifierOptions) {
+export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifier {
+  const services: readonly string[] = typeof options.service === 'string' ? [options.service] : [...options.service];
+  if (services.length === 0) throw new RangeError('createSigV4Verifier needs at least one service');
   const now = options.now ?? Date.now;
   const maxSkewMs = options.maxSkewMs ?? 5 * 60_000;
+  const isValidRegion = options.isValidRegion ?? isAwsRegionName;
   const signingKeys = new SigningKeyCache(options.cacheSize);
 
-  function checkScopeAndTime(parameters: SignatureParameters): number {
-    if (parameters.service !== options.service) {
-      throw new IncompleteSignatureException(
-        `Credential should be scoped to correct service: '${options.service}'. `,
-      );
-    }
-    if (parameters.scopeDate !== parameters.amzDate.slice(0, 8)) {
-      throw new InvalidSignatureException(
-        `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ` +
-          `'${parameters.scopeDate}' != '${parameters.amzDate.slice(0, 8)}', from '${parameters.amzDate}'.`,
-      );
-    }
-    const signedAt = parseAmzDate(parameters.amzDate);
-    const current = now();
-    if (parameters.presigned) {
-      if (current > signedAt + (parameters.expiresSeconds ?? 0) * 1000) {
-        throw new InvalidSignatureException('Signature expired: the presigned request has expired.');
-      }
-    } else if (signedAt < current - maxSkewMs) {
-      throw new InvalidSignatureException(
-        `Signature expired: ${parameters.amzDate} is now earlier than ${formatAmzDate(current - maxSkewMs)} ` +
-          `(${formatAmzDate(current)} - 5 min.)`,
-      );
-    } else if (signedAt > current + maxSkewMs) {
-      throw new InvalidSignatureException(
-        `Signature not yet current: ${parameters.amzDate} is still later than ${formatAmzDate(current + maxSkewMs)} ` +
-          `(${formatAmzDate(current)} + 5 min.)`,
-      );
-    }
-    return signedAt;
-  }
-
   async function verify(request: HttpRequestToVerify, lookup: SigningSecretLookup): Promise<VerifiedSignature> {
-    const parameters = readSignatureParameters(request.headers, request.query);
-    const signedAt = checkScopeAndTime(parameters);
-    const secret = await lookup(parameters.accessKeyId);
-    if (!secret) throw new UnrecognizedClientException('The security token included in the request is invalid.');
+    const claim = readSignatureClaim(request);
+    const { amzDate, signedAt } = readSigningTime(claim);
+    checkFreshness(signedAt, { now: now(), maxSkewMs, expiresSeconds: claim.expiresSeconds });
+    const signedHeaders = parseSignedHeaders(claim.signedHeaders);
+    requireHostSigned(signedHeaders);
+    if (claim.algorithm !== SIGV4_ALGORITHM) throw unsupportedAlgorithm(claim.algorithm);
+    const credential = parseCredential(claim.credential);
+    checkCredentialScope(credential, { services, isValidRegion, amzDate });
+    requireSignedHeadersPresent(signedHeaders, request.headers);
+
+    const secret = await lookup(credential.accessKeyId);
+    if (secret === undefined) throw unrecognizedClient();
 
     const payloadHash = sha256Hex(request.body);
-    const declaredHash = request.headers['x-amz-content-sha256'];
-    if (typeof declaredHash === 'string' && declaredHash !== payloadHash && declaredHash !== 'UNSIGNED-PAYLOAD') {
-      throw new InvalidSignatureException(INVALID_SIGNATURE);
-    }
-    const canonicalRequest = buildCanonicalRequest(
-      request,
-      parameters.signedHeaders,
+    const declaredHash = headerText(request.headers, 'x-amz-content-sha256');
+    if (declaredHash !== undefined && declaredHash !== payloadHash) throw signatureMismatch();
+
+    const canonicalRequest = buildCanonicalRequest({
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      headers: request.headers,
+      signedHeaders,
       payloadHash,
-      {
-        doubleEncodePath: options.doubleEncodePath ?? true,
-        ...(parameters.presigned ? { omitQueryParameter: 'X-Amz-Signature' } : {}),
-      },
-    );
-    const scope = `${parameters.scopeDate}/${parameters.region}/${parameters.service}/aws4_request`;
-    const stringToSign = buildStringToSign(parameters.amzDate, scope, canonicalRequest);
-    const key = signingKeys.get(parameters.accessKeyId, secret, parameters.scopeDate, parameters.region, parameters.service);
-    const expected = createHmac('sha256', key).update(stringToSign).digest();
-    const presented = Buffer.from(parameters.signature, 'hex');
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      throw new InvalidSignatureException(INVALID_SIGNATURE);
-    }
-    const token = request.headers['x-amz-security-token'] ?? new URLSearchParams(request.query).get('X-Amz-Security-Token') ?? undefined;
-    const sessionToken = typeof token === 'string' ? token : token?.[0];
+      omitQueryParameter: claim.presigned ? 'X-Amz-Signature' : undefined,
+    });
+    const { accessKeyId, date, region, service } = credential;
+    const scope = credentialScope(date, region, service);
+    const key = signingKeys.get(`${accessKeyId}/${scope}`, secret, date, region, service);
+    const expected = createHmac('sha256', key.expose()).update(buildStringToSign(amzDate, scope, canonicalRequest)).digest('hex');
+    if (!signaturesEqual(expected, claim.signature)) throw signatureMismatch();
+
     return {
-      accessKeyId: parameters.accessKeyId,
-      region: parameters.region,
-      service: parameters.service,
+      accessKeyId,
+      region,
+      service,
       signedAt,
-      ...(sessionToken !== undefined ? { sessionToken } : {}),
+      ...(claim.sessionToken !== undefined ? { sessionToken: claim.sessionToken } : {}),
     };
   }
 
