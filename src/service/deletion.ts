@@ -39,5 +39,8 @@ export async function cancelKeyDeletion(deps: ServiceDependencies, key: KmsKey):
 export async function deleteKeyForGood(deps: ServiceDependencies, key: KmsKey): Promise<void> {
   const materials = await deps.store.keys.listMaterials(key.arn);
   await deps.store.keys.delete(key, key.id);
-  for (const material of materials) deps.materials.delete(materialCacheKey(key.arn, material.id));
+  for (const material of materials) {
+    deps.materials.delete(materialCacheKey(key.arn, material.id));
+    deps.privateKeys.delete(materialCacheKey(key.arn, material.id));
+  }
 }

@@ -1,8 +1,8 @@
-import { MalformedPolicyDocumentException, UnsupportedOperationException, ValidationException } from '../errors.js';
+import { UnsupportedOperationException, ValidationException } from '../errors.js';
 import { keyArn, type KeyOrigin, type KeyScope, type KmsKey, type Tag } from '../keys/key.js';
 import { KEY_SPECS, type KeySpec, type KeyUsage } from '../keys/key-spec.js';
 import { defaultKeyPolicy } from '../keys/default-key-policy.js';
-import { newSymmetricMaterial } from './key-materials.js';
+import { newKeyMaterial } from './key-materials.js';
 import { DEFAULT_ROTATION_PERIOD_DAYS } from './rotation.js';
 import type { ServiceDependencies } from './services.js';
 
@@ -16,7 +16,11 @@ export interface NewKeyParameters {
   readonly multiRegion: boolean;
 }
 
-/** Creates a customer managed key with its first key material; durable when this resolves. */
+/**
+ * Creates a customer managed key of any spec AWS offers (symmetric, HMAC, RSA, ECC, Ed25519, ML-DSA) with
+ * its first key material; durable when this resolves. An RSA key pair comes from the node's generator pool
+ * (never generated on the event loop).
+ */
 export async function createKey(
   deps: ServiceDependencies,
   scope: KeyScope,
@@ -33,12 +37,14 @@ export async function createKey(
   if (params.multiRegion) {
     throw new UnsupportedOperationException('Multi-Region keys are not supported by this server.');
   }
-  if (params.spec !== 'SYMMETRIC_DEFAULT') {
-    throw new UnsupportedOperationException(`KeySpec ${params.spec} is not supported yet.`);
+  if (params.spec === 'SM2') {
+    // AWS offers SM2 only in its China Regions; Node's OpenSSL cannot do SM2DSA with AWS's distinguishing ID
+    // or SM2PKE, so this server behaves like every other Region (see README).
+    throw new UnsupportedOperationException('KeySpec SM2 is not supported in this region.');
   }
   const id = deps.newKeyId();
   const arn = keyArn(scope, id);
-  const material = newSymmetricMaterial(deps, arn);
+  const material = await newKeyMaterial(deps, arn, params.spec);
   const key: KmsKey = {
     ...scope,
     id,
@@ -59,17 +65,4 @@ export async function createKey(
   };
   await deps.store.keys.create(key, material);
   return key;
-}
-
-/** Checks that a key policy is a JSON object (the full policy grammar is checked by the policy engine). */
-export function assertPolicyDocument(policy: string): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(policy);
-  } catch {
-    throw new MalformedPolicyDocumentException('The new key policy is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedPolicyDocumentException('The key policy must be a JSON object.');
-  }
 }

@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { loadPrivateKey, loadPublicKey, type PrivateKeyHandle, type PublicKeyHandle } from '../crypto/asymmetric/index.js';
+import { generateHmacKey, type HmacKeySpec } from '../crypto/hmac.js';
 import { buildMaterialAad } from '../crypto/root-key.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import type { KeyMaterial, KmsKey, RotationType } from '../keys/key.js';
+import type { KeySpec } from '../keys/key-spec.js';
 import { KMSInternalException } from '../errors.js';
 import type { ServiceDependencies } from './services.js';
 
@@ -58,4 +62,77 @@ export async function loadMaterial(
  */
 export function materialCacheKey(keyArn: string, materialId: string): string {
   return `${keyArn}#${materialId}`;
+}
+
+/**
+ * The first key material of a new key of any spec: 32 random bytes (SYMMETRIC_DEFAULT), an HMAC key as long
+ * as its digest (HMAC_*), or a fresh key pair (asymmetric specs; RSA off the event loop). Secrets are stored
+ * only wrapped by the root key, exactly like symmetric material; an asymmetric key's public key (DER SPKI)
+ * is stored in clear beside it. The secret (or parsed private key) goes straight into its cache.
+ */
+export async function newKeyMaterial(deps: ServiceDependencies, keyArn: string, spec: KeySpec): Promise<KeyMaterial> {
+  if (spec === 'SYMMETRIC_DEFAULT') return newSymmetricMaterial(deps, keyArn);
+  if (isHmacSpec(spec)) return wrapSecretMaterial(deps, keyArn, generateHmacKey(spec, randomBytes));
+  const pair = await deps.keyPairs.generateKeyPair(spec);
+  const id = deps.newMaterialId();
+  try {
+    const wrapped = deps.rootKey.wrap(pair.privateKey, buildMaterialAad(keyArn, id));
+    deps.privateKeys.set(materialCacheKey(keyArn, id), loadPrivateKey(pair.privateKey, spec));
+    return { keyArn, id, createdAt: deps.now(), wrapped, publicKey: pair.publicKey };
+  } finally {
+    pair.privateKey.wipe();
+  }
+}
+
+function wrapSecretMaterial(deps: ServiceDependencies, keyArn: string, secret: SecretBytes): KeyMaterial {
+  const id = deps.newMaterialId();
+  const wrapped = deps.rootKey.wrap(secret, buildMaterialAad(keyArn, id));
+  deps.materials.set(materialCacheKey(keyArn, id), secret);
+  return { keyArn, id, createdAt: deps.now(), wrapped };
+}
+
+function isHmacSpec(spec: KeySpec): spec is HmacKeySpec {
+  return spec === 'HMAC_224' || spec === 'HMAC_256' || spec === 'HMAC_384' || spec === 'HMAC_512';
+}
+
+/**
+ * The parsed private key of one material version of an asymmetric key, from the bounded handle cache, or
+ * unwrapped with the root key and parsed (the PKCS#8 bytes are wiped straight after parsing).
+ * @throws KMSInternalException when the version is missing or does not unwrap: never a caller's fault.
+ */
+export async function loadPrivateKeyHandle(
+  deps: ServiceDependencies,
+  key: KmsKey,
+  materialId: string = key.currentMaterialId,
+): Promise<PrivateKeyHandle> {
+  const cacheKey = materialCacheKey(key.arn, materialId);
+  const cached = deps.privateKeys.get(cacheKey);
+  if (cached) return cached;
+  const record = await deps.store.keys.getMaterial(key.arn, materialId);
+  if (!record) throw new KMSInternalException(`key material of ${key.arn} is missing from the store`);
+  return deps.privateKeys.getOrLoad(cacheKey, async () => {
+    let pkcs8: SecretBytes;
+    try {
+      pkcs8 = deps.rootKey.unwrap(record.wrapped, buildMaterialAad(key.arn, materialId));
+    } catch {
+      throw new KMSInternalException(`key material of ${key.arn} cannot be unwrapped with this root key`);
+    }
+    try {
+      return loadPrivateKey(pkcs8, key.spec);
+    } finally {
+      pkcs8.wipe();
+    }
+  });
+}
+
+/**
+ * The public key of an asymmetric key's current material (GetPublicKey, Verify, Encrypt), without
+ * unwrapping anything: from a cached private handle when there is one, otherwise parsed from the store.
+ */
+export async function loadPublicKeyHandle(deps: ServiceDependencies, key: KmsKey): Promise<PublicKeyHandle> {
+  const cached = deps.privateKeys.get(materialCacheKey(key.arn, key.currentMaterialId));
+  if (cached) return cached.publicKey;
+  const record = await deps.store.keys.getMaterial(key.arn, key.currentMaterialId);
+  if (!record?.publicKey) throw new KMSInternalException(`public key of ${key.arn} is missing from the store`);
+  return loadPublicKey(record.publicKey, key.spec);
 }

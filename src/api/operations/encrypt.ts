@@ -1,15 +1,23 @@
 import { keyOperation } from '../operation.js';
-import { encryptWithKey } from '../../service/symmetric-encryption.js';
-import { assertSymmetricAlgorithm } from '../wire/encryption-algorithm.js';
+import { encryptUnderKey } from '../wire/key-encryption.js';
 
+/**
+ * Encrypts up to 4096 bytes under a symmetric key (a ciphertext blob bound to the encryption context) or
+ * an RSA key (raw RSA-OAEP with `RSAES_OAEP_SHA_1`/`_256`, within AWS's per-size limits, no context).
+ */
 export const Encrypt = keyOperation({
   name: 'Encrypt',
   action: 'kms:Encrypt',
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'use', usages: ['ENCRYPT_DECRYPT'] },
   async handle({ input, key, deps }) {
-    const algorithm = assertSymmetricAlgorithm(key.key, input.EncryptionAlgorithm);
-    const { ciphertext } = await encryptWithKey(deps, key.key, input.Plaintext, input.EncryptionContext ?? {});
+    const { ciphertext, algorithm } = await encryptUnderKey(
+      deps,
+      key.key,
+      input.EncryptionAlgorithm,
+      input.Plaintext,
+      input.EncryptionContext,
+    );
     return { CiphertextBlob: ciphertext, KeyId: key.key.arn, EncryptionAlgorithm: algorithm };
   },
 });

@@ -1,17 +1,14 @@
-import { IncorrectKeyException, ValidationException } from '../../errors.js';
+import { ValidationException } from '../../errors.js';
 import { keyOperation } from '../operation.js';
-import {
-  decryptWithKey,
-  encryptWithKey,
-  readCiphertextHeader,
-} from '../../service/symmetric-encryption.js';
-import { assertSymmetricAlgorithm } from '../wire/encryption-algorithm.js';
+import { readCiphertextHeader } from '../../service/symmetric-encryption.js';
+import { decryptUnderKey, encryptUnderKey } from '../wire/key-encryption.js';
 
 /**
  * Decrypts a ciphertext and encrypts its plaintext under another key (or the same key's current material)
- * without the plaintext leaving the server. The source key is named by the ciphertext; a `SourceKeyId`, when
- * given, must name that same key. Authorization is `kms:ReEncryptFrom` on the source and `kms:ReEncryptTo`
- * on the destination.
+ * without the plaintext leaving the server. Either side may be symmetric or RSA: a symmetric source is named
+ * by the ciphertext (a `SourceKeyId`, when given, must name that same key); an RSA source needs
+ * `SourceKeyId` and `SourceEncryptionAlgorithm`; an RSA destination needs `DestinationEncryptionAlgorithm`.
+ * Authorization is `kms:ReEncryptFrom` on the source and `kms:ReEncryptTo` on the destination.
  */
 export const ReEncrypt = keyOperation({
   name: 'ReEncrypt',
@@ -34,30 +31,29 @@ export const ReEncrypt = keyOperation({
   async handle({ input, key: source, destinationKey, deps }) {
     // The pipeline always resolves a declared destination key; this only narrows the type.
     if (!destinationKey) throw new Error('ReEncrypt ran without its destination key');
-    const sourceAlgorithm = assertSymmetricAlgorithm(source.key, input.SourceEncryptionAlgorithm);
-    const destinationAlgorithm = assertSymmetricAlgorithm(destinationKey.key, input.DestinationEncryptionAlgorithm);
-    const blob = readCiphertextHeader(requiredBlob(input.CiphertextBlob));
-    if (blob.keyArn !== source.key.arn) {
-      throw new IncorrectKeyException(
-        'The key ID in the request does not identify a CMK that can perform this operation.',
-      );
-    }
-    const decrypted = await decryptWithKey(deps, source.key, blob, input.SourceEncryptionContext ?? {});
+    const decrypted = await decryptUnderKey(
+      deps,
+      source.key,
+      input.SourceEncryptionAlgorithm,
+      requiredBlob(input.CiphertextBlob),
+      input.SourceEncryptionContext,
+    );
     try {
-      const encrypted = await encryptWithKey(
+      const encrypted = await encryptUnderKey(
         deps,
         destinationKey.key,
+        input.DestinationEncryptionAlgorithm,
         decrypted.plaintext.expose(),
-        input.DestinationEncryptionContext ?? {},
+        input.DestinationEncryptionContext,
       );
       return {
         CiphertextBlob: encrypted.ciphertext,
         SourceKeyId: source.key.arn,
         KeyId: destinationKey.key.arn,
-        SourceEncryptionAlgorithm: sourceAlgorithm,
-        DestinationEncryptionAlgorithm: destinationAlgorithm,
-        SourceKeyMaterialId: decrypted.materialId,
-        DestinationKeyMaterialId: encrypted.materialId,
+        SourceEncryptionAlgorithm: decrypted.algorithm,
+        DestinationEncryptionAlgorithm: encrypted.algorithm,
+        ...(decrypted.materialId !== undefined ? { SourceKeyMaterialId: decrypted.materialId } : {}),
+        ...(encrypted.materialId !== undefined ? { DestinationKeyMaterialId: encrypted.materialId } : {}),
       };
     } finally {
       // The plaintext never leaves ReEncrypt: its life ends here.

@@ -2,6 +2,7 @@ import { constants, sign as opensslSign, type KeyObject, type SignKeyObjectInput
 import type { SigningAlgorithm } from './aws-names.js';
 import type { PrivateKeyHandle } from './key-handles.js';
 import { mlDsaScheme } from './ml-dsa-keys.js';
+import { signEcdsaDigest, signEd25519ph } from './noble-signatures.js';
 import { signPkcs1Prehashed } from './rsa-pkcs1-prehashed.js';
 import {
   checkSigningMessage,
@@ -37,7 +38,7 @@ function planSigning(
   messageType: MessageType,
 ): SigningPlan {
   const signing = signingScheme(handle.spec, algorithm);
-  checkSigningMessage(signing, algorithm, message, messageType);
+  checkSigningMessage(handle.spec, signing, algorithm, message, messageType);
   if (handle.backend === 'ml-dsa') {
     const dsa = mlDsaScheme(handle.kind.level);
     const secretKey = handle.secretKey.expose();
@@ -45,11 +46,16 @@ function planSigning(
       ? { via: 'direct', run: () => Buffer.from(dsa.internal.sign(message, secretKey, { externalMu: true })) }
       : { via: 'direct', run: () => Buffer.from(dsa.sign(message, secretKey)) };
   }
-  if (signing.family === 'ed25519ph') throw unavailableInRuntime(algorithm, messageType);
+  const { keyObject, kind } = handle;
+  if (signing.family === 'ed25519ph') return { via: 'direct', run: () => signEd25519ph(keyObject, message) };
   if (messageType === 'DIGEST') {
+    if (signing.family === 'ecdsa' && kind.type === 'ec') {
+      return { via: 'direct', run: () => signEcdsaDigest(keyObject, kind.curve, kind.fieldBytes, message) };
+    }
+    // RSASSA-PSS over a digest: neither OpenSSL 3.0 through Node nor noble offers it (see noble-signatures.ts).
     if (signing.family !== 'rsa-pkcs1' || signing.hash === null) throw unavailableInRuntime(algorithm, messageType);
     const hash = signing.hash;
-    return { via: 'direct', run: () => signPkcs1Prehashed(handle.keyObject, hash, message) };
+    return { via: 'direct', run: () => signPkcs1Prehashed(keyObject, hash, message) };
   }
   return { via: 'crypto.sign', hash: signing.hash, key: opensslKeyOptions(handle.keyObject, signing) };
 }
@@ -59,7 +65,7 @@ function planSigning(
  * synchronously on the calling thread.
  *
  * @throws UnsupportedAlgorithmError when the key's spec does not offer `algorithm`, or this runtime cannot
- *   compute it (Ed25519ph; DIGEST with RSASSA-PSS or ECDSA — see the report).
+ *   compute it (DIGEST with RSASSA-PSS).
  * @throws InvalidSignatureInputError for a message type the algorithm refuses or a digest of the wrong length.
  * @example
  *   const signature = sign(handle, 'ECDSA_SHA_256', Buffer.from('hello'), 'RAW'); // DER ECDSA signature
@@ -77,7 +83,7 @@ export function sign(
 /**
  * `sign` off the event loop where Node allows it: OpenSSL signatures through `crypto.sign` run on libuv's
  * threadpool (an RSA-4096 signature takes ~3.5 ms). PKCS#1 DIGEST signatures (`privateEncrypt` has no
- * asynchronous form) and ML-DSA (JavaScript) run synchronously and resolve immediately.
+ * asynchronous form), ECDSA DIGEST and Ed25519ph (noble) and ML-DSA (JavaScript) run synchronously.
  * Validation errors reject the promise.
  */
 export async function signAsync(

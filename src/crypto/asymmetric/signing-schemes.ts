@@ -27,7 +27,8 @@ const scheme = (
 /**
  * AWS's signing algorithms. RSASSA-PSS uses MGF1 with the message digest and a salt as long as the digest
  * (AWS: "salt length equal to the digest length"); ECDSA signatures are DER; ED25519_SHA_512 is pure
- * Ed25519 and takes only RAW messages; ML_DSA_SHAKE_256 is pure ML-DSA with an empty context and takes RAW or
+ * Ed25519 and takes only RAW messages; ED25519_PH_SHA_512 takes only a 64-byte DIGEST, which AWS (and
+ * Ed25519ph itself) hashes once more with SHA-512 (AWS API reference, Sign `MessageType`); ML_DSA_SHAKE_256 is pure ML-DSA with an empty context and takes RAW or
  * a 64-byte EXTERNAL_MU (FIPS 204 §6.2 μ). SM2DSA is absent (see `isSupported`).
  */
 const SCHEMES: Readonly<Partial<Record<SigningAlgorithm, SigningScheme>>> = Object.freeze({
@@ -41,7 +42,7 @@ const SCHEMES: Readonly<Partial<Record<SigningAlgorithm, SigningScheme>>> = Obje
   ECDSA_SHA_384: scheme('ecdsa', 'sha384', 48, ['RAW', 'DIGEST']),
   ECDSA_SHA_512: scheme('ecdsa', 'sha512', 64, ['RAW', 'DIGEST']),
   ED25519_SHA_512: scheme('ed25519', null, 64, ['RAW']),
-  ED25519_PH_SHA_512: scheme('ed25519ph', 'sha512', 64, ['RAW', 'DIGEST']),
+  ED25519_PH_SHA_512: scheme('ed25519ph', 'sha512', 64, ['DIGEST']),
   ML_DSA_SHAKE_256: scheme('ml-dsa', null, 64, ['RAW', 'EXTERNAL_MU']),
 });
 
@@ -80,15 +81,24 @@ export function signingScheme(spec: AsymmetricKeySpec, algorithm: SigningAlgorit
  *   EXTERNAL_MU message whose length is not the algorithm's.
  */
 export function checkSigningMessage(
+  spec: AsymmetricKeySpec,
   signing: SigningScheme,
   algorithm: SigningAlgorithm,
   message: Buffer,
   messageType: MessageType,
 ): void {
+  // The messages are AWS's own wording, so the service passes them through unchanged.
   if (!signing.messageTypes.includes(messageType)) {
-    throw new InvalidSignatureInputError(`The ${algorithm} signing algorithm does not support the ${messageType} message type`);
+    throw new InvalidSignatureInputError(
+      signing.family === 'ml-dsa'
+        ? `Message type ${messageType} is incompatible with key spec ${spec}.`
+        : `Message type ${messageType} is incompatible with algorithm ${algorithm}.`,
+    );
   }
-  if (messageType !== 'RAW' && message.length !== signing.prehashBytes) {
+  if (messageType === 'EXTERNAL_MU' && message.length !== signing.prehashBytes) {
+    throw new InvalidSignatureInputError(`External Mu is invalid length for algorithm ${algorithm}.`);
+  }
+  if (messageType === 'DIGEST' && message.length !== signing.prehashBytes) {
     throw new InvalidSignatureInputError(`Digest is invalid length for algorithm ${algorithm}.`);
   }
 }

@@ -2,6 +2,7 @@ import { verify as opensslVerify } from 'node:crypto';
 import type { SigningAlgorithm } from './aws-names.js';
 import type { PublicKeyHandle } from './key-handles.js';
 import { mlDsaScheme } from './ml-dsa-keys.js';
+import { verifyEcdsaDigest, verifyEd25519ph } from './noble-signatures.js';
 import { verifyPkcs1Prehashed } from './rsa-pkcs1-prehashed.js';
 import { opensslKeyOptions } from './sign.js';
 import { checkSigningMessage, signingScheme, unavailableInRuntime, type MessageType } from './signing-schemes.js';
@@ -12,7 +13,7 @@ import { checkSigningMessage, signingScheme, unavailableInRuntime, type MessageT
  * wrong length, a PSS salt other than the digest length — and throws only for inputs AWS refuses outright.
  *
  * @throws UnsupportedAlgorithmError when the key's spec does not offer `algorithm`, or this runtime cannot
- *   compute it (Ed25519ph; DIGEST with RSASSA-PSS or ECDSA).
+ *   compute it (DIGEST with RSASSA-PSS).
  * @throws InvalidSignatureInputError for a message type the algorithm refuses or a digest of the wrong length.
  * @example
  *   const publicKey = loadPublicKey(spki, 'ECC_NIST_P256');
@@ -26,7 +27,7 @@ export function verify(
   signature: Buffer,
 ): boolean {
   const signing = signingScheme(publicKey.spec, algorithm);
-  checkSigningMessage(signing, algorithm, message, messageType);
+  checkSigningMessage(publicKey.spec, signing, algorithm, message, messageType);
   if (publicKey.backend === 'ml-dsa') {
     const dsa = mlDsaScheme(publicKey.kind.level);
     try {
@@ -37,8 +38,10 @@ export function verify(
       return false; // noble throws on malformed lengths; for Verify that is simply an invalid signature
     }
   }
-  if (signing.family === 'ed25519ph') throw unavailableInRuntime(algorithm, messageType);
+  const { keyObject, kind } = publicKey;
+  if (signing.family === 'ed25519ph') return verifyEd25519ph(keyObject, message, signature);
   if (messageType === 'DIGEST') {
+    if (signing.family === 'ecdsa' && kind.type === 'ec') return verifyEcdsaDigest(keyObject, kind.curve, message, signature);
     if (signing.family !== 'rsa-pkcs1' || signing.hash === null) throw unavailableInRuntime(algorithm, messageType);
     return verifyPkcs1Prehashed(publicKey.keyObject, signing.hash, message, signature);
   }

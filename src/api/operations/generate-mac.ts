@@ -1,0 +1,14 @@
+import { keyOperation } from '../operation.js';
+import { generateMac } from '../../service/mac.js';
+
+/** The HMAC of a message (at most 4096 bytes) with a GENERATE_VERIFY_MAC key and its one MAC algorithm. */
+export const GenerateMac = keyOperation({
+  name: 'GenerateMac',
+  action: 'kms:GenerateMac',
+  readOnly: true,
+  key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'use', usages: ['GENERATE_VERIFY_MAC'] },
+  async handle({ input, key, deps }) {
+    const mac = await generateMac(deps, key.key, input.MacAlgorithm, input.Message);
+    return { Mac: mac, MacAlgorithm: input.MacAlgorithm, KeyId: key.key.arn };
+  },
+});

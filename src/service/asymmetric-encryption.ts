@@ -1,0 +1,70 @@
+import { DecryptionFailedError, rsaOaepDecrypt, rsaOaepEncrypt } from '../crypto/asymmetric/index.js';
+import { SecretBytes } from '../crypto/secret-bytes.js';
+import { InvalidCiphertextException, ValidationException } from '../errors.js';
+import type { KmsKey } from '../keys/key.js';
+import type { EncryptionAlgorithm } from '../keys/key-spec.js';
+import { assertAlgorithmOffered, toAwsError } from './algorithm-compatibility.js';
+import { loadPrivateKeyHandle, loadPublicKeyHandle } from './key-materials.js';
+import type { ServiceDependencies } from './services.js';
+import type { EncryptionContext } from './symmetric-encryption.js';
+
+/**
+ * Encrypt/Decrypt with an RSA ENCRYPT_DECRYPT key: RSAES-OAEP (SHA-1 or SHA-256, MGF1 with the same hash,
+ * empty label). The ciphertext is the raw RSA-OAEP output, as AWS returns it, so a ciphertext made offline
+ * with the public key from GetPublicKey decrypts here, and ours decrypt with any standard library. AWS's
+ * plaintext limits are RSA-OAEP's own: RSA_2048 214/190 bytes (SHA-1/SHA-256), RSA_3072 342/318,
+ * RSA_4096 470/446.
+ */
+
+/**
+ * AWS's rule: an encryption context is for symmetric keys only; RSA-OAEP has nothing to bind it to, so a
+ * context given with an asymmetric key would silently protect nothing. Refused rather than ignored.
+ */
+export function refuseEncryptionContext(encryptionContext: EncryptionContext | undefined): void {
+  if (encryptionContext !== undefined && Object.keys(encryptionContext).length > 0) {
+    throw new ValidationException('EncryptionContext is not supported with asymmetric KMS keys.');
+  }
+}
+
+/**
+ * Encrypts `plaintext` with the key's public key.
+ * @throws InvalidKeyUsageException when the key's spec does not offer `algorithm` (SYMMETRIC_DEFAULT included).
+ * @throws ValidationException when the plaintext exceeds the algorithm's limit for the key size.
+ * @example const ciphertext = await encryptWithPublicKey(deps, key, 'RSAES_OAEP_SHA_256', plaintext);
+ */
+export async function encryptWithPublicKey(
+  deps: ServiceDependencies,
+  key: KmsKey,
+  algorithm: EncryptionAlgorithm,
+  plaintext: Buffer,
+): Promise<Buffer> {
+  assertAlgorithmOffered(key, 'encryptionAlgorithms', algorithm);
+  const publicKey = await loadPublicKeyHandle(deps, key);
+  try {
+    // A copy, so the caller's buffer (the request's plaintext) stays the caller's to wipe.
+    return rsaOaepEncrypt(publicKey, algorithm, SecretBytes.copyOf(plaintext));
+  } catch (error) {
+    throw toAwsError(error);
+  }
+}
+
+/**
+ * Decrypts a raw RSA-OAEP ciphertext with the key's private key. Any failure — wrong length, padding, key
+ * or algorithm — is `InvalidCiphertextException` with no detail, as AWS answers (no padding oracle).
+ * @throws InvalidKeyUsageException when the key's spec does not offer `algorithm`.
+ */
+export async function decryptWithPrivateKey(
+  deps: ServiceDependencies,
+  key: KmsKey,
+  algorithm: EncryptionAlgorithm,
+  ciphertext: Buffer,
+): Promise<SecretBytes> {
+  assertAlgorithmOffered(key, 'encryptionAlgorithms', algorithm);
+  const handle = await loadPrivateKeyHandle(deps, key);
+  try {
+    return rsaOaepDecrypt(handle, algorithm, ciphertext);
+  } catch (error) {
+    if (error instanceof DecryptionFailedError) throw new InvalidCiphertextException('');
+    throw toAwsError(error);
+  }
+}
