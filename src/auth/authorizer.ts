@@ -8,6 +8,8 @@ export interface AuthorizationRequest {
   /** The IAM action, e.g. `kms:Decrypt`. */
   readonly action: string;
   readonly key?: KmsKey;
+  /** The alias the request named the key by (`alias/...`), for kms:RequestAlias. */
+  readonly requestAlias?: string;
   /** The validated request, for condition keys (encryption context, algorithms, ...). */
   readonly input: unknown;
   readonly sourceIp: string;

@@ -8,12 +8,25 @@ import type { Caller } from './caller.js';
 /** The development credentials LocalStack users expect (`--dev` only). */
 export const DEV_ACCESS_KEY_ID = 'test';
 const DEV_SECRET = 'test';
+/** In development mode, an access key id that is an account id names that account's root. */
+const DEV_ACCOUNT_ACCESS_KEY_ID = /^\d{12}$/;
+
+/**
+ * True for the development-mode root credentials (`test`, or a 12-digit account id as access key id).
+ * Only the resolver in development mode authenticates such ids: issued access key ids start with AKIA/ASIA.
+ */
+export function isDevelopmentCredential(caller: Caller): boolean {
+  return caller.type === 'Root' && (caller.accessKeyId === DEV_ACCESS_KEY_ID || DEV_ACCOUNT_ACCESS_KEY_ID.test(caller.accessKeyId));
+}
 
 export interface CredentialResolverOptions {
   readonly identities: IdentityRepository;
   readonly rootKey: RootKey;
   readonly now: () => number;
-  /** When set, `test`/`test` is the root of this account (development mode). */
+  /**
+   * When set (development mode), `test`/`test` is the root of this account, and an access key id that is a
+   * 12-digit account id, with the secret `test`, is the root of that account (as LocalStack does).
+   */
   readonly devAccountId?: string;
 }
 
@@ -47,6 +60,9 @@ export class CredentialResolver {
 
   async resolve(accessKeyId: string): Promise<ResolvedCredential | undefined> {
     if (accessKeyId === DEV_ACCESS_KEY_ID && this.#devCredential) return this.#devCredential;
+    if (DEV_ACCOUNT_ACCESS_KEY_ID.test(accessKeyId) && this.#devCredential) {
+      return { secret: this.#devCredential.secret, caller: rootCaller(accessKeyId, accessKeyId) };
+    }
     const record = await this.#options.identities.getAccessKey(accessKeyId);
     if (!record || record.status !== 'Active') return undefined;
     return { secret: this.#secretOf(record), caller: callerOf(record), record };

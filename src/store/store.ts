@@ -11,6 +11,7 @@ export interface Store {
   readonly keys: KeyRepository;
   readonly aliases: AliasRepository;
   readonly identities: IdentityRepository;
+  readonly grants: GrantRepository;
   readonly settings: SettingsRepository;
   /** Flushes and closes; the store is unusable afterwards. */
   close(): Promise<void>;
@@ -123,6 +124,88 @@ export interface IdentityRepository {
   getAccessKey(accessKeyId: string): Promise<AccessKey | undefined>;
   listAccessKeys(principalArn: string): Promise<AccessKey[]>;
   deleteAccessKey(accessKeyId: string): Promise<void>;
+
+  /** Throws `DuplicateError` if the user name exists in the account. */
+  createUser(user: IamUser): Promise<void>;
+  getUser(accountId: string, userName: string): Promise<IamUser | undefined>;
+  listUsers(accountId: string): Promise<IamUser[]>;
+  /** Deletes the user only (callers refuse while access keys or policies remain, as IAM does). */
+  deleteUser(accountId: string, userName: string): Promise<void>;
+  /** Throws `DuplicateError` if the role name exists in the account. */
+  createRole(role: IamRole): Promise<void>;
+  getRole(accountId: string, roleName: string): Promise<IamRole | undefined>;
+  listRoles(accountId: string): Promise<IamRole[]>;
+  deleteRole(accountId: string, roleName: string): Promise<void>;
+  /** Creates or replaces an inline identity policy of a user or role (by principal ARN and policy name). */
+  putPolicy(policy: InlinePolicy): Promise<void>;
+  getPolicy(principalArn: string, policyName: string): Promise<InlinePolicy | undefined>;
+  /** A principal's inline policies, by name. */
+  listPolicies(principalArn: string): Promise<InlinePolicy[]>;
+  deletePolicy(principalArn: string, policyName: string): Promise<void>;
+}
+
+/** An IAM user: `arn:aws:iam::<account>:user<path><name>`. */
+export interface IamUser {
+  readonly accountId: string;
+  readonly userName: string;
+  /** `AIDA...` */
+  readonly userId: string;
+  readonly arn: string;
+  readonly path: string;
+  readonly createdAt: number;
+}
+
+/** An IAM role; `trustPolicy` decides who may assume it. */
+export interface IamRole {
+  readonly accountId: string;
+  readonly roleName: string;
+  /** `AROA...` */
+  readonly roleId: string;
+  readonly arn: string;
+  readonly path: string;
+  readonly trustPolicy: string;
+  readonly description?: string;
+  readonly maxSessionDurationSeconds: number;
+  readonly createdAt: number;
+}
+
+/** An inline identity policy attached to a user or a role. */
+export interface InlinePolicy {
+  readonly principalArn: string;
+  readonly policyName: string;
+  readonly document: string;
+}
+
+/** A KMS grant. The grant token is stored as its SHA-256 digest only. */
+export interface Grant {
+  readonly keyArn: string;
+  readonly grantId: string;
+  readonly name?: string;
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal?: string;
+  readonly operations: readonly string[];
+  readonly constraints?: {
+    readonly encryptionContextSubset?: Readonly<Record<string, string>>;
+    readonly encryptionContextEquals?: Readonly<Record<string, string>>;
+  };
+  /** The account of the principal that created the grant. */
+  readonly issuingAccount: string;
+  readonly createdAt: number;
+  readonly tokenHash: Buffer;
+}
+
+export interface GrantRepository {
+  /** Throws `DuplicateError` if the grant id exists for the key. */
+  create(grant: Grant): Promise<void>;
+  get(keyArn: string, grantId: string): Promise<Grant | undefined>;
+  /** Grants of a key, in creation order. */
+  list(keyArn: string, page: PageRequest): Promise<Page<Grant>>;
+  /** Every grant of a key (for authorization: a key has at most a few thousand grants). */
+  listAll(keyArn: string): Promise<Grant[]>;
+  /** Grants whose retiring principal is `principalArn`, across keys. */
+  listRetirable(principalArn: string, page: PageRequest): Promise<Page<Grant>>;
+  findByTokenHash(tokenHash: Buffer): Promise<Grant | undefined>;
+  delete(keyArn: string, grantId: string): Promise<void>;
 }
 
 /** Small named values the server keeps (the default account id, the schema version, ...). Not secrets. */

@@ -5,6 +5,9 @@ export type StoreWriteMethod =
   | 'keys.create' | 'keys.update' | 'keys.delete'
   | 'aliases.create' | 'aliases.update' | 'aliases.delete'
   | 'identities.createAccount' | 'identities.createAccessKey' | 'identities.deleteAccessKey'
+  | 'identities.createUser' | 'identities.deleteUser' | 'identities.createRole' | 'identities.deleteRole'
+  | 'identities.putPolicy' | 'identities.deletePolicy'
+  | 'grants.create' | 'grants.delete'
   | 'settings.put';
 
 /** The error a faulty store throws, so a test can tell an injected fault from a real one. */
@@ -47,7 +50,7 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       if (fail) throw new InjectedStoreFault(method);
     };
   }
-  const { keys, aliases, identities, settings } = store;
+  const { keys, aliases, identities, grants, settings } = store;
   return {
     keys: {
       create: guarded('keys.create', (key, material) => keys.create(key, material)),
@@ -74,6 +77,27 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       getAccessKey: (accessKeyId) => identities.getAccessKey(accessKeyId),
       listAccessKeys: (principalArn) => identities.listAccessKeys(principalArn),
       deleteAccessKey: guarded('identities.deleteAccessKey', (accessKeyId) => identities.deleteAccessKey(accessKeyId)),
+      createUser: guarded('identities.createUser', (user) => identities.createUser(user)),
+      getUser: (accountId, userName) => identities.getUser(accountId, userName),
+      listUsers: (accountId) => identities.listUsers(accountId),
+      deleteUser: guarded('identities.deleteUser', (accountId, userName) => identities.deleteUser(accountId, userName)),
+      createRole: guarded('identities.createRole', (role) => identities.createRole(role)),
+      getRole: (accountId, roleName) => identities.getRole(accountId, roleName),
+      listRoles: (accountId) => identities.listRoles(accountId),
+      deleteRole: guarded('identities.deleteRole', (accountId, roleName) => identities.deleteRole(accountId, roleName)),
+      putPolicy: guarded('identities.putPolicy', (policy) => identities.putPolicy(policy)),
+      getPolicy: (principalArn, policyName) => identities.getPolicy(principalArn, policyName),
+      listPolicies: (principalArn) => identities.listPolicies(principalArn),
+      deletePolicy: guarded('identities.deletePolicy', (principalArn, policyName) => identities.deletePolicy(principalArn, policyName)),
+    },
+    grants: {
+      create: guarded('grants.create', (grant) => grants.create(grant)),
+      get: (keyArn, grantId) => grants.get(keyArn, grantId),
+      list: (keyArn, page) => grants.list(keyArn, page),
+      listAll: (keyArn) => grants.listAll(keyArn),
+      listRetirable: (principalArn, page) => grants.listRetirable(principalArn, page),
+      findByTokenHash: (tokenHash) => grants.findByTokenHash(tokenHash),
+      delete: guarded('grants.delete', (keyArn, grantId) => grants.delete(keyArn, grantId)),
     },
     settings: {
       get: (name) => settings.get(name),

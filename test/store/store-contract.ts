@@ -2,6 +2,8 @@ import { describe } from 'node:test';
 import { aliasContract } from './contract/alias-contract.js';
 import { durabilityContract } from './contract/durability-contract.js';
 import type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
+import { grantContract } from './contract/grants.js';
+import { iamPrincipalContract } from './contract/iam-principal-contract.js';
 import { identityContract } from './contract/identity-contract.js';
 import { keyContract } from './contract/key-contract.js';
 import { keyLifecycleContract } from './contract/key-lifecycle-contract.js';
@@ -26,6 +28,8 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, r
     keyLifecycleContract(openFreshStore);
     aliasContract(openFreshStore);
     identityContract(openFreshStore);
+    grantContract(openFreshStore);
+    iamPrincipalContract(openFreshStore);
     durabilityContract(openFreshStore, reopenStore);
   });
 }

@@ -1,5 +1,7 @@
 import { accountOperation } from '../operation.js';
-import { assertPolicyDocument, createKey } from '../../service/key-creation.js';
+import { validateNewKeyPolicy } from '../../auth/authorization/new-key-policy.js';
+import { keyArn } from '../../keys/key.js';
+import { createKey } from '../../service/key-creation.js';
 import { validateNewTags } from '../../service/tags.js';
 import { toKeyMetadata } from '../wire/key-metadata.js';
 import { fromWireTags } from '../wire/tags.js';
@@ -8,8 +10,19 @@ export const CreateKey = accountOperation({
   name: 'CreateKey',
   action: 'kms:CreateKey',
   readOnly: false,
-  async handle({ input, scope, deps }) {
-    if (input.Policy !== undefined) assertPolicyDocument(input.Policy);
+  async handle({ input, scope, caller, deps: givenDeps }) {
+    // The key id is drawn first so the policy checks see the ARN the key will have.
+    const keyId = givenDeps.newKeyId();
+    const deps = { ...givenDeps, newKeyId: () => keyId };
+    if (input.Policy !== undefined) {
+      await validateNewKeyPolicy({
+        identities: deps.store.identities,
+        caller,
+        policy: input.Policy,
+        keyArn: keyArn(scope, keyId),
+        bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
+      });
+    }
     const tags = fromWireTags(input.Tags);
     validateNewTags([], tags);
     const key = await createKey(deps, scope, {

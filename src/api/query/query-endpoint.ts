@@ -1,7 +1,10 @@
 import type { Authenticated, Authenticator, SignedService } from '../../auth/authenticator.js';
 import { KmsError, ValidationException } from '../../errors.js';
 import type { WireRequest, WireResponse } from '../http/wire-request.js';
+import type { ServiceDependencies } from '../../service/services.js';
 import type { OutcomeDraft } from '../request-outcome-builder.js';
+import { IAM_ACTIONS } from './iam-actions.js';
+import { iamContextOf, type QueryContext } from './query-context.js';
 import { xmlErrorResponse, xmlResponse, type XmlValue } from './xml-wire.js';
 import { STS_ACTIONS, STS_NAMESPACE } from './sts-actions.js';
 
@@ -10,10 +13,10 @@ export interface QueryAction {
   readonly service: SignedService;
   readonly namespace: string;
   readonly readOnly: boolean;
-  handle(parameters: URLSearchParams, identity: Authenticated): Promise<XmlValue>;
+  handle(parameters: URLSearchParams, identity: Authenticated, context: QueryContext): Promise<XmlValue>;
 }
 
-const ACTIONS: ReadonlyMap<string, QueryAction> = new Map([...STS_ACTIONS]);
+const ACTIONS: ReadonlyMap<string, QueryAction> = new Map([...STS_ACTIONS, ...IAM_ACTIONS]);
 
 export function queryParameters(request: WireRequest): URLSearchParams {
   return new URLSearchParams(request.method === 'GET' ? request.query : request.body.toString('utf8'));
@@ -24,6 +27,7 @@ export async function handleQueryRequest(
   request: WireRequest,
   draft: OutcomeDraft,
   authenticator: Authenticator,
+  deps: ServiceDependencies,
 ): Promise<WireResponse> {
   const parameters = queryParameters(request);
   const actionName = parameters.get('Action') ?? '';
@@ -35,7 +39,8 @@ export async function handleQueryRequest(
   const identity = await authenticator.authenticate(request, action.service);
   draft.caller = identity.caller;
   draft.region = identity.region;
-  return xmlResponse(draft.requestId, actionName, action.namespace, await action.handle(parameters, identity));
+  const context: QueryContext = { iam: iamContextOf(deps), sourceIp: request.sourceIp };
+  return xmlResponse(draft.requestId, actionName, action.namespace, await action.handle(parameters, identity, context));
 }
 
 /** Query-protocol services (STS, IAM) name authentication failures differently, all with status 403. */

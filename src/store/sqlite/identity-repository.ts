@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { AccessKey, Account, IdentityRepository } from '../store.js';
+import type { AccessKey, Account, IamRole, IamUser, IdentityRepository, InlinePolicy } from '../store.js';
 import { ACCESS_KEY_COLUMNS, accessKeyFromRow, accessKeyValues, type AccessKeyRow, type AccessKeyValues } from './access-key-row.js';
+import { SqliteIamPrincipalTables } from './iam-principal-tables.js';
 import { insertingUnique } from './unique-violation.js';
 
 interface AccountRow {
@@ -9,7 +10,8 @@ interface AccountRow {
 }
 
 /**
- * Accounts and access keys in SQLite. `getAccessKey` runs on every signed request (SigV4 needs the wrapped
+ * Accounts, access keys, IAM users, roles and inline policies in SQLite (the last three through
+ * `SqliteIamPrincipalTables`). `getAccessKey` runs on every signed request (SigV4 needs the wrapped
  * secret), so its statement is prepared once like the others. Every method is a single statement, hence
  * atomic on its own.
  */
@@ -21,8 +23,10 @@ export class SqliteIdentityRepository implements IdentityRepository {
   readonly #getAccessKey: Database.Statement<[string], AccessKeyRow>;
   readonly #listAccessKeys: Database.Statement<[string], AccessKeyRow>;
   readonly #deleteAccessKey: Database.Statement<[string]>;
+  readonly #principals: SqliteIamPrincipalTables;
 
   constructor(db: Database.Database) {
+    this.#principals = new SqliteIamPrincipalTables(db);
     this.#insertAccount = db.prepare('INSERT INTO accounts (id, created_at) VALUES (?, ?)');
     this.#getAccount = db.prepare('SELECT id, created_at FROM accounts WHERE id = ?');
     this.#listAccounts = db.prepare('SELECT id, created_at FROM accounts ORDER BY id');
@@ -69,6 +73,59 @@ export class SqliteIdentityRepository implements IdentityRepository {
 
   async deleteAccessKey(accessKeyId: string): Promise<void> {
     this.#deleteAccessKey.run(accessKeyId);
+  }
+
+  /** Throws `DuplicateError` when the name is taken in the account, whatever its case. */
+  async createUser(user: IamUser): Promise<void> {
+    this.#principals.createUser(user);
+  }
+
+  /** The user whose name equals `userName` ignoring case, as IAM looks names up. */
+  async getUser(accountId: string, userName: string): Promise<IamUser | undefined> {
+    return this.#principals.getUser(accountId, userName);
+  }
+
+  /** The account's users, by name. */
+  async listUsers(accountId: string): Promise<IamUser[]> {
+    return this.#principals.listUsers(accountId);
+  }
+
+  async deleteUser(accountId: string, userName: string): Promise<void> {
+    this.#principals.deleteUser(accountId, userName);
+  }
+
+  /** Throws `DuplicateError` when the name is taken in the account, whatever its case. */
+  async createRole(role: IamRole): Promise<void> {
+    this.#principals.createRole(role);
+  }
+
+  async getRole(accountId: string, roleName: string): Promise<IamRole | undefined> {
+    return this.#principals.getRole(accountId, roleName);
+  }
+
+  /** The account's roles, by name. */
+  async listRoles(accountId: string): Promise<IamRole[]> {
+    return this.#principals.listRoles(accountId);
+  }
+
+  async deleteRole(accountId: string, roleName: string): Promise<void> {
+    this.#principals.deleteRole(accountId, roleName);
+  }
+
+  async putPolicy(policy: InlinePolicy): Promise<void> {
+    this.#principals.putPolicy(policy);
+  }
+
+  async getPolicy(principalArn: string, policyName: string): Promise<InlinePolicy | undefined> {
+    return this.#principals.getPolicy(principalArn, policyName);
+  }
+
+  async listPolicies(principalArn: string): Promise<InlinePolicy[]> {
+    return this.#principals.listPolicies(principalArn);
+  }
+
+  async deletePolicy(principalArn: string, policyName: string): Promise<void> {
+    this.#principals.deletePolicy(principalArn, policyName);
   }
 }
 

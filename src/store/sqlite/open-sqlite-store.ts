@@ -1,6 +1,9 @@
+import type { KeyScope } from '../../keys/key.js';
 import type { Store } from '../store.js';
 import { SqliteAliasRepository } from './alias-repository.js';
+import { ChangeGeneration, withCachedLookup } from './change-generation.js';
 import { openConnection } from './connection.js';
+import { SqliteGrantRepository } from './grant-repository.js';
 import { SqliteIdentityRepository } from './identity-repository.js';
 import { SqliteKeyRepository } from './key-repository.js';
 import { migrate } from './migrations/migrate.js';
@@ -31,10 +34,15 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const db = openConnection(options.path);
   try {
     migrate(db, options.path, options.now ?? Date.now);
+    const generation = new ChangeGeneration(db);
     return {
-      keys: new SqliteKeyRepository(db),
+      // The two lookups every request makes are answered from memory while the database is unchanged.
+      keys: withCachedLookup(new SqliteKeyRepository(db), 'get', generation, (scope: KeyScope, id: string) =>
+        `${scope.accountId}/${scope.region}/${id}`,
+      ),
       aliases: new SqliteAliasRepository(db),
-      identities: new SqliteIdentityRepository(db),
+      identities: withCachedLookup(new SqliteIdentityRepository(db), 'getAccessKey', generation, (id: string) => id),
+      grants: new SqliteGrantRepository(db),
       settings: new SqliteSettingsRepository(db),
       async close(): Promise<void> {
         db.close();

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import { initialSchema } from './001-initial-schema.js';
+import { iamSchema } from './002-iam.js';
+import { grantsSchema } from './003-grants.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or remove a released one. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, iamSchema, grantsSchema]);
 
 /** The schema version this build of Strongroom creates and understands. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

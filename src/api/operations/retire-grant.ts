@@ -1,0 +1,34 @@
+import { ValidationException } from '../../errors.js';
+import { parseGrantToken } from '../../auth/authorization/grant-token.js';
+import { deleteGrant, findGrant } from '../../service/grants.js';
+import { keyOperation } from '../operation.js';
+
+/**
+ * Retires a grant named by its token, or by key and grant id. The key is the token's (a token names its key)
+ * or `KeyId`'s. Who may retire is decided by the grant itself (retiring principal, grantee with RetireGrant,
+ * the issuing account): the authorizer applies those rules for kms:RetireGrant, not the key policy.
+ */
+export const RetireGrant = keyOperation({
+  name: 'RetireGrant',
+  action: 'kms:RetireGrant',
+  readOnly: false,
+  key: {
+    reference: (input) => {
+      if (input.GrantToken !== undefined) return parseGrantToken(input.GrantToken).keyArn;
+      if (input.KeyId === undefined || input.GrantId === undefined) {
+        throw new ValidationException('Either GrantToken, or both KeyId and GrantId, must be specified.');
+      }
+      return input.KeyId;
+    },
+    acceptsAlias: false,
+    states: 'any',
+  },
+  async handle({ input, key, deps }) {
+    const grant = await findGrant(deps, key.key, {
+      ...(input.GrantToken === undefined ? {} : { grantToken: input.GrantToken }),
+      ...(input.GrantId === undefined ? {} : { grantId: input.GrantId }),
+    });
+    await deleteGrant(deps, grant);
+    return {};
+  },
+});
