@@ -1,0 +1,133 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openAuditDatabase, verifyAuditTrail, type AuditDatabase } from '../../audit/index.js';
+import { dataDirectoryLayout } from '../../server/data-directory.js';
+import { auditPublicKey } from './audit-public-key.js';
+import { iterateAuditEvents, queryAuditEvents, type AuditFilter } from './audit-query.js';
+
+export const AUDIT_USAGE = `Usage: strongroom audit <command> [--data-dir DIR] [options]
+
+Commands (records are printed as JSON Lines, exactly as stored):
+  tail        The newest records.          -n N (default 10), --follow
+  query       Records matching filters.    --key ARN|ID --user NAME --event-name NAME --access-key-id ID
+                                           --account ID --errors --since TIME --until TIME --limit N (default 100)
+  export      Every record, oldest first.  --since TIME --until TIME --out FILE (mode 0600; default stdout)
+  verify      Check the hash chains and signed digests; name every altered, removed or inserted record.
+              --public-key FILE (default: the signing key kept wrapped in the data directory)
+  public-key  Print the audit public key (SPKI PEM) for independent verification.
+TIME is ISO-8601 (2025-05-20T20:46:16Z) or epoch milliseconds.
+`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' }, n: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' },
+  key: { type: 'string' }, user: { type: 'string' }, 'event-name': { type: 'string' }, 'access-key-id': { type: 'string' },
+  account: { type: 'string' }, errors: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' },
+  limit: { type: 'string' }, out: { type: 'string' }, 'public-key': { type: 'string' },
+} as const;
+
+/**
+ * `strongroom audit ...`: reads `<data-dir>/audit.db` (read-only; a running server keeps writing meanwhile).
+ * Resolves with the exit code: 0, or 1 when `verify` finds a problem.
+ *
+ * @example
+ *   await runAuditCommand(['verify', '--data-dir', '/var/lib/strongroom'], (text) => process.stdout.write(text));
+ */
+export async function runAuditCommand(args: readonly string[], print: (text: string) => void): Promise<number> {
+  const [command, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
+  const dataDir = resolve(values['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data');
+  const path = dataDirectoryLayout(dataDir).auditDatabase;
+  switch (command) {
+    case 'public-key':
+      print(await auditPublicKey(dataDir, values['public-key']));
+      return 0;
+    case 'verify':
+      return verify(path, await auditPublicKey(dataDir, values['public-key']), print);
+    case 'tail':
+      return withDatabase(path, (db) => tail(db, count(values.n, 10), values.follow === true, print));
+    case 'query':
+      return withDatabase(path, (db) => {
+        for (const event of queryAuditEvents(db, filterOf(values), count(values.limit, 100))) print(`${event.json}\n`);
+        return Promise.resolve(0);
+      });
+    case 'export':
+      return withDatabase(path, (db) => exportEvents(db, filterOf(values), values.out, print));
+    default:
+      print(AUDIT_USAGE);
+      return command === undefined || command === 'help' ? 0 : 2;
+  }
+}
+
+function verify(path: string, publicKey: string, print: (text: string) => void): number {
+  const report = verifyAuditTrail(path, publicKey);
+  for (const writer of report.writers) {
+    print(`writer ${writer.writer}: ${writer.records} records, sealed through ${writer.sealedThrough}\n`);
+  }
+  for (const problem of report.problems) print(`${problem.kind} ${problem.writer} #${problem.seq}: ${problem.detail}\n`);
+  print(report.ok ? 'audit trail verified\n' : 'AUDIT TRAIL FAILED VERIFICATION\n');
+  return report.ok ? 0 : 1;
+}
+
+async function tail(db: AuditDatabase, n: number, follow: boolean, print: (text: string) => void): Promise<number> {
+  let lastId = 0;
+  for (const event of queryAuditEvents(db, {}, n)) {
+    print(`${event.json}\n`);
+    lastId = Math.max(lastId, event.id);
+  }
+  while (follow) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const event of queryAuditEvents(db, { afterId: lastId })) {
+      print(`${event.json}\n`);
+      lastId = Math.max(lastId, event.id);
+    }
+  }
+  return 0;
+}
+
+function exportEvents(db: AuditDatabase, filter: AuditFilter, out: string | undefined, print: (text: string) => void): Promise<number> {
+  if (out === undefined) {
+    for (const event of iterateAuditEvents(db, filter)) print(`${event.json}\n`);
+    return Promise.resolve(0);
+  }
+  const fd = openSync(out, 'w', 0o600);
+  try {
+    for (const event of iterateAuditEvents(db, filter)) writeSync(fd, `${event.json}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return Promise.resolve(0);
+}
+
+async function withDatabase(path: string, use: (db: AuditDatabase) => Promise<number>): Promise<number> {
+  const db = openAuditDatabase(path, { readonly: true });
+  try {
+    return await use(db);
+  } finally {
+    db.close();
+  }
+}
+
+function filterOf(values: { [name: string]: string | boolean | undefined }): AuditFilter {
+  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const entries: [keyof AuditFilter, unknown][] = [
+    ['key', text('key')], ['user', text('user')], ['eventName', text('event-name')], ['accessKeyId', text('access-key-id')],
+    ['account', text('account')], ['errorsOnly', values['errors'] === true ? true : undefined],
+    ['since', timeOf(text('since'))], ['until', timeOf(text('until'))],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as AuditFilter;
+}
+
+function timeOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(time)) throw new Error(`invalid time: ${value} (ISO-8601 or epoch milliseconds)`);
+  return time;
+}
+
+function count(value: string | undefined, fallback: number): number {
+  const n = Number(value ?? fallback);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid count: ${value}`);
+  return n;
+}

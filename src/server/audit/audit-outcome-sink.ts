@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { OutcomeSink, RequestOutcome } from '../../api/outcome.js';
+import { apiCallEvent, type AuditLog, type CloudTrailEvent } from '../../audit/index.js';
+import { UNAUTHENTICATED_IDENTITY, userIdentityOf } from './user-identity.js';
+
+/** What the sink needs besides the audit log itself. */
+export interface AuditOutcomeSinkOptions {
+  readonly log: Pick<AuditLog, 'append'>;
+  /** The region recorded for requests whose credential scope was never read (unauthenticated ones). */
+  readonly defaultRegion: string;
+  readonly newEventId?: () => string;
+  /** When an assumed role's temporary credentials were issued (for `sessionContext`); undefined if unknown. */
+  readonly sessionCreatedAt?: (accessKeyId: string) => Promise<number | undefined>;
+}
+
+/**
+ * The audit trail as the API's outcome sink: every KMS request's outcome becomes one `AwsApiCall` record,
+ * appended with group commit; `record` resolves only when the record is fsynced, and rejects when it could
+ * not be written — the App then answers with an internal error, never with success.
+ *
+ * Only KMS requests are recorded: the event shape names `kms.amazonaws.com` as its source, and recording
+ * STS, IAM or CloudTrail calls under it would misstate them (see the README's "Audit trail").
+ *
+ * @example
+ *   const outcomes = createAuditOutcomeSink({ log: auditLog, defaultRegion: 'us-east-1' });
+ *   new App({ ..., outcomes });
+ */
+export function createAuditOutcomeSink(options: AuditOutcomeSinkOptions): OutcomeSink {
+  const newEventId = options.newEventId ?? randomUUID;
+  return {
+    async record(outcome) {
+      if (outcome.service !== 'kms') return;
+      const sessionCreatedAt =
+        outcome.caller?.type === 'AssumedRole' ? await options.sessionCreatedAt?.(outcome.caller.accessKeyId) : undefined;
+      await options.log.append(apiCallEventOf(outcome, options.defaultRegion, newEventId(), sessionCreatedAt));
+    },
+  };
+}
+
+/**
+ * The CloudTrail record of one request's outcome. The wire input and output go through the audit library's
+ * allow-list (`toAuditParameters` / `toAuditResponse`): plaintext, ciphertext, data keys, signatures and MACs
+ * never reach the record. The event goes to the key owner's account (the first key's), else the caller's.
+ */
+export function apiCallEventOf(
+  outcome: RequestOutcome,
+  defaultRegion: string,
+  eventId: string,
+  sessionCreatedAt?: number,
+): CloudTrailEvent {
+  const caller = outcome.caller;
+  const keyArns = [...outcome.resources, ...createdKeyArn(outcome)];
+  const keyOwner = keyArns[0]?.split(':')[4];
+  return apiCallEvent({
+    operation: outcome.operation,
+    identity: caller ? userIdentityOf(caller, sessionCreatedAt) : UNAUTHENTICATED_IDENTITY,
+    time: outcome.startedAt,
+    region: outcome.region ?? defaultRegion,
+    sourceIp: outcome.sourceIp,
+    userAgent: outcome.userAgent ?? '',
+    requestId: outcome.requestId,
+    eventId,
+    recipientAccountId: keyOwner || caller?.accountId || '',
+    ...(outcome.input !== undefined ? { input: outcome.input } : {}),
+    ...(outcome.error === undefined
+      ? { output: outcome.output }
+      : { error: { code: outcome.error.type, message: outcome.error.message } }),
+    ...(keyArns.length > 0 ? { keyArns } : {}),
+  });
+}
+
+/**
+ * CreateKey resolves no key (it makes one), yet AWS's record names the new key among its resources: take the
+ * ARN from the successful response.
+ */
+function createdKeyArn(outcome: RequestOutcome): string[] {
+  if (outcome.operation !== 'CreateKey' || outcome.error !== undefined) return [];
+  const arn = (outcome.output as { KeyMetadata?: { Arn?: unknown } } | undefined)?.KeyMetadata?.Arn;
+  return typeof arn === 'string' ? [arn] : [];
+}

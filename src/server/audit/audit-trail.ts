@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { OutcomeSink } from '../../api/outcome.js';
+import {
+  applyRetention,
+  createJsonLinesSink,
+  keyLastUsage,
+  lookupEvents,
+  openAuditDatabase,
+  openAuditLog,
+  serviceEvent,
+  trackingStartTime,
+  type AuditDatabase,
+  type AuditLog,
+  type CloudTrailEvent,
+  type JsonLinesSink,
+  type LookupEventsQuery,
+  type LookupEventsResult,
+  type RetentionResult,
+} from '../../audit/index.js';
+import type { RootKey } from '../../crypto/root-key.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ServiceEvent } from '../../service/background-jobs.js';
+import type { KeyUsageTracker } from '../../service/services.js';
+import type { Store } from '../../store/store.js';
+import { dataDirectoryLayout } from '../data-directory.js';
+import { relayedAppend } from './audit-relay.js';
+import { auditPublicKeyPem, loadOrCreateAuditSigningKey } from './audit-signing-key-store.js';
+import { createAuditOutcomeSink } from './audit-outcome-sink.js';
+
+/** How a node records its audit trail (`NodeOptions.audit`). */
+export interface AuditTrailSettings {
+  /** Also stream every committed record as JSON Lines: to this file (`path`), or to stdout (`'-'`). */
+  readonly stream?: string;
+  /** How long an append waits for another process's transaction before the request fails (default 5000 ms). */
+  readonly busyTimeoutMs?: number;
+  /** The region of records whose request never named one (unauthenticated requests); default us-east-1. */
+  readonly defaultRegion?: string;
+  /**
+   * This process is a cluster worker: relay records to the primary, which writes them (see audit-relay.ts),
+   * instead of writing `audit.db` itself. Readers (LookupEvents, GetKeyLastUsage) still read the file.
+   */
+  readonly relay?: boolean;
+}
+
+/** A node's audit trail: the outcome sink, the readers the API needs, background events and retention. */
+export interface AuditTrail {
+  /** SPKI PEM of the key that signs the digests. */
+  readonly publicKeyPem: string;
+  readonly outcomes: OutcomeSink;
+  readonly keyUsage: KeyUsageTracker;
+  /** Appends one record; resolves once it is fsynced (the primary relays its workers' records through this). */
+  append(event: CloudTrailEvent): Promise<void>;
+  /** CloudTrail LookupEvents over the trail (throws CloudTrail's Invalid*Exception errors). */
+  lookupEvents(query: LookupEventsQuery): LookupEventsResult;
+  /** Records background work (automatic rotation, deletion) as an `AwsServiceEvent`, durably. */
+  recordServiceEvent(event: ServiceEvent): Promise<void>;
+  /** Removes (after archiving into `archiveDir`, when given) sealed segments older than `retentionDays`. */
+  applyRetention(retentionDays: number, archiveDir?: string): RetentionResult;
+  /** Seals this writer's unsealed records with a signed digest now (they are sealed every 60 s anyway). */
+  seal(): Promise<void>;
+  /** Seals, then closes the trail and its stream. */
+  close(): Promise<void>;
+}
+
+export interface OpenAuditTrailOptions extends AuditTrailSettings {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly rootKey: RootKey;
+  readonly now: () => number;
+  readonly log: Logger;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Opens `<data-dir>/audit.db` for this process: loads (or, on the first start, creates and stores wrapped)
+ * the audit signing key, starts this process's writer chain, and wires the readers (LookupEvents,
+ * GetKeyLastUsage) on a second connection so that a long query never holds up the group commit.
+ *
+ * @example
+ *   const trail = await openAuditTrail({ dataDir, store, rootKey, now: Date.now, log });
+ *   new App({ ..., outcomes: trail.outcomes });
+ */
+export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<AuditTrail> {
+  const path = dataDirectoryLayout(options.dataDir).auditDatabase;
+  const signingKey = await loadOrCreateAuditSigningKey(options.store.settings, options.rootKey);
+  const stream = options.relay === true ? undefined : openStream(options.stream);
+  const auditLog: Pick<AuditLog, 'append' | 'seal' | 'close'> = options.relay === true
+    ? { append: relayedAppend(), seal: () => Promise.resolve(), close: () => Promise.resolve() }
+    : openAuditLog({
+      path,
+      signingKey,
+      now: options.now,
+      writerId: `${hostname()}-${process.pid}-${options.now()}`,
+      ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+      ...(stream ? { sinks: [stream] } : {}),
+      onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
+    });
+  const reader: AuditDatabase = openAuditDatabase(path);
+  const defaultRegion = options.defaultRegion ?? 'us-east-1';
+  const sessions = options.store.identities;
+  return {
+    publicKeyPem: auditPublicKeyPem(signingKey),
+    outcomes: createAuditOutcomeSink({
+      log: auditLog,
+      defaultRegion,
+      sessionCreatedAt: async (accessKeyId) => (await sessions.getAccessKey(accessKeyId))?.createdAt,
+    }),
+    keyUsage: {
+      lastUsage: (keyArn) => Promise.resolve(keyLastUsage(reader, keyArn)),
+      trackingStart: () => Promise.resolve(trackingStartTime(reader)),
+    },
+    append: (event) => auditLog.append(event),
+    lookupEvents: (query) => lookupEvents(reader, query),
+    recordServiceEvent: (event) => auditLog.append(serviceEventOf(event, randomUUID())),
+    applyRetention: (retentionDays, archiveDir) =>
+      applyRetention(reader, {
+        olderThan: options.now() - retentionDays * DAY_MS,
+        signingKey,
+        now: options.now,
+        ...(archiveDir !== undefined ? { archiveDir } : {}),
+      }),
+    seal: () => auditLog.seal(),
+    async close() {
+      try {
+        await auditLog.close();
+      } finally {
+        reader.close();
+        stream?.close();
+      }
+    },
+  };
+}
+
+/** As AWS records them: RotateKey names the rotation type and key id; DeleteKey only the key. */
+function serviceEventOf(event: ServiceEvent, eventId: string) {
+  const { key } = event;
+  return serviceEvent({
+    eventName: event.eventName,
+    keyArn: key.arn,
+    accountId: key.accountId,
+    region: key.region,
+    time: event.at,
+    eventId,
+    ...(event.eventName === 'RotateKey' ? { serviceEventDetails: { rotationType: 'AUTOMATIC', keyId: key.id } } : {}),
+  });
+}
+
+function openStream(target: string | undefined): JsonLinesSink | undefined {
+  if (target === undefined) return undefined;
+  return createJsonLinesSink(target === '-' ? { fd: 1 } : { path: target });
+}
