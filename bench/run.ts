@@ -44,14 +44,26 @@ async function main(): Promise<void> {
   const cold = await measureColdStart(CLI, dataDir, WORKERS);
   const strongroom = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(WORKERS)]);
   const baseline = await startProcess(join(here, 'baseline-server.js'), [String(WORKERS)]);
+  // The same server without its audit trail (`--no-audit` exists only for this comparison).
+  const unauditedDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-unaudited-'));
+  const unaudited = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', unauditedDir, '--workers', String(WORKERS), '--no-audit']);
   try {
     const credentials = await readCredentials(join(dataDir, 'credentials'));
     const keyId = await createKey(strongroom.url, credentials);
     const ciphertext = await encryptOnce(strongroom.url, credentials, keyId);
+    const unauditedCredentials = await readCredentials(join(unauditedDir, 'credentials'));
+    const unauditedEncrypt = kmsRequest(unaudited.url, unauditedCredentials, 'Encrypt', {
+      KeyId: await createKey(unaudited.url, unauditedCredentials), Plaintext: PLAINTEXT,
+    });
+    const keyOf = async (KeySpec: string, KeyUsage: string) =>
+      ((await call(strongroom.url, credentials, 'CreateKey', { KeySpec, KeyUsage }))['KeyMetadata'] as { KeyId: string }).KeyId;
     const scenarios: Array<[string, string, Record<string, unknown>]> = [
       ['Encrypt (1 KB)', 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT }],
       ['Decrypt (1 KB)', 'Decrypt', { CiphertextBlob: ciphertext }],
       ['GenerateDataKey (AES_256)', 'GenerateDataKey', { KeyId: keyId, KeySpec: 'AES_256' }],
+      ['Sign (ECC_NIST_P256)', 'Sign', { KeyId: await keyOf('ECC_NIST_P256', 'SIGN_VERIFY'), Message: PLAINTEXT, SigningAlgorithm: 'ECDSA_SHA_256' }],
+      ['Sign (RSA_2048)', 'Sign', { KeyId: await keyOf('RSA_2048', 'SIGN_VERIFY'), Message: PLAINTEXT, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }],
+      ['GenerateMac (HMAC_256)', 'GenerateMac', { KeyId: await keyOf('HMAC_256', 'GENERATE_VERIFY_MAC'), Message: PLAINTEXT, MacAlgorithm: 'HMAC_SHA_256' }],
     ];
     console.log(`Strongroom benchmark: ${WORKERS} server processes, ${DURATION_SECONDS} s per run, node ${process.version}`);
     console.log(`cold start to first answered request: first start ${cold.firstMs.toFixed(0)} ms, restart ${cold.restartMs.toFixed(0)} ms`);
@@ -63,12 +75,19 @@ async function main(): Promise<void> {
       for (const [name, operation, body] of scenarios) {
         const result = await load(strongroom.url, connections, kmsRequest(strongroom.url, credentials, operation, body));
         console.log(row(name, connections, result, ceiling.requestsPerSecond));
+        if (name !== 'Encrypt (1 KB)') continue;
+        const off = await load(unaudited.url, connections, unauditedEncrypt);
+        console.log(row('Encrypt (1 KB), audit off', connections, off, ceiling.requestsPerSecond));
+        const cost = 100 * (1 - result.requestsPerSecond / off.requestsPerSecond);
+        console.log(`${'  audit trail cost'.padEnd(28)}${String(connections).padStart(5)}${`${cost.toFixed(1)}%`.padStart(10)}  (budget 15%)`);
       }
     }
   } finally {
     await strongroom.stop();
     await baseline.stop();
+    await unaudited.stop();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(unauditedDir, { recursive: true, force: true });
   }
 }
 

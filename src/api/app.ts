@@ -4,6 +4,7 @@ import { INTERNAL_ERROR_MESSAGE, KMSInternalException, KmsError, UnknownOperatio
 import type { Logger } from '../observability/logger.js';
 import { jsonErrorResponse } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
+import { cloudTrailOperationOf, handleCloudTrailRequest, type CloudTrailLookup } from './cloudtrail-endpoint.js';
 import { handleKmsRequest } from './kms-endpoint.js';
 import type { KmsPipeline } from './kms-pipeline.js';
 import type { OutcomeSink } from './outcome.js';
@@ -18,9 +19,11 @@ export interface AppOptions {
   readonly outcomes: OutcomeSink;
   readonly log: Logger;
   readonly now: () => number;
+  /** CloudTrail LookupEvents over the audit trail; absent when the server runs without it. */
+  readonly cloudTrail?: CloudTrailLookup;
 }
 
-type Protocol = 'kms' | 'query' | 'unknown';
+type Protocol = 'kms' | 'cloudtrail' | 'query' | 'unknown';
 
 /**
  * The API as a function from request to response, independent of node:http (tests call it in-process).
@@ -46,8 +49,10 @@ export class App {
     try {
       if (protocol === 'kms') {
         response = await handleKmsRequest(request, target!.slice(KMS_TARGET_PREFIX.length), draft, authenticator, pipeline);
+      } else if (protocol === 'cloudtrail') {
+        response = await handleCloudTrailRequest(request, cloudTrailOperationOf(target)!, draft, authenticator, this.#options.cloudTrail);
       } else if (protocol === 'query') {
-        response = await handleQueryRequest(request, draft, authenticator);
+        response = await handleQueryRequest(request, draft, authenticator, pipeline.deps);
       } else {
         throw new UnknownOperationException('');
       }
@@ -82,6 +87,7 @@ export class App {
 
 function protocolOf(request: WireRequest, target: string | undefined): Protocol {
   if (target?.startsWith(KMS_TARGET_PREFIX)) return 'kms';
+  if (cloudTrailOperationOf(target) !== undefined) return 'cloudtrail';
   const contentType = headerValue(request, 'content-type') ?? '';
   if (target === undefined && contentType.startsWith('application/x-www-form-urlencoded')) return 'query';
   if (target === undefined && request.method === 'GET' && request.query.includes('Action=')) return 'query';

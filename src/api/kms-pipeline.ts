@@ -51,6 +51,7 @@ export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Pro
       sourceIp: call.sourceIp,
       secureTransport: call.secureTransport,
       ...(resolved ? { key: resolved.key } : {}),
+      ...(resolved?.reference.kind === 'alias' ? { requestAlias: resolved.reference.aliasName } : {}),
     });
 
   if (!operation.key) {
@@ -67,8 +68,8 @@ export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Pro
   if (operation.destinationKey && destinationKey) {
     await authorize(operation.destinationKey.action ?? operation.action, destinationKey);
   }
-  checkKey(operation.key, key);
-  if (operation.destinationKey && destinationKey) checkKey(operation.destinationKey, destinationKey);
+  checkKey(operation.key, key, operation.name);
+  if (operation.destinationKey && destinationKey) checkKey(operation.destinationKey, destinationKey, operation.name);
   assertNotDryRun(input);
   return operation.handle({ ...base, key, ...(destinationKey ? { destinationKey } : {}) } as never);
 }
@@ -101,10 +102,10 @@ async function resolveDeclaredKey(
   }
 }
 
-function checkKey(declaration: KeyDeclaration<KmsOperationName>, { key }: ResolvedKeyContext): void {
+function checkKey(declaration: KeyDeclaration<KmsOperationName>, { key }: ResolvedKeyContext, operation: string): void {
   assertKeyState(key.arn, key.state, declaration.states);
   if (declaration.usages && !declaration.usages.includes(key.usage)) {
-    throw new InvalidKeyUsageException(`${key.arn} key usage is ${key.usage} which is not valid for this operation.`);
+    throw new InvalidKeyUsageException(`${key.arn} key usage is ${key.usage} which is not valid for ${operation}.`);
   }
 }
 

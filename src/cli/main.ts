@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { readServerConfig } from '../server/config.js';
 import { serve } from '../server/serve.js';
+import { ACCOUNTS_USAGE, runAccountsCommand } from './accounts.js';
+import { runAuditCommand } from './audit/audit-command.js';
+import { AUTHZ_USAGE, runAuthzCommand } from './authz.js';
+import { IAM_USAGE, runIamCommand } from './iam.js';
 
 const USAGE = `Usage: strongroom <command> [options]
 
@@ -13,7 +17,12 @@ Commands:
           --dev                  also accept test/test for the development account (STRONGROOM_DEV=1)
           --dev-account-id ID    the development account (default 000000000000; STRONGROOM_DEV_ACCOUNT_ID)
           --region REGION        region written to the credentials file (default us-east-1)
-`;
+          --audit-retention-days N   remove sealed audit records older than N days (default: keep all)
+          --audit-archive-dir DIR    archive them there first (default <data-dir>/audit-archive; 'none')
+          --audit-stream FILE|-      also stream every audit record as JSON Lines to FILE or stdout
+          --no-audit                 record no audit trail (only to measure its cost; never in production)
+  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
+${ACCOUNTS_USAGE}${IAM_USAGE}${AUTHZ_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -21,6 +30,14 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'serve':
       await serve(readServerConfig(args));
       return 0;
+    case 'audit':
+      return runAuditCommand(args, (text) => process.stdout.write(text));
+    case 'accounts':
+      return runAccountsCommand(args, (text) => process.stdout.write(text));
+    case 'iam':
+      return runIamCommand(args, (text) => process.stdout.write(text));
+    case 'authz':
+      return runAuthzCommand(args, (text) => process.stdout.write(text));
     case undefined:
     case 'help':
     case '--help':

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface ServerConfig {
@@ -12,6 +12,17 @@ export interface ServerConfig {
   readonly workers: number;
   /** The region `strongroom` writes into the credentials file for clients. */
   readonly defaultRegion: string;
+  /** The audit trail (on unless `--no-audit`, which exists only to measure its cost). */
+  readonly audit: AuditConfig | undefined;
+}
+
+export interface AuditConfig {
+  /** Remove sealed audit records older than this many days (undefined: keep everything). */
+  readonly retentionDays?: number;
+  /** Where removed segments are archived first (JSON Lines); undefined with `--audit-archive-dir none`. */
+  readonly archiveDir?: string;
+  /** Also stream committed records as JSON Lines to this file, or to stdout (`-`). */
+  readonly stream?: string;
 }
 
 export const DEFAULT_PORT = 4599;
@@ -32,6 +43,10 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       'dev-account-id': { type: 'string' },
       workers: { type: 'string' },
       region: { type: 'string' },
+      'no-audit': { type: 'boolean' },
+      'audit-retention-days': { type: 'string' },
+      'audit-archive-dir': { type: 'string' },
+      'audit-stream': { type: 'string' },
     },
     strict: true,
   });
@@ -41,13 +56,34 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
   if (!/^\d{12}$/.test(devAccountId)) throw new Error(`invalid development account id (12 digits): ${devAccountId}`);
   const workers = Number(values.workers ?? env['STRONGROOM_WORKERS'] ?? availableParallelism());
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`invalid worker count: ${values.workers}`);
+  const dataDir = resolve(values['data-dir'] ?? env['STRONGROOM_DATA_DIR'] ?? 'data');
   return {
     host: values.host ?? env['STRONGROOM_HOST'] ?? '127.0.0.1',
     port,
-    dataDir: resolve(values['data-dir'] ?? env['STRONGROOM_DATA_DIR'] ?? 'data'),
+    dataDir,
     dev: values.dev ?? env['STRONGROOM_DEV'] === '1',
     devAccountId,
     workers,
     defaultRegion: values.region ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
+    audit: values['no-audit'] ? undefined : auditConfig(values, env, dataDir),
+  };
+}
+
+function auditConfig(
+  values: { 'audit-retention-days'?: string; 'audit-archive-dir'?: string; 'audit-stream'?: string },
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+): AuditConfig {
+  const days = values['audit-retention-days'] ?? env['STRONGROOM_AUDIT_RETENTION_DAYS'];
+  const retentionDays = days === undefined ? undefined : Number(days);
+  if (retentionDays !== undefined && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
+    throw new Error(`invalid audit retention (whole days, at least 1): ${days}`);
+  }
+  const archive = values['audit-archive-dir'] ?? env['STRONGROOM_AUDIT_ARCHIVE_DIR'] ?? join(dataDir, 'audit-archive');
+  const stream = values['audit-stream'] ?? env['STRONGROOM_AUDIT_STREAM'];
+  return {
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
+    ...(archive !== 'none' ? { archiveDir: resolve(archive) } : {}),
+    ...(stream !== undefined ? { stream: stream === '-' ? '-' : resolve(stream) } : {}),
   };
 }

@@ -1,15 +1,19 @@
 import { App } from '../api/app.js';
 import { discardOutcomes, type OutcomeSink } from '../api/outcome.js';
 import { Authenticator } from '../auth/authenticator.js';
-import { accountBoundaryAuthorizer, type Authorizer } from '../auth/authorizer.js';
+import type { Authorizer } from '../auth/authorizer.js';
 import { CredentialResolver } from '../auth/credential-resolver.js';
+import { decisionLogFields, PolicyAuthorizer } from '../auth/policy-authorizer.js';
+import { createKeyPairGenerator } from '../crypto/key-generation/key-pair-generator.js';
 import { RootKey } from '../crypto/root-key.js';
 import { MaterialCache } from '../keys/material-cache.js';
 import type { Logger } from '../observability/logger.js';
 import { runDueJobs, type ServiceEvent } from '../service/background-jobs.js';
+import { PrivateKeyCache } from '../service/private-key-cache.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { openAuditTrail, type AuditTrail, type AuditTrailSettings } from './audit/audit-trail.js';
 import { dataDirectoryLayout, prepareDataDirectory } from './data-directory.js';
 
 export interface NodeOptions {
@@ -21,6 +25,10 @@ export interface NodeOptions {
   readonly newKeyId?: () => string;
   readonly authorizer?: Authorizer;
   readonly outcomes?: OutcomeSink;
+  /** Wraps the opened store (tests inject storage faults with it). */
+  readonly wrapStore?: (store: Store) => Store;
+  /** Record the audit trail in `<data-dir>/audit.db` (it then is the outcome sink, replacing `outcomes`). */
+  readonly audit?: AuditTrailSettings;
 }
 
 /** One Strongroom node: the store, the root key and the API over them. Several may share a data directory. */
@@ -29,6 +37,9 @@ export interface StrongroomNode {
   readonly deps: ServiceDependencies;
   readonly store: Store;
   readonly rootKey: RootKey;
+  /** Present when the node records its audit trail. */
+  readonly audit?: AuditTrail;
+  /** Runs due background jobs; with an audit trail, each one's event is recorded before `onEvent` sees it. */
   runDueJobs(onEvent?: (event: ServiceEvent) => Promise<void>): Promise<ServiceEvent[]>;
   close(): Promise<void>;
 }
@@ -39,15 +50,28 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
   await prepareDataDirectory(options.dataDir);
   const layout = dataDirectoryLayout(options.dataDir);
   const rootKey = await RootKey.loadOrCreate(layout.rootKey);
-  const store = await openSqliteStore({ path: layout.database, now });
+  const opened = await openSqliteStore({ path: layout.database, now });
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
+  const audit = options.audit
+    ? await openAuditTrail({ ...options.audit, dataDir: options.dataDir, store, rootKey, now, log: options.log })
+    : undefined;
   const materials = new MaterialCache();
+  const privateKeys = new PrivateKeyCache();
+  const keyPairs = createKeyPairGenerator({
+    // Only the error's type: nothing of a key pair may reach the log.
+    onBackgroundError: (error) =>
+      options.log.error('background RSA key generation failed', { errorType: error instanceof Error ? error.name : typeof error }),
+  });
   const deps: ServiceDependencies = {
     store,
     rootKey,
     materials,
+    privateKeys,
+    keyPairs,
     now,
     ...defaultIdSources(),
     ...(options.newKeyId ? { newKeyId: options.newKeyId } : {}),
+    ...(audit ? { keyUsage: audit.keyUsage } : {}),
   };
   const credentials = new CredentialResolver({
     identities: store.identities,
@@ -57,8 +81,14 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
   });
   const app = new App({
     authenticator: new Authenticator(credentials, now),
-    pipeline: { deps, authorizer: options.authorizer ?? accountBoundaryAuthorizer },
-    outcomes: options.outcomes ?? discardOutcomes,
+    pipeline: {
+      deps,
+      // The explanation of a denial goes to the server log only; the caller sees AWS's message.
+      authorizer: options.authorizer ??
+        new PolicyAuthorizer({ store, now, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) }),
+    },
+    outcomes: audit?.outcomes ?? options.outcomes ?? discardOutcomes,
+    ...(audit ? { cloudTrail: audit.lookupEvents } : {}),
     log: options.log,
     now,
   });
@@ -67,9 +97,17 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     deps,
     store,
     rootKey,
-    runDueJobs: (onEvent) => runDueJobs(deps, onEvent),
+    ...(audit ? { audit } : {}),
+    runDueJobs: (onEvent) =>
+      runDueJobs(deps, async (event) => {
+        await audit?.recordServiceEvent(event);
+        await onEvent?.(event);
+      }),
     async close() {
       materials.clear();
+      privateKeys.clear();
+      await keyPairs.close();
+      await audit?.close();
       await store.close();
     },
   };

@@ -4,6 +4,8 @@ import { createHttpServer } from '../api/http/http-server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { scheduleBackgroundJobs } from '../service/background-jobs.js';
 import type { ServerConfig } from './config.js';
+import { relayWorkerRecords } from './audit/audit-relay.js';
+import { scheduleAuditRetention } from './audit/retention-job.js';
 import { dataDirectoryLayout } from './data-directory.js';
 import { ensureAdministrator } from './first-start.js';
 import { openNode, type StrongroomNode } from './node.js';
@@ -20,7 +22,9 @@ type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; mes
 export async function serve(config: ServerConfig, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
   const log = createLogger();
   if (cluster.isWorker) return serveAsWorker(config, log);
-  const node = await openNode(nodeOptions(config, log));
+  const node = await openNode(nodeOptions(config, log, false));
+  // With workers, the primary is the one writer of audit.db; workers relay their records to it.
+  if (node.audit && config.workers > 1) relayWorkerRecords(node.audit.append);
   const admin = await ensureAdministrator(node.store, node.rootKey, {
     credentialsPath: dataDirectoryLayout(config.dataDir).credentials,
     region: config.defaultRegion,
@@ -30,6 +34,10 @@ export async function serve(config: ServerConfig, print: (text: string) => void 
   const jobs = scheduleBackgroundJobs(() => node.runDueJobs(), BACKGROUND_JOB_INTERVAL_MS, (error) =>
     log.error('background-job-failed', { error: String(error) }),
   );
+  const retentionDays = config.audit?.retentionDays;
+  const retention = node.audit && retentionDays !== undefined
+    ? scheduleAuditRetention(node.audit, { retentionDays, log, ...(config.audit?.archiveDir ? { archiveDir: config.audit.archiveDir } : {}) })
+    : undefined;
   const stopServing = config.workers === 1 ? await listenInProcess(node, config) : await startWorkers(config);
   const address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${stopServing.port}`;
   print(
@@ -39,11 +47,25 @@ export async function serve(config: ServerConfig, print: (text: string) => void 
   await waitForSignal();
   await stopServing.stop();
   await jobs.stop();
+  retention?.stop();
   await node.close();
 }
 
-function nodeOptions(config: ServerConfig, log: Logger) {
-  return { dataDir: config.dataDir, log, ...(config.dev ? { devAccountId: config.devAccountId } : {}) };
+function nodeOptions(config: ServerConfig, log: Logger, relayAudit: boolean) {
+  return {
+    dataDir: config.dataDir,
+    log,
+    ...(config.dev ? { devAccountId: config.devAccountId } : {}),
+    ...(config.audit
+      ? {
+          audit: {
+            defaultRegion: config.defaultRegion,
+            relay: relayAudit,
+            ...(config.audit.stream ? { stream: config.audit.stream } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 async function listenInProcess(node: StrongroomNode, config: ServerConfig) {
@@ -57,7 +79,7 @@ async function serveAsWorker(config: ServerConfig, log: Logger): Promise<void> {
   let node: StrongroomNode;
   let server: Server;
   try {
-    node = await openNode(nodeOptions(config, log));
+    node = await openNode(nodeOptions(config, log, true));
     server = createHttpServer(node.app);
     report({ type: 'listening', port: await listen(server, config) });
   } catch (error) {

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { KeyPairGenerator } from '../crypto/key-generation/key-pair-generator.js';
 import type { RootKey } from '../crypto/root-key.js';
 import type { MaterialCache } from '../keys/material-cache.js';
 import type { Store } from '../store/store.js';
+import type { PrivateKeyCache } from './private-key-cache.js';
 
 /**
  * What the service layer needs from the outside world, passed in explicitly so tests can replace any of it
@@ -11,12 +13,35 @@ export interface ServiceDependencies {
   readonly store: Store;
   readonly rootKey: RootKey;
   readonly materials: MaterialCache;
+  /** Parsed asymmetric private keys, by `materialCacheKey` (beside `materials`, which holds raw secrets). */
+  readonly privateKeys: PrivateKeyCache;
+  /** Key pairs for CreateKey and GenerateDataKeyPair, RSA off the event loop; one per node, closed with it. */
+  readonly keyPairs: KeyPairGenerator;
   /** Epoch milliseconds. */
   readonly now: () => number;
   /** A new key id (a UUID). Seeded in deterministic development set-ups. */
   readonly newKeyId: () => string;
   /** A new key material id: 64 lowercase hex characters. */
   readonly newMaterialId: () => string;
+  /** The last cryptographic use of keys, read from the audit trail (GetKeyLastUsage); absent when it is off. */
+  readonly keyUsage?: KeyUsageTracker;
+}
+
+/** A key's last successful cryptographic operation, as GetKeyLastUsage reports it. */
+export interface KeyUsageRecord {
+  readonly operation: string;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly cloudTrailEventId: string;
+  readonly kmsRequestId?: string;
+}
+
+/** The narrow view of the audit trail that GetKeyLastUsage needs (the service layer does not import audit/). */
+export interface KeyUsageTracker {
+  /** The key's last successful tracked cryptographic operation in the retained trail. */
+  lastUsage(keyArn: string): Promise<KeyUsageRecord | undefined>;
+  /** When the retained trail begins (epoch ms); undefined while it is empty. */
+  trackingStart(): Promise<number | undefined>;
 }
 
 export function defaultIdSources(): Pick<ServiceDependencies, 'newKeyId' | 'newMaterialId'> {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,9 @@ export interface TestServerOptions {
   readonly dataDir?: string;
   readonly outcomes?: NodeOptions['outcomes'];
   readonly authorizer?: NodeOptions['authorizer'];
+  /** Record the audit trail in `<data-dir>/audit.db` (`true`: with default settings). */
+  readonly audit?: true | NonNullable<NodeOptions['audit']>;
+  readonly wrapStore?: NodeOptions['wrapStore'];
 }
 
 /**
@@ -50,17 +53,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.newKeyId ? { newKeyId: options.newKeyId } : {}),
     ...(options.outcomes ? { outcomes: options.outcomes } : {}),
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+    ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+    ...(options.audit ? { audit: options.audit === true ? {} : options.audit } : {}),
   });
-  let printed = '';
+
   const admin = await ensureAdministrator(node.store, node.rootKey, {
     credentialsPath: dataDirectoryLayout(dataDir).credentials,
     region: 'us-east-1',
     now: Date.now(),
-    print: (text) => (printed += text),
+    print: () => undefined,
   });
+  // The administrator's credentials, as the first start wrote them (also when reopening a data directory).
+  const written = await readFile(dataDirectoryLayout(dataDir).credentials, 'utf8');
   const credentials = {
-    accessKeyId: /aws_access_key_id\s+= (\S+)/.exec(printed)?.[1] ?? '',
-    secretAccessKey: /aws_secret_access_key = (\S+)/.exec(printed)?.[1] ?? '',
+    accessKeyId: /aws_access_key_id\s*=\s*(\S+)/.exec(written)?.[1] ?? '',
+    secretAccessKey: /aws_secret_access_key\s*=\s*(\S+)/.exec(written)?.[1] ?? '',
   };
   const server: Server = createHttpServer(node.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

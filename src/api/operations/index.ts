@@ -5,6 +5,7 @@ import { CreateAlias } from './create-alias.js';
 import { CreateKey } from './create-key.js';
 import { Decrypt } from './decrypt.js';
 import { DeleteAlias } from './delete-alias.js';
+import { DeriveSharedSecret } from './derive-shared-secret.js';
 import { DescribeKey } from './describe-key.js';
 import { DisableKey } from './disable-key.js';
 import { DisableKeyRotation } from './disable-key-rotation.js';
@@ -12,10 +13,15 @@ import { EnableKey } from './enable-key.js';
 import { EnableKeyRotation } from './enable-key-rotation.js';
 import { Encrypt } from './encrypt.js';
 import { GenerateDataKey } from './generate-data-key.js';
+import { GenerateDataKeyPair } from './generate-data-key-pair.js';
+import { GenerateDataKeyPairWithoutPlaintext } from './generate-data-key-pair-without-plaintext.js';
 import { GenerateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext.js';
+import { GenerateMac } from './generate-mac.js';
 import { GenerateRandom } from './generate-random.js';
+import { GetKeyLastUsage } from './get-key-last-usage.js';
 import { GetKeyPolicy } from './get-key-policy.js';
 import { GetKeyRotationStatus } from './get-key-rotation-status.js';
+import { GetPublicKey } from './get-public-key.js';
 import { ListAliases } from './list-aliases.js';
 import { ListKeyPolicies } from './list-key-policies.js';
 import { ListKeyRotations } from './list-key-rotations.js';
@@ -25,10 +31,18 @@ import { PutKeyPolicy } from './put-key-policy.js';
 import { ReEncrypt } from './re-encrypt.js';
 import { RotateKeyOnDemand } from './rotate-key-on-demand.js';
 import { ScheduleKeyDeletion } from './schedule-key-deletion.js';
+import { Sign } from './sign.js';
 import { TagResource } from './tag-resource.js';
 import { UntagResource } from './untag-resource.js';
 import { UpdateAlias } from './update-alias.js';
 import { UpdateKeyDescription } from './update-key-description.js';
+import { Verify } from './verify.js';
+import { VerifyMac } from './verify-mac.js';
+import { CreateGrant } from './create-grant.js';
+import { ListGrants } from './list-grants.js';
+import { ListRetirableGrants } from './list-retirable-grants.js';
+import { RetireGrant } from './retire-grant.js';
+import { RevokeGrant } from './revoke-grant.js';
 
 /**
  * Each declaration is typed for its own operation; the registry holds them as the operation union. A handler
@@ -53,6 +67,7 @@ export const KMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map([
   widen(CreateKey),
   widen(Decrypt),
   widen(DeleteAlias),
+  widen(DeriveSharedSecret),
   widen(DescribeKey),
   widen(DisableKey),
   widen(DisableKeyRotation),
@@ -60,10 +75,15 @@ export const KMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map([
   widen(EnableKeyRotation),
   widen(Encrypt),
   widen(GenerateDataKey),
+  widen(GenerateDataKeyPair),
+  widen(GenerateDataKeyPairWithoutPlaintext),
   widen(GenerateDataKeyWithoutPlaintext),
+  widen(GenerateMac),
   widen(GenerateRandom),
+  widen(GetKeyLastUsage),
   widen(GetKeyPolicy),
   widen(GetKeyRotationStatus),
+  widen(GetPublicKey),
   widen(ListAliases),
   widen(ListKeyPolicies),
   widen(ListKeyRotations),
@@ -73,8 +93,16 @@ export const KMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map([
   widen(ReEncrypt),
   widen(RotateKeyOnDemand),
   widen(ScheduleKeyDeletion),
+  widen(Sign),
   widen(TagResource),
   widen(UntagResource),
   widen(UpdateAlias),
   widen(UpdateKeyDescription),
+  widen(Verify),
+  widen(VerifyMac),
+  widen(CreateGrant),
+  widen(ListGrants),
+  widen(ListRetirableGrants),
+  widen(RetireGrant),
+  widen(RevokeGrant),
 ]);
