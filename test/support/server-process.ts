@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './shared.js';
+
+/** A real `strongroom serve` process (from the TypeScript sources through tsx, so no build is needed). */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  /** The ready line's URL; empty when the process exited before it was ready. */
+  readonly endpoint: string;
+  stdout(): string;
+  stderr(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function newDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'strongroom-process-'));
+}
+
+/** Starts `strongroom serve ...args`; resolves when it prints its ready line or exits. */
+export async function startServerProcess(args: readonly string[], dataDir?: string): Promise<ServerProcess> {
+  const directory = dataDir ?? (await newDataDir());
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/main.ts'), 'serve', '--data-dir', directory, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STRONGROOM_PORT: '0' } },
+  );
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const endpoint = await new Promise<string>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => resolve(''));
+  });
+  return {
+    child,
+    dataDir: directory,
+    endpoint,
+    stdout: () => out,
+    stderr: () => err,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}
