@@ -46,7 +46,7 @@ function createOwnerOnly(path: string): void {
 
 function configure(db: Database.Database, path: string): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  const journalMode = db.pragma('journal_mode = WAL', { simple: true });
+  const journalMode = whileBusy(() => db.pragma('journal_mode = WAL', { simple: true }));
   if (path !== IN_MEMORY && journalMode !== 'wal') {
     throw new Error(
       `SQLite database ${path} cannot use write-ahead logging (journal_mode is ${String(journalMode)}); ` +
@@ -56,4 +56,21 @@ function configure(db: Database.Database, path: string): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('trusted_schema = OFF');
+}
+
+/**
+ * Runs `statement`, retrying while another process holds the lock it needs. Switching a new file to WAL takes
+ * an exclusive lock for which SQLite does not always call its busy handler (two processes opening one new
+ * file at once see SQLITE_BUSY at once), so start-up waits here instead — never the request path.
+ */
+function whileBusy<T>(statement: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return statement();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
