@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 const workers = Number(process.argv[2] ?? 2);
 
 if (cluster.isPrimary) {
-  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.schedulingPolicy = cluster.SCHED_RR; // as Strongroom's serve does
   let listening = 0;
   for (let i = 0; i < workers; i++) {
     cluster.fork().on('message', (port: number) => {

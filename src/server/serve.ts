@@ -94,8 +94,9 @@ async function serveAsWorker(config: ServerConfig, log: Logger): Promise<void> {
 
 /** Forks the workers and resolves once all of them listen; rejects with the first worker's failure. */
 async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
-  // Workers accept connections themselves: the primary then costs nothing per request.
-  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // The primary accepts connections and deals them out in turn. Clients keep connections alive, so this costs
+  // once per connection; letting workers accept themselves (SCHED_NONE) left one worker with most of them.
+  cluster.schedulingPolicy = cluster.SCHED_RR;
   let stopping = false;
   const port = await new Promise<number>((resolve, reject) => {
     let listening = 0;
