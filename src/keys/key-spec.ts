@@ -2,25 +2,13 @@
  * Key specs as a capability table: which usages each spec allows and which algorithms each usage offers.
  * Every check of "may this key do that" reads this table; nothing else switches on the spec.
  */
-export type KeySpec =
-  | 'SYMMETRIC_DEFAULT'
-  | 'RSA_2048' | 'RSA_3072' | 'RSA_4096'
-  | 'ECC_NIST_P256' | 'ECC_NIST_P384' | 'ECC_NIST_P521' | 'ECC_SECG_P256K1' | 'ECC_NIST_EDWARDS25519'
-  | 'HMAC_224' | 'HMAC_256' | 'HMAC_384' | 'HMAC_512'
-  | 'SM2'
-  | 'ML_DSA_44' | 'ML_DSA_65' | 'ML_DSA_87';
+// The AWS names of specs and algorithms are declared once, in the crypto layer that implements them
+// (keys → crypto, never the other way); the domain re-exports them.
+import type { EncryptionAlgorithm, KeySpec, MacAlgorithm, SigningAlgorithm } from '../crypto/asymmetric/aws-names.js';
+
+export type { EncryptionAlgorithm, KeySpec, MacAlgorithm, SigningAlgorithm };
 
 export type KeyUsage = 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC' | 'KEY_AGREEMENT';
-
-export type EncryptionAlgorithm = 'SYMMETRIC_DEFAULT' | 'RSAES_OAEP_SHA_1' | 'RSAES_OAEP_SHA_256' | 'SM2PKE';
-export type SigningAlgorithm =
-  | 'RSASSA_PSS_SHA_256' | 'RSASSA_PSS_SHA_384' | 'RSASSA_PSS_SHA_512'
-  | 'RSASSA_PKCS1_V1_5_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_384' | 'RSASSA_PKCS1_V1_5_SHA_512'
-  | 'ECDSA_SHA_256' | 'ECDSA_SHA_384' | 'ECDSA_SHA_512'
-  | 'ED25519_SHA_512' | 'ED25519_PH_SHA_512'
-  | 'SM2DSA'
-  | 'ML_DSA_SHAKE_256';
-export type MacAlgorithm = 'HMAC_SHA_224' | 'HMAC_SHA_256' | 'HMAC_SHA_384' | 'HMAC_SHA_512';
 export type KeyAgreementAlgorithm = 'ECDH';
 
 export interface KeySpecCapabilities {

@@ -1,20 +1,13 @@
 import { keyOperation } from '../operation.js';
 import { dataKeyLength, generateDataKey } from '../../service/data-keys.js';
+import { dataKeyDeclaration } from './generate-data-key.js';
 
 /** GenerateDataKey for a caller who stores the encrypted data key now and decrypts it later. */
 export const GenerateDataKeyWithoutPlaintext = keyOperation({
   name: 'GenerateDataKeyWithoutPlaintext',
   action: 'kms:GenerateDataKeyWithoutPlaintext',
   readOnly: true,
-  key: {
-    reference: (input) => {
-      dataKeyLength({ keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes });
-      return input.KeyId;
-    },
-    acceptsAlias: true,
-    states: 'use',
-    usages: ['ENCRYPT_DECRYPT'],
-  },
+  key: dataKeyDeclaration(),
   async handle({ input, key, deps }) {
     const length = dataKeyLength({ keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes });
     const dataKey = await generateDataKey(deps, key.key, length, input.EncryptionContext ?? {});

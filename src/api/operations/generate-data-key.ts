@@ -1,17 +1,13 @@
-import { keyOperation } from '../operation.js';
+import { keyOperation, type KeyDeclaration } from '../operation.js';
 import { dataKeyLength, generateDataKey } from '../../service/data-keys.js';
 import { refuseRecipient } from '../wire/recipient.js';
 
 /**
- * Returns a fresh data key in plaintext and encrypted under the KMS key. `KeySpec` and `NumberOfBytes` are
- * checked before the key is looked up, as AWS does: a request with neither or both fails the same way
- * whatever its key.
+ * How both GenerateDataKey operations name their key. `KeySpec` and `NumberOfBytes` are checked before the key
+ * is looked up, as AWS does: a request with neither or both fails the same way whatever its key.
  */
-export const GenerateDataKey = keyOperation({
-  name: 'GenerateDataKey',
-  action: 'kms:GenerateDataKey',
-  readOnly: true,
-  key: {
+export function dataKeyDeclaration<Op extends 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext'>(): KeyDeclaration<Op> {
+  return {
     reference: (input) => {
       dataKeyLength({ keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes });
       return input.KeyId;
@@ -19,7 +15,15 @@ export const GenerateDataKey = keyOperation({
     acceptsAlias: true,
     states: 'use',
     usages: ['ENCRYPT_DECRYPT'],
-  },
+  };
+}
+
+/** Returns a fresh data key in plaintext and encrypted under the KMS key. */
+export const GenerateDataKey = keyOperation({
+  name: 'GenerateDataKey',
+  action: 'kms:GenerateDataKey',
+  readOnly: true,
+  key: dataKeyDeclaration(),
   async handle({ input, key, deps }) {
     refuseRecipient(input.Recipient);
     const length = dataKeyLength({ keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes });

@@ -1,9 +1,8 @@
 import type { QueryAction } from './query-endpoint.js';
 import { ACCESS_KEY_ACTIONS } from './iam/access-key-actions.js';
 import { ROLE_ACTIONS } from './iam/role-actions.js';
-import { ROLE_POLICY_ACTIONS } from './iam/role-policy-actions.js';
+import { ROLE_POLICY_ACTIONS, USER_POLICY_ACTIONS } from './iam/inline-policy-actions.js';
 import { USER_ACTIONS } from './iam/user-actions.js';
-import { USER_POLICY_ACTIONS } from './iam/user-policy-actions.js';
 
 export { IAM_NAMESPACE } from './iam/iam-wire.js';
 

@@ -1,8 +1,6 @@
 /**
- * The AWS names this layer speaks, verbatim. They are declared here, not imported from `keys/key-spec.ts`,
- * because `crypto` imports nothing from the layers above it (DESIGN.md: keys → crypto). The unions are
- * identical to the ones in `keys/key-spec.ts`, so the domain's values pass straight in; a test
- * (`aws-names.test.ts`) fails if the two ever drift apart.
+ * The AWS names of key specs and algorithms, verbatim. Declared here, in the lowest layer that speaks them
+ * (`crypto` imports nothing from the layers above it); `keys/key-spec.ts` re-exports them for the domain.
  */
 export type KeySpec =
   | 'SYMMETRIC_DEFAULT'
