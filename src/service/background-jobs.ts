@@ -11,8 +11,8 @@ export interface ServiceEvent {
 }
 
 /**
- * Runs every background job that is due: deletes keys whose waiting period is over and rotates keys whose
- * automatic rotation date has passed. Safe to run on several nodes at once: key updates are guarded by the
+ * Runs every background job that is due: deletes keys whose waiting period is over, rotates keys whose
+ * automatic rotation date has passed, and removes expired temporary credentials. Safe to run on several nodes at once: key updates are guarded by the
  * key's revision, and a key found already handled is skipped. Returns what it did.
  */
 export async function runDueJobs(
@@ -20,6 +20,8 @@ export async function runDueJobs(
   onEvent: (event: ServiceEvent) => Promise<void> = async () => {},
 ): Promise<ServiceEvent[]> {
   const now = deps.now();
+  // Expired temporary credentials are refused already; this only stops them from accumulating.
+  await deps.store.identities.deleteExpiredAccessKeys(now);
   const done: ServiceEvent[] = [];
   for (const key of await deps.store.keys.listDue(now)) {
     const event = await runJob(deps, key, now);

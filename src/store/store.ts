@@ -124,6 +124,8 @@ export interface IdentityRepository {
   getAccessKey(accessKeyId: string): Promise<AccessKey | undefined>;
   listAccessKeys(principalArn: string): Promise<AccessKey[]>;
   deleteAccessKey(accessKeyId: string): Promise<void>;
+  /** Deletes temporary credentials whose expiry is at or before `now`; resolves with how many. */
+  deleteExpiredAccessKeys(now: number): Promise<number>;
 
   /** Throws `DuplicateError` if the user name exists in the account. */
   createUser(user: IamUser): Promise<void>;

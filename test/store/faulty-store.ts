@@ -5,6 +5,7 @@ export type StoreWriteMethod =
   | 'keys.create' | 'keys.update' | 'keys.delete'
   | 'aliases.create' | 'aliases.update' | 'aliases.delete'
   | 'identities.createAccount' | 'identities.createAccessKey' | 'identities.deleteAccessKey'
+  | 'identities.deleteExpiredAccessKeys'
   | 'identities.createUser' | 'identities.deleteUser' | 'identities.createRole' | 'identities.deleteRole'
   | 'identities.putPolicy' | 'identities.deletePolicy'
   | 'grants.create' | 'grants.delete'
@@ -77,6 +78,13 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       getAccessKey: (accessKeyId) => identities.getAccessKey(accessKeyId),
       listAccessKeys: (principalArn) => identities.listAccessKeys(principalArn),
       deleteAccessKey: guarded('identities.deleteAccessKey', (accessKeyId) => identities.deleteAccessKey(accessKeyId)),
+      deleteExpiredAccessKeys: async (now) => {
+        const fail = options.failOn('identities.deleteExpiredAccessKeys');
+        if (fail && options.when !== 'after') throw new InjectedStoreFault('identities.deleteExpiredAccessKeys');
+        const deleted = await identities.deleteExpiredAccessKeys(now);
+        if (fail) throw new InjectedStoreFault('identities.deleteExpiredAccessKeys');
+        return deleted;
+      },
       createUser: guarded('identities.createUser', (user) => identities.createUser(user)),
       getUser: (accountId, userName) => identities.getUser(accountId, userName),
       listUsers: (accountId) => identities.listUsers(accountId),

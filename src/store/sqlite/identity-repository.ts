@@ -23,6 +23,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
   readonly #getAccessKey: Database.Statement<[string], AccessKeyRow>;
   readonly #listAccessKeys: Database.Statement<[string], AccessKeyRow>;
   readonly #deleteAccessKey: Database.Statement<[string]>;
+  readonly #deleteExpiredAccessKeys: Database.Statement<[number]>;
   readonly #principals: SqliteIamPrincipalTables;
 
   constructor(db: Database.Database) {
@@ -38,6 +39,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
       `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys WHERE principal_arn = ? ORDER BY created_at, access_key_id`,
     );
     this.#deleteAccessKey = db.prepare('DELETE FROM access_keys WHERE access_key_id = ?');
+    this.#deleteExpiredAccessKeys = db.prepare('DELETE FROM access_keys WHERE expires_at IS NOT NULL AND expires_at <= ?');
   }
 
   async createAccount(account: Account): Promise<void> {
@@ -69,6 +71,10 @@ export class SqliteIdentityRepository implements IdentityRepository {
   /** The principal's access keys, oldest first. */
   async listAccessKeys(principalArn: string): Promise<AccessKey[]> {
     return this.#listAccessKeys.all(principalArn).map(accessKeyFromRow);
+  }
+
+  async deleteExpiredAccessKeys(now: number): Promise<number> {
+    return this.#deleteExpiredAccessKeys.run(now).changes;
   }
 
   async deleteAccessKey(accessKeyId: string): Promise<void> {

@@ -71,6 +71,23 @@ export function identityContract(open: OpenFreshStore): void {
     });
   });
 
+  describe('expired temporary credentials', () => {
+    test('deleteExpiredAccessKeys removes keys expired at or before now, and nothing else', async () => {
+      await withFreshStore(open, async (store) => {
+        await store.identities.createAccessKey(makeAccessKey('AKIALONGTERM00000001'));
+        await store.identities.createAccessKey(makeAccessKey('ASIAEXPIRED000000001', { expiresAt: daysAfterT0(1) }));
+        await store.identities.createAccessKey(makeAccessKey('ASIAEXPIRING00000001', { expiresAt: daysAfterT0(2) }));
+        await store.identities.createAccessKey(makeAccessKey('ASIALATER00000000001', { expiresAt: daysAfterT0(3) }));
+        assert.equal(await store.identities.deleteExpiredAccessKeys(daysAfterT0(2)), 2);
+        assert.equal(await store.identities.getAccessKey('ASIAEXPIRED000000001'), undefined);
+        assert.equal(await store.identities.getAccessKey('ASIAEXPIRING00000001'), undefined);
+        assert.notEqual(await store.identities.getAccessKey('ASIALATER00000000001'), undefined);
+        assert.notEqual(await store.identities.getAccessKey('AKIALONGTERM00000001'), undefined);
+        assert.equal(await store.identities.deleteExpiredAccessKeys(daysAfterT0(2)), 0);
+      });
+    });
+  });
+
   describe('settings', () => {
     test('a setting reads back what was last put; an unknown one is undefined', async () => {
       await withFreshStore(open, async (store) => {
