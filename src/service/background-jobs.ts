@@ -1,6 +1,6 @@
 import type { KmsKey } from '../keys/key.js';
 import { deleteKeyForGood } from './deletion.js';
-import { rotateAutomatically } from './rotation.js';
+import { RotationNoLongerDue, rotateAutomatically } from './rotation.js';
 import type { ServiceDependencies } from './services.js';
 
 /** Work the service does on its own, recorded in the audit trail as AWS records it (`AwsServiceEvent`). */
@@ -40,7 +40,12 @@ async function runJob(deps: ServiceDependencies, key: KmsKey, now: number): Prom
   const next = key.rotation.nextRotationAt;
   // AWS does not rotate a disabled key; it rotates when the key is enabled again and the date has passed.
   if (key.state === 'Enabled' && key.rotation.enabled && next !== undefined && next <= now) {
-    return { eventName: 'RotateKey', key: await rotateAutomatically(deps, key), at: now };
+    try {
+      return { eventName: 'RotateKey', key: await rotateAutomatically(deps, key), at: now };
+    } catch (error) {
+      if (error instanceof RotationNoLongerDue) return undefined; // another process rotated it first
+      throw error;
+    }
   }
   return undefined;
 }

@@ -61,17 +61,24 @@ export async function rotateOnDemand(deps: ServiceDependencies, key: KmsKey): Pr
   }));
 }
 
-/** The scheduled rotation of a key whose `nextRotationAt` has passed (run by the background jobs). */
+/** Thrown inside a rotation whose key another process rotated (or changed) first: there is nothing to do. */
+export class RotationNoLongerDue extends Error {}
+
+/**
+ * The scheduled rotation of a key whose `nextRotationAt` has passed (run by the background jobs). If another
+ * process rotated the key meanwhile, the re-read key is no longer due and `RotationNoLongerDue` is thrown.
+ */
 export async function rotateAutomatically(deps: ServiceDependencies, key: KmsKey): Promise<KmsKey> {
   const material = newSymmetricMaterial(deps, key.arn, 'AUTOMATIC');
-  return mutateKey(deps, key, (current) => ({
-    fields: {
-      currentMaterialId: material.id,
-      rotation: {
-        ...current.rotation,
-        nextRotationAt: material.createdAt + current.rotation.periodInDays * DAY_MS,
+  return mutateKey(deps, key, (current) => {
+    const next = current.rotation.nextRotationAt;
+    if (!current.rotation.enabled || next === undefined || next > material.createdAt) throw new RotationNoLongerDue();
+    return {
+      fields: {
+        currentMaterialId: material.id,
+        rotation: { ...current.rotation, nextRotationAt: material.createdAt + current.rotation.periodInDays * DAY_MS },
       },
-    },
-    newMaterial: material,
-  }));
+      newMaterial: material,
+    };
+  });
 }

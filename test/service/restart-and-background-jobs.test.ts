@@ -95,4 +95,24 @@ describe('durability and background jobs', () => {
       await server.stop();
     }
   });
+
+  test('two nodes sharing a data directory rotate a due key once', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-two-nodes-'));
+    let now = Date.now();
+    const first = await startTestServer({ dataDir, now: () => now });
+    const second = await startTestServer({ dataDir, now: () => now });
+    try {
+      const keyId = (await first.kms().send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+      await first.kms().send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 90 }));
+      now += 91 * DAY;
+      const [a, b] = await Promise.all([first.node.runDueJobs(), second.node.runDueJobs()]);
+      assert.equal(a.length + b.length, 1, 'exactly one node rotated');
+      const key = await second.node.store.keys.get({ accountId: first.accountId, region: 'us-east-1' }, keyId);
+      assert.equal((await second.node.store.keys.listMaterials(key!.arn)).length, 2);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
