@@ -40,7 +40,7 @@ export async function handleKmsRequest(
     region,
     requestId: draft.requestId,
     sourceIp: request.sourceIp,
-    secureTransport: request.tls,
+    secureTransport: request.tls !== undefined,
     resources: draft.resources,
   };
   try {

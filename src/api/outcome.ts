@@ -1,4 +1,5 @@
 import type { Caller } from '../auth/caller.js';
+import type { TlsFacts } from './http/wire-request.js';
 
 /**
  * What happened to one request: built by the pipeline in exactly one place for every request (allowed,
@@ -16,7 +17,8 @@ export interface RequestOutcome {
   readonly region?: string;
   readonly sourceIp: string;
   readonly userAgent?: string;
-  readonly tls: boolean;
+  /** Present when the request came over TLS. */
+  readonly tls?: TlsFacts;
   readonly startedAt: number;
   readonly input?: unknown;
   readonly output?: unknown;

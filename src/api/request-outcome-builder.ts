@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/caller.js';
 import type { RequestOutcome } from './outcome.js';
-import type { WireRequest } from './http/wire-request.js';
+import type { TlsFacts, WireRequest } from './http/wire-request.js';
 import { headerValue } from './http/wire-request.js';
 
 /** The outcome of a request while it is being handled: each stage fills in what it learns. */
@@ -9,7 +9,7 @@ export interface OutcomeDraft {
   readonly startedAt: number;
   readonly sourceIp: string;
   readonly userAgent?: string;
-  readonly tls: boolean;
+  readonly tls?: TlsFacts;
   readonly resources: string[];
   service: string;
   operation: string;
@@ -26,12 +26,12 @@ export function startOutcome(request: WireRequest, requestId: string, startedAt:
     requestId,
     startedAt,
     sourceIp: request.sourceIp,
-    tls: request.tls,
     resources: [],
     service: 'unknown',
     operation: 'unknown',
     readOnly: false,
     ...(userAgent !== undefined ? { userAgent } : {}),
+    ...(request.tls ? { tls: request.tls } : {}),
   };
 }
 
@@ -45,10 +45,10 @@ export function finishOutcome(
     operation: draft.operation,
     readOnly: draft.readOnly,
     sourceIp: draft.sourceIp,
-    tls: draft.tls,
     startedAt: draft.startedAt,
     resources: draft.resources,
     ...(draft.userAgent !== undefined ? { userAgent: draft.userAgent } : {}),
+    ...(draft.tls ? { tls: draft.tls } : {}),
     ...(draft.caller ? { caller: draft.caller } : {}),
     ...(draft.region !== undefined ? { region: draft.region } : {}),
     ...(draft.input !== undefined ? { input: draft.input } : {}),

@@ -14,7 +14,15 @@ export interface ServerConfig {
   readonly defaultRegion: string;
   /** The audit trail (on unless `--no-audit`, which exists only to measure its cost). */
   readonly audit: AuditConfig | undefined;
+  /** Serve HTTPS with these files or a generated self-signed certificate; undefined serves plain HTTP. */
+  readonly tls: TlsConfig | undefined;
 }
+
+/** Where the TLS certificate comes from. */
+export type TlsConfig =
+  | { readonly source: 'files'; readonly certFile: string; readonly keyFile: string }
+  /** `<data-dir>/tls.crt` and `tls.key`, generated at first use. */
+  | { readonly source: 'self-signed' };
 
 export interface AuditConfig {
   /** Remove sealed audit records older than this many days (undefined: keep everything). */
@@ -47,6 +55,9 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       'audit-retention-days': { type: 'string' },
       'audit-archive-dir': { type: 'string' },
       'audit-stream': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-self-signed': { type: 'boolean' },
     },
     strict: true,
   });
@@ -66,7 +77,22 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
     workers,
     defaultRegion: values.region ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
     audit: values['no-audit'] ? undefined : auditConfig(values, env, dataDir),
+    tls: tlsConfig(values, env),
   };
+}
+
+function tlsConfig(
+  values: { 'tls-cert'?: string; 'tls-key'?: string; 'tls-self-signed'?: boolean },
+  env: NodeJS.ProcessEnv,
+): TlsConfig | undefined {
+  const certFile = values['tls-cert'] ?? env['STRONGROOM_TLS_CERT'];
+  const keyFile = values['tls-key'] ?? env['STRONGROOM_TLS_KEY'];
+  const selfSigned = values['tls-self-signed'] ?? env['STRONGROOM_TLS_SELF_SIGNED'] === '1';
+  if (certFile === undefined && keyFile === undefined) return selfSigned ? { source: 'self-signed' } : undefined;
+  if (selfSigned) throw new Error('--tls-self-signed cannot be combined with --tls-cert/--tls-key');
+  if (certFile === undefined) throw new Error('--tls-key needs --tls-cert (the certificate for that key)');
+  if (keyFile === undefined) throw new Error('--tls-cert needs --tls-key (the private key of that certificate)');
+  return { source: 'files', certFile: resolve(certFile), keyFile: resolve(keyFile) };
 }
 
 function auditConfig(

@@ -2,7 +2,10 @@ import { constants } from 'node:fs';
 import { access, mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-/** The files of a data directory. Only `root.key` and `credentials` hold secrets (both mode 0600). */
+/**
+ * The files of a data directory. Only `root.key`, `credentials` and (with `--tls-self-signed`) `tls.key` hold
+ * secrets, all mode 0600.
+ */
 export function dataDirectoryLayout(dataDir: string) {
   return {
     rootKey: join(dataDir, 'root.key'),

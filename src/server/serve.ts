@@ -9,6 +9,7 @@ import { scheduleAuditRetention } from './audit/retention-job.js';
 import { dataDirectoryLayout } from './data-directory.js';
 import { ensureAdministrator } from './first-start.js';
 import { openNode, type StrongroomNode } from './node.js';
+import { loadTlsCredentials, type LoadedTlsCredentials } from './tls/tls-credentials.js';
 
 const BACKGROUND_JOB_INTERVAL_MS = 60_000;
 
@@ -22,6 +23,9 @@ type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; mes
 export async function serve(config: ServerConfig, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
   const log = createLogger();
   if (cluster.isWorker) return serveAsWorker(config, log);
+  // Before anything else, so a bad certificate refuses to start; the self-signed one is generated here, before
+  // any worker is forked, so workers only read it.
+  const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
   const node = await openNode(nodeOptions(config, log, false));
   // With workers, the primary is the one writer of audit.db; workers relay their records to it.
   if (node.audit && config.workers > 1) relayWorkerRecords(node.audit.append);
@@ -38,8 +42,9 @@ export async function serve(config: ServerConfig, print: (text: string) => void 
   const retention = node.audit && retentionDays !== undefined
     ? scheduleAuditRetention(node.audit, { retentionDays, log, ...(config.audit?.archiveDir ? { archiveDir: config.audit.archiveDir } : {}) })
     : undefined;
-  const stopServing = config.workers === 1 ? await listenInProcess(node, config) : await startWorkers(config);
-  const address = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${stopServing.port}`;
+  const stopServing = config.workers === 1 ? await listenInProcess(node, config, tls) : await startWorkers(config);
+  const address = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${stopServing.port}`;
+  if (tls) print(`TLS certificate ${tls.certFile}, SHA-256 fingerprint ${tls.fingerprint}\n`);
   print(
     `Strongroom listening on ${address} (account ${admin.accountId}, ${config.workers} worker${config.workers > 1 ? 's' : ''}` +
       `${config.dev ? `, development mode: test/test is the root of account ${config.devAccountId}` : ''})\n`,
@@ -68,8 +73,8 @@ function nodeOptions(config: ServerConfig, log: Logger, relayAudit: boolean) {
   };
 }
 
-async function listenInProcess(node: StrongroomNode, config: ServerConfig) {
-  const server = createHttpServer(node.app);
+async function listenInProcess(node: StrongroomNode, config: ServerConfig, tls: LoadedTlsCredentials | undefined) {
+  const server = createHttpServer(node.app, tls);
   const port = await listen(server, config);
   return { port, stop: () => closeServer(server) };
 }
@@ -79,8 +84,9 @@ async function serveAsWorker(config: ServerConfig, log: Logger): Promise<void> {
   let node: StrongroomNode;
   let server: Server;
   try {
+    const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
     node = await openNode(nodeOptions(config, log, true));
-    server = createHttpServer(node.app);
+    server = createHttpServer(node.app, tls);
     report({ type: 'listening', port: await listen(server, config) });
   } catch (error) {
     report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });

@@ -35,7 +35,7 @@ export async function startServerProcess(args: readonly string[], dataDir?: stri
   const endpoint = await new Promise<string>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const match = /listening on (https?:\/\/[^\s]+)/.exec(out);
       if (match) resolve(match[1]!);
     });
     child.once('exit', () => resolve(''));

@@ -1,15 +1,29 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { TLSSocket } from 'node:tls';
 import { RequestEntityTooLargeException } from '../../errors.js';
 import type { App } from '../app.js';
 import { jsonErrorResponse } from './json-wire.js';
-import type { WireRequest, WireResponse } from './wire-request.js';
+import type { TlsFacts, WireRequest, WireResponse } from './wire-request.js';
 
 /** Larger than any valid KMS request (a 32 KB policy, a 6 KB ciphertext, base64 and JSON overhead). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** Serves the app over node:http. Keep-alive connections are kept long enough for SDK connection reuse. */
-export function createHttpServer(app: App): Server {
-  const server = createServer((incoming, outgoing) => {
+/** A PEM certificate (chain) and its private key, for serving HTTPS. */
+export interface TlsServerCredentials {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+/**
+ * Serves the app over node:http, or over node:https (TLS 1.2 at least) when given credentials. Keep-alive
+ * connections are kept long enough for SDK connection reuse.
+ *
+ * @example
+ *   const server = createHttpServer(node.app, { cert: readFileSync('tls.crt'), key: readFileSync('tls.key') });
+ */
+export function createHttpServer(app: App, tls?: TlsServerCredentials): Server {
+  const handler: RequestListener = (incoming, outgoing) => {
     readBody(incoming, (body) => {
       if (!body) {
         send(outgoing, jsonErrorResponse('', new RequestEntityTooLargeException('Request body is too large.')), true);
@@ -20,7 +34,10 @@ export function createHttpServer(app: App): Server {
         () => outgoing.destroy(), // App.handle does not reject; this is a last resort.
       );
     });
-  });
+  };
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler)
+    : createServer(handler);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;
@@ -62,7 +79,19 @@ function toWireRequest(incoming: IncomingMessage, body: Buffer): WireRequest {
     headers: incoming.headersDistinct,
     body,
     sourceIp: normalizeIp(incoming.socket.remoteAddress ?? ''),
-    tls: 'encrypted' in incoming.socket && incoming.socket.encrypted === true,
+    ...tlsFactsOf(incoming),
+  };
+}
+
+function tlsFactsOf(incoming: IncomingMessage): { tls?: TlsFacts } {
+  const socket = incoming.socket;
+  if (!(socket instanceof TLSSocket)) return {};
+  return {
+    tls: {
+      version: socket.getProtocol() ?? 'unknown',
+      cipherSuite: socket.getCipher().standardName,
+      host: incoming.headers.host ?? '',
+    },
   };
 }
 

@@ -9,7 +9,18 @@ export interface WireRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Buffer;
   readonly sourceIp: string;
-  readonly tls: boolean;
+  /** Present when the request came over TLS (it is then `aws:SecureTransport`). */
+  readonly tls?: TlsFacts;
+}
+
+/** The negotiated TLS session of a request, as CloudTrail's `tlsDetails` reports it. */
+export interface TlsFacts {
+  /** e.g. `TLSv1.3`. */
+  readonly version: string;
+  /** The IANA name, e.g. `TLS_AES_128_GCM_SHA256`. */
+  readonly cipherSuite: string;
+  /** The Host header the client sent ('' if none). */
+  readonly host: string;
 }
 
 export interface WireResponse {

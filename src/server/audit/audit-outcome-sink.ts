@@ -66,6 +66,9 @@ export function apiCallEventOf(
       ? { output: outcome.output }
       : { error: { code: outcome.error.type, message: outcome.error.message } }),
     ...(keyArns.length > 0 ? { keyArns } : {}),
+    ...(outcome.tls
+      ? { tls: { tlsVersion: outcome.tls.version, cipherSuite: outcome.tls.cipherSuite, clientProvidedHostHeader: outcome.tls.host } }
+      : {}),
   });
 }
 
