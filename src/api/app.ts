@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { AuthorizationExplainer } from '../auth/authorization/explain-question.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { INTERNAL_ERROR_MESSAGE, KMSInternalException, KmsError, UnknownOperationException } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { adminOperationOf, handleAdminRequest } from './admin-endpoint.js';
 import { jsonErrorResponse } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { cloudTrailOperationOf, handleCloudTrailRequest, type CloudTrailLookup } from './cloudtrail-endpoint.js';
@@ -21,9 +23,11 @@ export interface AppOptions {
   readonly now: () => number;
   /** CloudTrail LookupEvents over the audit trail; absent when the server runs without it. */
   readonly cloudTrail?: CloudTrailLookup;
+  /** Answers the admin API's ExplainAuthorization: the authorizer the pipeline enforces, when it can explain. */
+  readonly explainer?: AuthorizationExplainer;
 }
 
-type Protocol = 'kms' | 'cloudtrail' | 'query' | 'unknown';
+type Protocol = 'kms' | 'cloudtrail' | 'admin' | 'query' | 'unknown';
 
 /**
  * The API as a function from request to response, independent of node:http (tests call it in-process).
@@ -51,6 +55,10 @@ export class App {
         response = await handleKmsRequest(request, target!.slice(KMS_TARGET_PREFIX.length), draft, authenticator, pipeline);
       } else if (protocol === 'cloudtrail') {
         response = await handleCloudTrailRequest(request, cloudTrailOperationOf(target)!, draft, authenticator, this.#options.cloudTrail);
+      } else if (protocol === 'admin') {
+        const { explainer } = this.#options;
+        const admin = { deps: pipeline.deps, ...(explainer === undefined ? {} : { explainer }) };
+        response = await handleAdminRequest(request, adminOperationOf(target)!, draft, authenticator, admin);
       } else if (protocol === 'query') {
         response = await handleQueryRequest(request, draft, authenticator, pipeline.deps);
       } else {
@@ -88,6 +96,7 @@ export class App {
 function protocolOf(request: WireRequest, target: string | undefined): Protocol {
   if (target?.startsWith(KMS_TARGET_PREFIX)) return 'kms';
   if (cloudTrailOperationOf(target) !== undefined) return 'cloudtrail';
+  if (adminOperationOf(target) !== undefined) return 'admin';
   const contentType = headerValue(request, 'content-type') ?? '';
   if (target === undefined && contentType.startsWith('application/x-www-form-urlencoded')) return 'query';
   if (target === undefined && request.method === 'GET' && request.query.includes('Action=')) return 'query';

@@ -9,8 +9,8 @@ export interface Authenticated {
   readonly region: string;
 }
 
-/** The services whose requests this server verifies, each with its own signing-key cache. */
-export type SignedService = 'kms' | 'sts' | 'iam' | 'cloudtrail';
+/** The services whose requests this server verifies, each with its own signing-key cache (`strongroom`: the admin API). */
+export type SignedService = 'kms' | 'sts' | 'iam' | 'cloudtrail' | 'strongroom';
 
 /**
  * Verifies a request's SigV4 signature for one service and returns who signed it.
@@ -23,7 +23,7 @@ export class Authenticator {
   constructor(credentials: CredentialResolver, now: () => number) {
     this.#credentials = credentials;
     this.#verifiers = new Map(
-      (['kms', 'sts', 'iam', 'cloudtrail'] as const).map((service) => [service, createSigV4Verifier({ service, now })]),
+      (['kms', 'sts', 'iam', 'cloudtrail', 'strongroom'] as const).map((service) => [service, createSigV4Verifier({ service, now })]),
     );
   }
 

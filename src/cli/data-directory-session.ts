@@ -4,10 +4,9 @@ import { RootKey } from '../crypto/root-key.js';
 import { KmsError } from '../errors.js';
 import { dataDirectoryLayout, prepareDataDirectory } from '../server/data-directory.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
-import type { Store } from '../store/store.js';
+import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 
 /** The setting `first-start.ts` records the default account under. */
-const DEFAULT_ACCOUNT_SETTING = 'default-account-id';
 
 /** A data directory opened by a CLI command: its store and root key, and the identity context over them. */
 export interface DataDirectorySession {
@@ -41,7 +40,7 @@ export async function openDataDirectory(dataDir: string): Promise<DataDirectoryS
         if (!/^\d{12}$/.test(named)) throw new Error(`invalid account id (12 digits): ${named}`);
         return named;
       }
-      const fallback = await store.settings.get(DEFAULT_ACCOUNT_SETTING);
+      const fallback = await store.settings.get(ADMINISTRATOR_ACCOUNT_SETTING);
       if (fallback === undefined) throw new Error('no default account yet (start the server once, or pass --account-id)');
       return fallback;
     },

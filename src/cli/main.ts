@@ -17,6 +17,8 @@ Commands:
           --dev                  also accept test/test for the development account (STRONGROOM_DEV=1)
           --dev-account-id ID    the development account (default 000000000000; STRONGROOM_DEV_ACCOUNT_ID)
           --region REGION        region written to the credentials file (default us-east-1)
+          --tls-cert FILE --tls-key FILE   serve HTTPS with this certificate and key (STRONGROOM_TLS_CERT/_KEY)
+          --tls-self-signed      serve HTTPS with a certificate generated into the data directory
           --audit-retention-days N   remove sealed audit records older than N days (default: keep all)
           --audit-archive-dir DIR    archive them there first (default <data-dir>/audit-archive; 'none')
           --audit-stream FILE|-      also stream every audit record as JSON Lines to FILE or stdout

@@ -1,9 +1,8 @@
 import { issueAccessKey, newAccountId } from '../auth/access-keys.js';
 import type { RootKey } from '../crypto/root-key.js';
-import type { Store } from '../store/store.js';
+import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 import { writePrivateFile } from './data-directory.js';
 
-const DEFAULT_ACCOUNT_SETTING = 'default-account-id';
 
 export interface Administrator {
   readonly accountId: string;
@@ -21,7 +20,7 @@ export async function ensureAdministrator(
   rootKey: RootKey,
   options: { credentialsPath: string; region: string; now: number; print: (text: string) => void },
 ): Promise<Administrator> {
-  const existing = await store.settings.get(DEFAULT_ACCOUNT_SETTING);
+  const existing = await store.settings.get(ADMINISTRATOR_ACCOUNT_SETTING);
   if (existing) return { accountId: existing };
   const accountId = newAccountId();
   await store.identities.createAccount({ id: accountId, createdAt: options.now });
@@ -37,7 +36,7 @@ export async function ensureAdministrator(
     `[default]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretText}\nregion = ${options.region}\n`,
   );
   // Recorded last: a start that dies before this point starts over, so the credentials file always matches.
-  await store.settings.put(DEFAULT_ACCOUNT_SETTING, accountId);
+  await store.settings.put(ADMINISTRATOR_ACCOUNT_SETTING, accountId);
   options.print(
     [
       `Created account ${accountId} with an administrator access key (shown once):`,

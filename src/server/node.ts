@@ -79,14 +79,14 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     now,
     ...(options.devAccountId !== undefined ? { devAccountId: options.devAccountId } : {}),
   });
+  // The explanation of a denial goes to the server log only; the caller sees AWS's message.
+  const authorizer = options.authorizer ??
+    new PolicyAuthorizer({ store, now, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) });
   const app = new App({
     authenticator: new Authenticator(credentials, now),
-    pipeline: {
-      deps,
-      // The explanation of a denial goes to the server log only; the caller sees AWS's message.
-      authorizer: options.authorizer ??
-        new PolicyAuthorizer({ store, now, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) }),
-    },
+    pipeline: { deps, authorizer },
+    // Administrators' explanations come from the authorizer that enforces (none when a test replaced it).
+    ...(authorizer instanceof PolicyAuthorizer ? { explainer: authorizer } : {}),
     outcomes: audit?.outcomes ?? options.outcomes ?? discardOutcomes,
     ...(audit ? { cloudTrail: audit.lookupEvents } : {}),
     log: options.log,

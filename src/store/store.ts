@@ -210,6 +210,9 @@ export interface GrantRepository {
   delete(keyArn: string, grantId: string): Promise<void>;
 }
 
+/** The setting naming the administrator's account: the account created at first start, whose root administers. */
+export const ADMINISTRATOR_ACCOUNT_SETTING = 'default-account-id';
+
 /** Small named values the server keeps (the default account id, the schema version, ...). Not secrets. */
 export interface SettingsRepository {
   get(name: string): Promise<string | undefined>;

@@ -1,0 +1,90 @@
+import { ADMINISTRATOR_ACCOUNT_SETTING } from '../store/store.js';
+import type { AuthorizationExplainer } from '../auth/authorization/explain-question.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Caller } from '../auth/caller.js';
+import { AccessDeniedException, UnknownOperationException } from '../errors.js';
+import type { ServiceDependencies } from '../service/services.js';
+import type { AdminOperation } from './admin/admin-operation.js';
+import { parseAdminBody } from './admin/admin-input.js';
+import { createAccountOperation } from './admin/create-account.js';
+import { explainAuthorizationOperation } from './admin/explain-authorization.js';
+import { listAccountsOperation } from './admin/list-accounts.js';
+import { AMZ_JSON_1_1, jsonResponse } from './http/json-wire.js';
+import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
+import { iamContextOf } from './query/query-context.js';
+import type { OutcomeDraft } from './request-outcome-builder.js';
+
+const ADMIN_TARGET_PREFIX = 'StrongroomAdmin.';
+const ACCEPTED_CONTENT_TYPES = new Set([AMZ_JSON_1_1, 'application/x-amz-json-1.0', 'application/json']);
+/** The setting under which the first start records the administrator's account (`server/first-start.ts`). */
+
+/** The allow-list of admin operations: a target outside it is unknown, whatever the handler files hold. */
+const ADMIN_OPERATIONS: ReadonlyMap<string, AdminOperation> = new Map(
+  [createAccountOperation, listAccountsOperation, explainAuthorizationOperation].map((operation) => [operation.name, operation]),
+);
+
+/** What the admin API works on besides the request. */
+export interface AdminEndpointOptions {
+  readonly deps: ServiceDependencies;
+  /** The server's authorizer, for ExplainAuthorization. */
+  readonly explainer?: AuthorizationExplainer;
+}
+
+/** The admin operation an `X-Amz-Target` names (`StrongroomAdmin.<Operation>`), or undefined when not the admin API's. */
+export function adminOperationOf(target: string | undefined): string | undefined {
+  return target?.startsWith(ADMIN_TARGET_PREFIX) ? target.slice(ADMIN_TARGET_PREFIX.length) : undefined;
+}
+
+/**
+ * The administrators' API: JSON 1.1 (`POST /`, `X-Amz-Target: StrongroomAdmin.<Operation>`), SigV4 with the
+ * service name `strongroom`, errors as `{"__type","message"}`. Only the root principal of the server's
+ * administrator account (made at first start) may call it; everyone else gets AccessDeniedException before
+ * the body is even read. The outcome draft is filled in like any request's, without secrets.
+ *
+ * @example
+ *   // curl --aws-sigv4 "aws:amz:us-east-1:strongroom" --user "$AK:$SK" -X POST http://127.0.0.1:4599/ \
+ *   //   -H 'X-Amz-Target: StrongroomAdmin.ListAccounts' -H 'Content-Type: application/x-amz-json-1.1' -d '{}'
+ */
+export async function handleAdminRequest(
+  request: WireRequest,
+  operationName: string,
+  draft: OutcomeDraft,
+  authenticator: Authenticator,
+  options: AdminEndpointOptions,
+): Promise<WireResponse> {
+  draft.service = 'strongroom';
+  draft.operation = operationName;
+  const operation = ADMIN_OPERATIONS.get(operationName);
+  if (operation === undefined) throw new UnknownOperationException('');
+  draft.readOnly = operation.readOnly;
+  const contentType = headerValue(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (request.method !== 'POST' || !contentType || !ACCEPTED_CONTENT_TYPES.has(contentType)) {
+    throw new UnknownOperationException('');
+  }
+  const { caller, region } = await authenticator.authenticate(request, 'strongroom');
+  draft.caller = caller;
+  draft.region = region;
+  await assertAdministrator(options.deps, caller, operation.name);
+  const body = parseAdminBody(request.body);
+  draft.input = body;
+  const { deps, explainer } = options;
+  const result = await operation.handle(body, {
+    store: deps.store,
+    iam: iamContextOf(deps),
+    ...(explainer === undefined ? {} : { explainer }),
+  });
+  draft.output = result.recordedOutput;
+  return jsonResponse(draft.requestId, result.output);
+}
+
+/**
+ * Only the administrator account's root: not its IAM users or role sessions (no identity policy can grant
+ * `strongroom:*`), and no principal of another account, root or not.
+ */
+async function assertAdministrator(deps: ServiceDependencies, caller: Caller, operationName: string): Promise<void> {
+  const administratorAccount = await deps.store.settings.get(ADMINISTRATOR_ACCOUNT_SETTING);
+  const isAdministrator = caller.type === 'Root' && administratorAccount !== undefined && caller.accountId === administratorAccount;
+  if (!isAdministrator) {
+    throw new AccessDeniedException(`User: ${caller.arn} is not authorized to perform: strongroom:${operationName}`);
+  }
+}
