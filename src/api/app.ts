@@ -11,7 +11,7 @@ import { handleKmsRequest } from './kms-endpoint.js';
 import type { KmsPipeline } from './kms-pipeline.js';
 import type { OutcomeSink } from './outcome.js';
 import { handleQueryRequest, queryErrorResponse } from './query/query-endpoint.js';
-import { finishOutcome, startOutcome } from './request-outcome-builder.js';
+import { finishOutcome, startOutcome, type OutcomeDraft } from './request-outcome-builder.js';
 
 const KMS_TARGET_PREFIX = 'TrentService.';
 
@@ -27,7 +27,10 @@ export interface AppOptions {
   readonly explainer?: AuthorizationExplainer;
 }
 
-type Protocol = 'kms' | 'cloudtrail' | 'admin' | 'query' | 'unknown';
+/** Which protocol a request speaks, and for the JSON protocols the operation its target names. */
+type Route =
+  | { readonly protocol: 'kms' | 'cloudtrail' | 'admin'; readonly operation: string }
+  | { readonly protocol: 'query' | 'unknown' };
 
 /**
  * The API as a function from request to response, independent of node:http (tests call it in-process).
@@ -43,30 +46,17 @@ export class App {
   }
 
   async handle(request: WireRequest): Promise<WireResponse> {
-    const { authenticator, pipeline, outcomes, log, now } = this.#options;
+    const { outcomes, log, now } = this.#options;
     const requestId = randomUUID();
     const draft = startOutcome(request, requestId, now());
-    const target = headerValue(request, 'x-amz-target');
-    const protocol = protocolOf(request, target);
+    const route = routeOf(request);
     let response: WireResponse;
     let failure: KmsError | undefined;
     try {
-      if (protocol === 'kms') {
-        response = await handleKmsRequest(request, target!.slice(KMS_TARGET_PREFIX.length), draft, authenticator, pipeline);
-      } else if (protocol === 'cloudtrail') {
-        response = await handleCloudTrailRequest(request, cloudTrailOperationOf(target)!, draft, authenticator, this.#options.cloudTrail);
-      } else if (protocol === 'admin') {
-        const { explainer } = this.#options;
-        const admin = { deps: pipeline.deps, ...(explainer === undefined ? {} : { explainer }) };
-        response = await handleAdminRequest(request, adminOperationOf(target)!, draft, authenticator, admin);
-      } else if (protocol === 'query') {
-        response = await handleQueryRequest(request, draft, authenticator, pipeline.deps);
-      } else {
-        throw new UnknownOperationException('');
-      }
+      response = await this.#dispatch(route, request, draft);
     } catch (error) {
       failure = this.#asKmsError(error, draft.operation);
-      response = this.#errorResponse(protocol, requestId, request, failure);
+      response = this.#errorResponse(route, requestId, request, failure);
     }
     try {
       await outcomes.record(
@@ -74,9 +64,28 @@ export class App {
       );
     } catch (error) {
       log.error('outcome-not-recorded', { requestId, operation: draft.operation, error: describe(error) });
-      response = this.#errorResponse(protocol, requestId, request, new KMSInternalException(INTERNAL_ERROR_MESSAGE));
+      response = this.#errorResponse(route, requestId, request, new KMSInternalException(INTERNAL_ERROR_MESSAGE));
     }
     return response;
+  }
+
+  #dispatch(route: Route, request: WireRequest, draft: OutcomeDraft): Promise<WireResponse> {
+    const { authenticator, pipeline, cloudTrail, explainer } = this.#options;
+    switch (route.protocol) {
+      case 'kms':
+        return handleKmsRequest(request, route.operation, draft, authenticator, pipeline);
+      case 'cloudtrail':
+        return handleCloudTrailRequest(request, route.operation, draft, authenticator, cloudTrail);
+      case 'admin':
+        return handleAdminRequest(request, route.operation, draft, authenticator, {
+          deps: pipeline.deps,
+          ...(explainer === undefined ? {} : { explainer }),
+        });
+      case 'query':
+        return handleQueryRequest(request, draft, authenticator, pipeline.deps);
+      case 'unknown':
+        throw new UnknownOperationException('');
+    }
   }
 
   #asKmsError(error: unknown, operation: string): KmsError {
@@ -86,21 +95,25 @@ export class App {
     return new KMSInternalException(INTERNAL_ERROR_MESSAGE);
   }
 
-  #errorResponse(protocol: Protocol, requestId: string, request: WireRequest, error: KmsError): WireResponse {
-    return protocol === 'query'
+  #errorResponse(route: Route, requestId: string, request: WireRequest, error: KmsError): WireResponse {
+    return route.protocol === 'query'
       ? queryErrorResponse(requestId, request, error)
       : jsonErrorResponse(requestId, error);
   }
 }
 
-function protocolOf(request: WireRequest, target: string | undefined): Protocol {
-  if (target?.startsWith(KMS_TARGET_PREFIX)) return 'kms';
-  if (cloudTrailOperationOf(target) !== undefined) return 'cloudtrail';
-  if (adminOperationOf(target) !== undefined) return 'admin';
+function routeOf(request: WireRequest): Route {
+  const target = headerValue(request, 'x-amz-target');
+  if (target?.startsWith(KMS_TARGET_PREFIX)) return { protocol: 'kms', operation: target.slice(KMS_TARGET_PREFIX.length) };
+  const cloudTrailOperation = cloudTrailOperationOf(target);
+  if (cloudTrailOperation !== undefined) return { protocol: 'cloudtrail', operation: cloudTrailOperation };
+  const adminOperation = adminOperationOf(target);
+  if (adminOperation !== undefined) return { protocol: 'admin', operation: adminOperation };
+  if (target !== undefined) return { protocol: 'unknown' };
   const contentType = headerValue(request, 'content-type') ?? '';
-  if (target === undefined && contentType.startsWith('application/x-www-form-urlencoded')) return 'query';
-  if (target === undefined && request.method === 'GET' && request.query.includes('Action=')) return 'query';
-  return 'unknown';
+  if (contentType.startsWith('application/x-www-form-urlencoded')) return { protocol: 'query' };
+  if (request.method === 'GET' && request.query.includes('Action=')) return { protocol: 'query' };
+  return { protocol: 'unknown' };
 }
 
 /** An error's name and stack for the log (never a request body: errors here carry no request data). */
