@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { KMS_KEY_RESOURCE_TYPE, parseEventTime, type CloudTrailEvent } from './event.js';
 
@@ -65,6 +66,9 @@ CREATE TABLE IF NOT EXISTS audit_retention (
  */
 export function openAuditDatabase(path: string, options: OpenAuditDatabaseOptions = {}): AuditDatabase {
   const readonly = options.readonly === true;
+  // Records name principals and carry encryption contexts: readable by the server's user only (SQLite gives
+  // the -wal and -shm files the database file's mode).
+  if (!readonly) closeSync(openSync(path, 'a', 0o600));
   const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   if (!readonly) {

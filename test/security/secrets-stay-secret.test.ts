@@ -111,3 +111,17 @@ describe('no plaintext, data key, key material or secret key reaches a log, an e
     assert.deepEqual(leaks, []);
   });
 });
+
+describe('files of the data directory', () => {
+  test('the audit trail is readable by the server user only, like the key store', async () => {
+    const server = await startTestServer({ audit: true });
+    try {
+      await server.kms().send(new CreateKeyCommand({}));
+      for (const file of filesUnder(server.dataDir).filter((path) => /(audit|strongroom)\.db(-wal)?$/.test(path))) {
+        assert.equal(statSync(file).mode & 0o077, 0, `${file} is private`);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
