@@ -22,7 +22,10 @@ type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; mes
  */
 export async function serve(config: ServerConfig, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
   const log = createLogger();
-  if (cluster.isWorker) return serveAsWorker(config, log);
+  // Listening for the stop signal starts before anything is printed: a supervisor may send it the moment it
+  // reads the ready line.
+  const stopRequested = waitForSignal();
+  if (cluster.isWorker) return serveAsWorker(config, log, stopRequested);
   // Before anything else, so a bad certificate refuses to start; the self-signed one is generated here, before
   // any worker is forked, so workers only read it.
   const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
@@ -49,7 +52,7 @@ export async function serve(config: ServerConfig, print: (text: string) => void 
     `Strongroom listening on ${address} (account ${admin.accountId}, ${config.workers} worker${config.workers > 1 ? 's' : ''}` +
       `${config.dev ? `, development mode: test/test is the root of account ${config.devAccountId}` : ''})\n`,
   );
-  await waitForSignal();
+  await stopRequested;
   await stopServing.stop();
   await jobs.stop();
   retention?.stop();
@@ -79,7 +82,7 @@ async function listenInProcess(node: StrongroomNode, config: ServerConfig, tls: 
   return { port, stop: () => closeServer(server) };
 }
 
-async function serveAsWorker(config: ServerConfig, log: Logger): Promise<void> {
+async function serveAsWorker(config: ServerConfig, log: Logger, stopRequested: Promise<void>): Promise<void> {
   const report = (message: WorkerMessage) => process.send?.(message);
   let node: StrongroomNode;
   let server: Server;
@@ -92,7 +95,7 @@ async function serveAsWorker(config: ServerConfig, log: Logger): Promise<void> {
     report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     process.exit(1);
   }
-  await waitForSignal();
+  await stopRequested;
   await closeServer(server);
   await node.close();
   process.exit(0);

@@ -49,7 +49,8 @@ export async function startServerProcess(args: readonly string[], dataDir?: stri
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
-      const [code] = (await once(child, 'exit')) as [number | null];
+      const [code, exitSignal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+      if (code === null) throw new Error(`strongroom serve died of ${exitSignal}; stderr:\n${err}`);
       return code;
     },
   };
