@@ -5,11 +5,10 @@ import type { Caller } from '../auth/caller.js';
 import { AccessDeniedException, UnknownOperationException } from '../errors.js';
 import type { ServiceDependencies } from '../service/services.js';
 import type { AdminOperation } from './admin/admin-operation.js';
-import { parseAdminBody } from './admin/admin-input.js';
 import { createAccountOperation } from './admin/create-account.js';
 import { explainAuthorizationOperation } from './admin/explain-authorization.js';
 import { listAccountsOperation } from './admin/list-accounts.js';
-import { AMZ_JSON_1_1, jsonResponse } from './http/json-wire.js';
+import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { iamContextOf } from './query/query-context.js';
 import type { OutcomeDraft } from './request-outcome-builder.js';
@@ -65,7 +64,7 @@ export async function handleAdminRequest(
   draft.caller = caller;
   draft.region = region;
   await assertAdministrator(options.deps, caller, operation.name);
-  const body = parseAdminBody(request.body);
+  const body = parseJsonObjectBody(request.body);
   draft.input = body;
   const { deps, explainer } = options;
   const result = await operation.handle(body, {

@@ -2,7 +2,7 @@ import type { LookupAttribute, LookupEventsQuery, LookupEventsResult } from '../
 import { InvalidLookupAttributesException } from '../audit/index.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { KmsError, SerializationException, UnknownOperationException, UnsupportedOperationException } from '../errors.js';
-import { AMZ_JSON_1_1, jsonResponse } from './http/json-wire.js';
+import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import type { OutcomeDraft } from './request-outcome-builder.js';
 
@@ -51,7 +51,7 @@ export async function handleCloudTrailRequest(
     throw new UnsupportedOperationException(`${operationName} is not supported by Strongroom.`);
   }
   if (!lookup) throw new UnsupportedOperationException('The audit trail is off on this server.');
-  const body = parseBody(request.body);
+  const body = parseJsonObjectBody(request.body);
   if (body['EventCategory'] !== undefined) {
     if (body['EventCategory'] !== 'insight') throw new KmsError('InvalidEventCategoryException', 'The event category is not valid.');
     return jsonResponse(draft.requestId, { Events: [] }); // Strongroom records no Insights events.
@@ -102,16 +102,3 @@ function stringOf(value: unknown, member: string): string {
   return value;
 }
 
-function parseBody(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SerializationException('The request body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SerializationException('The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
-}

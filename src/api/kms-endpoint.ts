@@ -1,10 +1,6 @@
 import type { Authenticator } from '../auth/authenticator.js';
-import {
-  SerializationException,
-  UnknownOperationException,
-  UnsupportedOperationException,
-} from '../errors.js';
-import { AMZ_JSON_1_1, jsonResponse } from './http/json-wire.js';
+import { UnknownOperationException, UnsupportedOperationException } from '../errors.js';
+import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { runKmsOperation, type KmsCall, type KmsPipeline } from './kms-pipeline.js';
 import type { Operation } from './operation.js';
@@ -35,7 +31,7 @@ export async function handleKmsRequest(
   draft.region = region;
   const call: KmsCall = {
     operation,
-    body: parseJsonBody(request.body),
+    body: parseJsonObjectBody(request.body),
     caller,
     region,
     requestId: draft.requestId,
@@ -61,11 +57,3 @@ function findOperation(name: string): Operation {
   throw new UnknownOperationException('');
 }
 
-function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SerializationException('The request body is not valid JSON.');
-  }
-}

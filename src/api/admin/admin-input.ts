@@ -86,23 +86,6 @@ export class AdminInput {
   }
 }
 
-/**
- * The request body as a JSON object (an empty body is `{}`, as AWS's JSON protocol accepts).
- * Throws SerializationException when it is not JSON or not an object.
- */
-export function parseAdminBody(body: Buffer): Readonly<Record<string, unknown>> {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SerializationException('The request body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SerializationException('The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /** AWS names members in validation messages in lower camel case (`PrincipalArn` → `principalArn`). */
 function pathOf(member: string): string {

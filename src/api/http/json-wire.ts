@@ -1,4 +1,4 @@
-import { KmsError } from '../../errors.js';
+import { KmsError, SerializationException } from '../../errors.js';
 import type { WireResponse } from './wire-request.js';
 
 export const AMZ_JSON_1_1 = 'application/x-amz-json-1.1';
@@ -39,4 +39,22 @@ export function jsonErrorResponse(requestId: string, error: KmsError, contentTyp
     headers: { 'content-type': contentType, 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.type },
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * A JSON-protocol request body as a JSON object (an empty body is `{}`, as AWS's JSON protocols accept).
+ * Throws `SerializationException` when it is not JSON or not an object; the message never quotes the body.
+ */
+export function parseJsonObjectBody(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new SerializationException('The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SerializationException('The request body must be a JSON object.');
+  }
+  return parsed as Record<string, unknown>;
 }
