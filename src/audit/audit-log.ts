@@ -88,7 +88,9 @@ interface Pending {
  */
 export function openAuditLog(options: AuditLogOptions): AuditLog {
   const privateKey = loadAuditSigningKey(options.signingKey);
-  const db = openAuditDatabase(options.path, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+  // The connection itself never waits for the lock (SQLite's busy handler sleeps, blocking the event loop):
+  // a busy batch is retried on a later turn, for up to `busyTimeoutMs`.
+  const db = openAuditDatabase(options.path, { busyTimeoutMs: 0 });
   const chain = WriterChain.resume(db, options.writerId, options.now());
   const writeBatch = prepareBatchWriter(db);
   const maxBatch = Math.max(1, options.maxBatch ?? 2000);
@@ -96,6 +98,10 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   const sealIntervalMs = options.sealIntervalMs ?? 60_000;
   let queue: Pending[] = [];
   let scheduled = false;
+  // Non-blocking waits for another writer process: see flushOnce.
+  let retryLater = false;
+  let busySince: number | undefined;
+  const busyGiveUpMs = options.busyTimeoutMs ?? 5000;
   let sealRequested = false;
   let closed = false;
 
@@ -112,7 +118,10 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       flushOnce();
       if (queue.length > 0 || sealRequested) schedule();
     };
-    if ((options.flushIntervalMs ?? 0) > 0) setTimeout(run, options.flushIntervalMs);
+    if (retryLater) {
+      retryLater = false;
+      setTimeout(run, 0);
+    } else if ((options.flushIntervalMs ?? 0) > 0) setTimeout(run, options.flushIntervalMs);
     else setImmediate(run);
   }
 
@@ -140,10 +149,20 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       if (records.length === 0 && digest === undefined) return undefined;
       writeBatch(chain.writer, batch, records, digest);
     } catch (error) {
+      if (isBusy(error) && time < (busySince ??= time) + busyGiveUpMs) {
+        // Another process holds the write lock for its own commit: try again on a later turn instead of
+        // sleeping on the event loop (the chain has not advanced, so the batch is simply written later).
+        queue = batch.concat(queue);
+        sealRequested ||= sealDue;
+        retryLater = true;
+        return undefined;
+      }
+      busySince = undefined;
       const failure = new AuditWriteError(error);
       for (const pending of batch) pending.reject(failure);
       return failure;
     }
+    busySince = undefined;
     chain.advance(records);
     if (digest !== undefined) chain.sealed(digest);
     options.onCommit?.({ records: records.length, digest: digest !== undefined });
@@ -196,11 +215,14 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   };
 
   function sealNow(): Promise<void> {
-    // Drains the queue first (its events go into the sealed range), then writes the digest.
+    // Drains the queue first (its events go into the sealed range), then writes the digest. This runs when the
+    // log is sealed or closed, not per request, so here the connection may wait for the lock (blocking).
+    db.pragma(`busy_timeout = ${busyGiveUpMs}`);
     let failure: AuditWriteError | undefined;
     while (queue.length > 0) failure = flushOnce() ?? failure;
     sealRequested = true;
     failure = flushOnce() ?? failure;
+    db.pragma('busy_timeout = 0');
     return failure === undefined ? Promise.resolve() : Promise.reject(failure);
   }
 }
@@ -230,4 +252,9 @@ function prepareBatchWriter(db: AuditDatabase) {
   return (writer: string, batch: readonly Pending[], records: readonly ChainedRecord[], digest: Digest | undefined): void => {
     transaction.immediate(writer, batch, records, digest);
   };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
 }
