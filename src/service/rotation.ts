@@ -8,7 +8,11 @@ export const DEFAULT_ROTATION_PERIOD_DAYS = 365;
 /** AWS allows 25 on-demand rotations over the life of a key. */
 export const MAX_ON_DEMAND_ROTATIONS = 25;
 
-function assertRotatable(key: KmsKey): void {
+/**
+ * Rotation exists only for symmetric encryption keys whose material AWS KMS generated; AWS answers every rotation
+ * operation, reads included, for any other key with `UnsupportedOperationException`.
+ */
+export function assertRotatable(key: KmsKey): void {
   if (key.spec !== 'SYMMETRIC_DEFAULT' || key.origin !== 'AWS_KMS') {
     throw new UnsupportedOperationException(`${key.arn} key does not support key rotation.`);
   }

@@ -1,5 +1,5 @@
 import { keyOperation } from '../operation.js';
-import { assertRotationApplies } from '../wire/rotation-support.js';
+import { assertRotatable } from '../../service/rotation.js';
 
 /**
  * Whether automatic rotation is on and, when it is, its period and next date. `OnDemandRotationStartDate` is
@@ -12,7 +12,7 @@ export const GetKeyRotationStatus = keyOperation({
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
   async handle({ key }) {
-    assertRotationApplies(key.key);
+    assertRotatable(key.key);
     const { rotation } = key.key;
     if (!rotation.enabled) return { KeyRotationEnabled: false, KeyId: key.key.arn };
     return {

@@ -2,7 +2,7 @@ import type { KeyMaterial, KmsKey } from '../../keys/key.js';
 import type { RotationsListEntry } from '../generated/kms-shapes.js';
 import { keyOperation } from '../operation.js';
 import { pageOfList, pageRequest, pagingMembers } from '../wire/paging.js';
-import { assertRotationApplies } from '../wire/rotation-support.js';
+import { assertRotatable } from '../../service/rotation.js';
 
 /**
  * A key's material versions, oldest first. `ROTATIONS_ONLY` (the default) lists the versions rotations made;
@@ -14,7 +14,7 @@ export const ListKeyRotations = keyOperation({
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
   async handle({ input, key, deps }) {
-    assertRotationApplies(key.key);
+    assertRotatable(key.key);
     const materials = await deps.store.keys.listMaterials(key.key.arn);
     const listed =
       input.IncludeKeyMaterial === 'ALL_KEY_MATERIAL'
