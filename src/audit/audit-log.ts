@@ -1,12 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
-import { indexColumnsOf, openAuditDatabase, type AuditDatabase, type IndexColumns } from './audit-database.js';
-import { insertDigest, type Digest } from './digest.js';
+import { openAuditDatabase } from './audit-database.js';
+import type { Digest } from './digest.js';
 import type { CloudTrailEvent } from './event.js';
+import { JournalImporter } from './journal-import.js';
+import {
+  createJournalFile, journalDigestLine, journalDirectoryOf, journalLine, removeJournalFile, type JournalFile,
+} from './journal.js';
 import { loadAuditSigningKey } from './signing-key.js';
-import { WriterChain, type ChainedRecord } from './writer-chain.js';
+import { WriterChain } from './writer-chain.js';
 
-/** An event as committed: its place in its writer's chain and the exact JSON the trail stored. */
+/** An event as made durable: its place in its writer's chain and the exact JSON the trail stored. */
 export interface CommittedEvent {
   readonly writer: string;
   readonly seq: number;
@@ -14,53 +18,67 @@ export interface CommittedEvent {
   readonly json: string;
 }
 
-/** Receives committed events (after their transaction is on disk, never before), e.g. a JSON Lines sink. */
+/** Receives durable events (after their journal write is fsynced, never before), e.g. a JSON Lines sink. */
 export interface AuditSink {
   write(events: readonly CommittedEvent[]): void;
 }
 
-/** What one committed transaction wrote (for metrics and tests). */
+/** What one journal write made durable (for metrics and tests). */
 export interface CommitInfo {
   readonly records: number;
   readonly digest: boolean;
 }
 
+/** What one indexing transaction copied into the database. */
+export interface IndexInfo {
+  readonly records: number;
+}
+
 export interface AuditLogOptions {
-  /** The audit database file (`<data-dir>/audit.db`). */
+  /** The audit database file (`<data-dir>/audit.db`); the journal is the directory beside it (`audit-journal/`). */
   readonly path: string;
   /** The Ed25519 private key that signs digests (KeyObject, or PKCS#8 DER in SecretBytes). */
   readonly signingKey: KeyObject | SecretBytes;
   readonly now: () => number;
-  /** Unique per live process, e.g. `<hostname>-<pid>-<startTime>`: each writer has its own chain. */
+  /** Unique per live process, e.g. `<hostname>-<pid>-<startTime>`: each writer has its own chain and journal. */
   readonly writerId: string;
-  /** 0 (default): flush as soon as the event loop is free. More: wait this long to gather bigger batches. */
-  readonly flushIntervalMs?: number;
-  /** Most events per transaction (default 2000). */
+  /** Most events per journal write (default 2000). */
   readonly maxBatch?: number;
-  /** Seal a digest after this many records (default 1000) ... */
+  /** Seal a digest once this many records are unsealed (default 1000) ... */
   readonly sealEvery?: number;
   /** ... or when the oldest unsealed record is this old (default 60 000 ms). */
   readonly sealIntervalMs?: number;
+  /** Index into the database once nothing was appended for this long (default 100 ms) ... */
+  readonly indexWhenIdleMs?: number;
+  /** ... or as soon as this many records wait (default 50 000, about 65 MB of journal), whichever comes first. */
+  readonly indexBacklog?: number;
+  /** Start a new journal file once the current one is this large and all indexed (default 16 MiB). */
+  readonly journalRotateBytes?: number;
+  /** How long closing and sealing wait for another process's database lock (default 5000 ms). */
   readonly busyTimeoutMs?: number;
   readonly sinks?: readonly AuditSink[];
-  /** Called after every committed transaction. */
+  /** Called after every journal write. */
   readonly onCommit?: (info: CommitInfo) => void;
-  /** Called when a sink throws; the event is committed regardless. */
+  /** Called after every indexing transaction. */
+  readonly onIndex?: (info: IndexInfo) => void;
+  /** Called when a sink throws; the event is durable regardless. */
   readonly onSinkError?: (error: unknown) => void;
+  /** Wraps the journal file (tests inject write failures with it). */
+  readonly wrapJournal?: (journal: JournalFile) => JournalFile;
 }
 
 /** The durable, hash-chained audit trail of one writer. */
 export interface AuditLog {
   readonly writerId: string;
-  /** Resolves once `event` is committed (fsynced); rejects when it could not be written. */
+  /** Resolves once `event` is durable (fsynced in the journal); rejects when it could not be written. */
   append(event: CloudTrailEvent): Promise<void>;
-  /** Seals the unsealed records with a digest now. */
+  /** Indexes everything durable into the database and seals it with a digest now. */
   seal(): Promise<void>;
-  /** Writes what is queued, seals, and closes the database. Appends after close are rejected. */
+  /** Writes what is queued, indexes and seals it, removes the journal and closes. Appends after close are rejected. */
   close(): Promise<void>;
 }
 
-/** Thrown (to `append` callers) when the event's transaction failed: the request must not succeed. */
+/** Thrown (to `append` callers) when the event's journal write failed: the request must not succeed. */
 export class AuditWriteError extends Error {
   constructor(cause: unknown) {
     super('the audit trail could not be written', { cause });
@@ -71,16 +89,20 @@ export class AuditWriteError extends Error {
 interface Pending {
   readonly event: CloudTrailEvent;
   readonly json: string;
-  readonly columns: IndexColumns;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
- * Opens the audit log with GROUP COMMIT: appends queue in memory and one transaction (BEGIN IMMEDIATE, WAL,
- * synchronous=FULL) writes everything queued, then resolves every promise of the batch. The next flush is
- * scheduled with `setImmediate`, so at low load an event waits for no timer and at high load everything that
- * arrived during a flush goes into the next one. A failed transaction rejects every promise of its batch.
+ * Opens the audit log. Two stages, so that a request pays only for what makes its record durable:
+ *
+ * 1. Append, with GROUP COMMIT: events queue in memory; one journal write (chained lines, one fdatasync on
+ *    the thread pool) takes everything queued and then resolves every promise of the batch. While it is on
+ *    disk, new events gather for the next one. A failed write rejects its batch and leaves the chain as it was.
+ * 2. Index, off the request path: the journal is copied into `audit.db` (lookup columns, digests) when the log
+ *    has been idle for `indexWhenIdleMs`, when `indexBacklog` records wait, when a digest is due, and by any
+ *    reader before it reads (see JournalImporter). The database lock is never waited for on the event loop:
+ *    a busy index is simply tried again later.
  *
  * @example
  *   const log = openAuditLog({ path, signingKey, now: Date.now, writerId: `${hostname()}-${process.pid}-${Date.now()}` });
@@ -88,21 +110,28 @@ interface Pending {
  */
 export function openAuditLog(options: AuditLogOptions): AuditLog {
   const privateKey = loadAuditSigningKey(options.signingKey);
-  // The connection itself never waits for the lock (SQLite's busy handler sleeps, blocking the event loop):
-  // a busy batch is retried on a later turn, for up to `busyTimeoutMs`.
-  const db = openAuditDatabase(options.path, { busyTimeoutMs: 0 });
+  const db = openAuditDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const journalDirectory = journalDirectoryOf(options.path);
+  const importer = new JournalImporter(db, journalDirectory);
+  // What earlier processes journaled goes in first (and ended processes' journals away), then this writer's
+  // chain resumes from the database.
+  importer.import({ removeOrphans: true });
+  db.pragma('busy_timeout = 0'); // from here on, a busy database is retried on a later turn instead
   const chain = WriterChain.resume(db, options.writerId, options.now());
-  const writeBatch = prepareBatchWriter(db);
+  const wrap = options.wrapJournal ?? ((journal: JournalFile) => journal);
+  let generation = 0;
+  let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation));
   const maxBatch = Math.max(1, options.maxBatch ?? 2000);
   const sealEvery = Math.max(1, options.sealEvery ?? 1000);
   const sealIntervalMs = options.sealIntervalMs ?? 60_000;
+  const indexWhenIdleMs = options.indexWhenIdleMs ?? 100;
+  const indexBacklog = Math.max(1, options.indexBacklog ?? 50_000);
+  const rotateBytes = options.journalRotateBytes ?? 16 * 1024 * 1024;
   let queue: Pending[] = [];
-  let scheduled = false;
-  // Non-blocking waits for another writer process: see flushOnce.
-  let retryLater = false;
-  let busySince: number | undefined;
-  const busyGiveUpMs = options.busyTimeoutMs ?? 5000;
+  let writing: Promise<void> | undefined;
+  let unindexed = 0;
   let sealRequested = false;
+  let idleTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
   const sealTimer = setInterval(() => {
@@ -110,67 +139,98 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   }, Math.min(sealIntervalMs, 1000));
   sealTimer.unref();
 
-  function schedule(): void {
-    if (scheduled) return;
-    scheduled = true;
-    const run = (): void => {
-      scheduled = false;
-      flushOnce();
-      if (queue.length > 0 || sealRequested) schedule();
-    };
-    if (retryLater) {
-      retryLater = false;
-      setTimeout(run, 0);
-    } else if ((options.flushIntervalMs ?? 0) > 0) setTimeout(run, options.flushIntervalMs);
-    else setImmediate(run);
-  }
-
   function requestSeal(): void {
     sealRequested = true;
-    schedule();
+    scheduleWrite();
+  }
+
+  function scheduleWrite(): void {
+    if (writing === undefined && (queue.length > 0 || sealRequested)) {
+      writing = new Promise<void>((resolve) => setImmediate(resolve)).then(writeBatch);
+    }
   }
 
   /**
-   * One transaction: up to maxBatch queued events, plus a digest when one is due. Never throws: a failure
-   * rejects the batch's promises and is returned. A failed seal is not retried at once (that would spin on a
-   * persistent failure); the seal timer asks again.
+   * One journal write of what is queued, with the signed digest sealing it when one is due; never rejects (a
+   * failure rejects the batch's appends and leaves the chain as it was).
    */
-  function flushOnce(): AuditWriteError | undefined {
+  async function writeBatch(): Promise<void> {
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(batch.length);
     const records = chain.extend(batch.map((pending) => pending.json));
     const time = options.now();
-    const pendingCount = chain.unsealedCount + records.length;
-    const sealDue = sealRequested || pendingCount >= sealEvery || (pendingCount > 0 && time - chain.lastSealAt >= sealIntervalMs);
+    const unsealed = chain.unsealedCount + records.length;
+    const sealDue = sealRequested || unsealed >= sealEvery || (unsealed > 0 && time - chain.lastSealAt >= sealIntervalMs);
     sealRequested = false;
-    let digest: Digest | undefined;
+    const digest: Digest | undefined = sealDue ? chain.digest(privateKey, records, time) : undefined;
+    let text = records.map((record, index) => journalLine(record.seq, record.prevHash, record.hash, batch[index]!.json)).join('');
+    if (digest !== undefined) text += journalDigestLine(digest);
+    if (text === '') return finishWrite();
+    const before = journal.length;
     try {
-      digest = sealDue ? chain.digest(privateKey, records, time) : undefined;
-      if (records.length === 0 && digest === undefined) return undefined;
-      writeBatch(chain.writer, batch, records, digest);
+      await journal.append(text);
     } catch (error) {
-      if (isBusy(error) && time < (busySince ??= time) + busyGiveUpMs) {
-        // Another process holds the write lock for its own commit: try again on a later turn instead of
-        // sleeping on the event loop (the chain has not advanced, so the batch is simply written later).
-        queue = batch.concat(queue);
-        sealRequested ||= sealDue;
-        retryLater = true;
-        return undefined;
+      // Nothing of a failed batch may stay: cut the journal back to where the chain still ends.
+      try {
+        journal.truncate(before);
+      } catch {
+        // The next write lands after the torn bytes; the importer skips what is not a record line.
       }
-      busySince = undefined;
       const failure = new AuditWriteError(error);
       for (const pending of batch) pending.reject(failure);
-      return failure;
+      return finishWrite();
     }
-    busySince = undefined;
     chain.advance(records);
     if (digest !== undefined) chain.sealed(digest);
+    unindexed += records.length;
     options.onCommit?.({ records: records.length, digest: digest !== undefined });
     deliverToSinks(batch.map((pending, index) => ({
       writer: chain.writer, seq: records[index]?.seq ?? 0, event: pending.event, json: pending.json,
     })));
     for (const pending of batch) pending.resolve();
-    return undefined;
+    finishWrite();
+  }
+
+  function finishWrite(): void {
+    writing = undefined;
+    scheduleWrite();
+    if (unindexed >= indexBacklog) tryIndex();
+    else if (unindexed > 0) {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(tryIndex, indexWhenIdleMs);
+      idleTimer.unref();
+    }
+  }
+
+  /**
+   * Copies the journals into the database in one transaction. Returns false when another process held the
+   * lock: the records stay durable in the journal meanwhile, and indexing is tried again later.
+   */
+  function tryIndex(): boolean {
+    clearTimeout(idleTimer);
+    let records: number;
+    try {
+      records = importer.import();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      idleTimer = setTimeout(tryIndex, indexWhenIdleMs);
+      idleTimer.unref();
+      return false;
+    }
+    unindexed = 0;
+    options.onIndex?.({ records });
+    rotateJournal();
+    return true;
+  }
+
+  /** A long journal whose records are all in the database is replaced by a fresh file. */
+  function rotateJournal(): void {
+    if (journal.length < rotateBytes || writing !== undefined || closed) return;
+    const old = journal;
+    generation += 1;
+    journal = wrap(createJournalFile(journalDirectory, options.writerId, generation));
+    old.close();
+    removeJournalFile(old.path);
   }
 
   function deliverToSinks(events: readonly CommittedEvent[]): void {
@@ -184,21 +244,41 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
+  /** Waits until everything queued is in the journal. */
+  async function drain(): Promise<void> {
+    while (writing !== undefined || queue.length > 0 || sealRequested) {
+      scheduleWrite();
+      await writing;
+    }
+  }
+
+  /** Seals, then indexes, waiting for another process's lock (this runs on seal and close, not per request). */
+  async function sealNow(): Promise<void> {
+    if (chain.unsealedCount > 0 || queue.length > 0) requestSeal();
+    await drain();
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    try {
+      if (!tryIndex()) throw new Error('the audit database stayed locked');
+    } catch (error) {
+      throw new AuditWriteError(error);
+    } finally {
+      db.pragma('busy_timeout = 0');
+    }
+  }
+
   return {
     writerId: options.writerId,
     append(event) {
       if (closed) return Promise.reject(new AuditWriteError(new Error('the audit log is closed')));
       let json: string;
-      let columns: IndexColumns;
       try {
         json = JSON.stringify(event);
-        columns = indexColumnsOf(event);
       } catch (error) {
         return Promise.reject(new AuditWriteError(error));
       }
       return new Promise<void>((resolve, reject) => {
-        queue.push({ event, json, columns, resolve, reject });
-        schedule();
+        queue.push({ event, json, resolve, reject });
+        scheduleWrite();
       });
     },
     seal: sealNow,
@@ -206,51 +286,18 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       if (closed) return;
       closed = true;
       clearInterval(sealTimer);
+      let indexed = false;
       try {
         await sealNow();
+        indexed = true;
       } finally {
+        clearTimeout(idleTimer);
+        journal.close();
+        // Everything it held is in the database now; otherwise it stays for the next start to import.
+        if (indexed) removeJournalFile(journal.path);
         db.close();
       }
     },
-  };
-
-  function sealNow(): Promise<void> {
-    // Drains the queue first (its events go into the sealed range), then writes the digest. This runs when the
-    // log is sealed or closed, not per request, so here the connection may wait for the lock (blocking).
-    db.pragma(`busy_timeout = ${busyGiveUpMs}`);
-    let failure: AuditWriteError | undefined;
-    while (queue.length > 0) failure = flushOnce() ?? failure;
-    sealRequested = true;
-    failure = flushOnce() ?? failure;
-    db.pragma('busy_timeout = 0');
-    return failure === undefined ? Promise.resolve() : Promise.reject(failure);
-  }
-}
-
-/** The statements of one flush, prepared once; returns a function that writes a batch in one transaction. */
-function prepareBatchWriter(db: AuditDatabase) {
-  const insertRecord = db.prepare(
-    `INSERT INTO audit_records (writer, seq, prev_hash, hash, event_json, event_time, event_id, event_name, read_only,
-       username, access_key_id, event_source, account_id, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertResource = db.prepare(
-    'INSERT INTO audit_resources (record_id, resource_type, resource_name, event_time) VALUES (?, ?, ?, ?)',
-  );
-  const transaction = db.transaction(
-    (writer: string, batch: readonly Pending[], records: readonly ChainedRecord[], digest: Digest | undefined) => {
-      batch.forEach((pending, index) => {
-        const record = records[index];
-        if (record === undefined) throw new Error('audit batch and chain are out of step');
-        const c = pending.columns;
-        const { lastInsertRowid } = insertRecord.run(writer, record.seq, record.prevHash, record.hash, pending.json,
-          c.eventTime, c.eventId, c.eventName, c.readOnly, c.username, c.accessKeyId, c.eventSource, c.accountId, c.errorCode);
-        for (const resource of c.resources) insertResource.run(lastInsertRowid, resource.type, resource.name, c.eventTime);
-      });
-      if (digest !== undefined) insertDigest(db, digest);
-    },
-  );
-  return (writer: string, batch: readonly Pending[], records: readonly ChainedRecord[], digest: Digest | undefined): void => {
-    transaction.immediate(writer, batch, records, digest);
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The audit trail: CloudTrail-shaped events for every request, written durably with group commit,
+ * The audit trail: CloudTrail-shaped events for every request, journaled durably with group commit,
  * hash-chained per writer and sealed with signed digests; verified, queried (LookupEvents, GetKeyLastUsage)
  * and pruned by retention without breaking verification. Design: docs/audit-trail.md, docs/adr/0004-audit-trail.md.
  */
@@ -8,8 +8,10 @@ export { apiCallEvent, serviceEvent, type ApiCallFacts, type ServiceEventFacts }
 export { OPERATION_RULES, TRACKED_CRYPTOGRAPHIC_OPERATIONS, type KmsOperationName } from './redaction-rules.js';
 export { openAuditDatabase, type AuditDatabase } from './audit-database.js';
 export {
-  openAuditLog, AuditWriteError, type AuditLog, type AuditLogOptions, type AuditSink, type CommitInfo, type CommittedEvent,
+  openAuditLog, AuditWriteError, type AuditLog, type AuditLogOptions, type AuditSink, type CommitInfo, type CommittedEvent, type IndexInfo,
 } from './audit-log.js';
+export { journalDirectoryOf, type JournalFile } from './journal.js';
+export { JournalImporter } from './journal-import.js';
 export {
   createAuditSigningKey, exportAuditSigningKey, loadAuditSigningKey, exportAuditPublicKey, loadAuditPublicKey,
 } from './signing-key.js';

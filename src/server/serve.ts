@@ -4,7 +4,6 @@ import { createHttpServer } from '../api/http/http-server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { scheduleBackgroundJobs } from '../service/background-jobs.js';
 import type { ServerConfig } from './config.js';
-import { relayWorkerRecords } from './audit/audit-relay.js';
 import { scheduleAuditRetention } from './audit/retention-job.js';
 import { dataDirectoryLayout } from './data-directory.js';
 import { ensureAdministrator } from './first-start.js';
@@ -29,9 +28,7 @@ export async function serve(config: ServerConfig, print: (text: string) => void 
   // Before anything else, so a bad certificate refuses to start; the self-signed one is generated here, before
   // any worker is forked, so workers only read it.
   const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
-  const node = await openNode(nodeOptions(config, log, false));
-  // With workers, the primary is the one writer of audit.db; workers relay their records to it.
-  if (node.audit && config.workers > 1) relayWorkerRecords(node.audit.append);
+  const node = await openNode(nodeOptions(config, log));
   const admin = await ensureAdministrator(node.store, node.rootKey, {
     credentialsPath: dataDirectoryLayout(config.dataDir).credentials,
     region: config.defaultRegion,
@@ -59,7 +56,7 @@ export async function serve(config: ServerConfig, print: (text: string) => void 
   await node.close();
 }
 
-function nodeOptions(config: ServerConfig, log: Logger, relayAudit: boolean) {
+function nodeOptions(config: ServerConfig, log: Logger) {
   return {
     dataDir: config.dataDir,
     log,
@@ -68,7 +65,6 @@ function nodeOptions(config: ServerConfig, log: Logger, relayAudit: boolean) {
       ? {
           audit: {
             defaultRegion: config.defaultRegion,
-            relay: relayAudit,
             ...(config.audit.stream ? { stream: config.audit.stream } : {}),
           },
         }
@@ -88,7 +84,7 @@ async function serveAsWorker(config: ServerConfig, log: Logger, stopRequested: P
   let server: Server;
   try {
     const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
-    node = await openNode(nodeOptions(config, log, true));
+    node = await openNode(nodeOptions(config, log));
     server = createHttpServer(node.app, tls);
     report({ type: 'listening', port: await listen(server, config) });
   } catch (error) {

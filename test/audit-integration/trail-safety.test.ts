@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import {
   CreateKeyCommand, DecryptCommand, EnableKeyRotationCommand, EncryptCommand, GenerateDataKeyCommand,
   GenerateRandomCommand, ListKeysCommand, ReEncryptCommand, ScheduleKeyDeletionCommand,
@@ -12,6 +11,7 @@ import {
 import { verifyAuditTrail } from '../../src/audit/index.js';
 import { dataDirectoryLayout } from '../../src/server/data-directory.js';
 import { startTestServer } from '../support/server.js';
+import { failingOnce } from '../support/faulty-journal.js';
 import { readTrail, settle } from './trail-reader.js';
 
 const SENTINEL = 'SENTINEL-PLAINTEXT-c0ffee-91d2';
@@ -82,23 +82,20 @@ describe('the audit trail keeps no secret and never lets an unrecorded request s
   });
 
   test('a request whose record cannot be written is answered with an internal error, not success', async () => {
-    const server = await startTestServer({ audit: { busyTimeoutMs: 20 } });
-    const blocker = new Database(dataDirectoryLayout(server.dataDir).auditDatabase);
+    const fault = failingOnce();
+    const server = await startTestServer({ audit: { wrapJournal: fault.wrap } });
     try {
       const kms = server.kms();
       const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
-      blocker.exec('BEGIN EXCLUSIVE');
-      const blocked = await settle(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })));
-      assert.equal(blocked.ok, false);
-      assert.equal((blocked.value as Error).name, 'KMSInternalException');
-      blocker.exec('ROLLBACK');
+      fault.arm();
+      const failed = await settle(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })));
+      assert.equal(failed.ok, false);
+      assert.equal((failed.value as Error).name, 'KMSInternalException');
       const after = await settle(kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') })));
-      assert.equal(after.ok, true, 'the trail recovers once the lock is gone');
-      assert.equal(readTrail(server.dataDir).filter((event) => event.requestID === blocked.requestId).length, 0);
+      assert.equal(after.ok, true, 'the trail recovers once the journal can be written');
+      assert.equal(readTrail(server.dataDir).filter((event) => event.requestID === failed.requestId).length, 0);
       assert.ok(server.logs.some((line) => line.includes('outcome-not-recorded')));
     } finally {
-      if (blocker.inTransaction) blocker.exec('ROLLBACK');
-      blocker.close();
       await server.stop();
     }
   });

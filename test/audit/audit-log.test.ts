@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { apiCallEvent } from '../../src/audit/event-builder.js';
-import { AuditWriteError, openAuditLog, type CommitInfo } from '../../src/audit/audit-log.js';
+import { AuditWriteError, openAuditLog, type AuditLogOptions, type CommitInfo, type IndexInfo } from '../../src/audit/audit-log.js';
+import { journalDirectoryOf, listJournalFiles } from '../../src/audit/journal.js';
+import { failingOnce } from '../support/faulty-journal.js';
 import { createJsonLinesSink } from '../../src/audit/json-lines-sink.js';
 import { createAuditSigningKey } from '../../src/audit/signing-key.js';
 import { verifyAuditTrail } from '../../src/audit/verify.js';
@@ -25,7 +27,7 @@ function event(n: number) {
   });
 }
 
-function openLog(path: string, extra: { onCommit?: (info: CommitInfo) => void; busyTimeoutMs?: number; sealEvery?: number } = {}) {
+function openLog(path: string, extra: Partial<AuditLogOptions> = {}) {
   return openAuditLog({ path, signingKey: privateKey, now: () => 1_700_000_000_000, writerId: 'writer-a', ...extra });
 }
 
@@ -38,8 +40,12 @@ const rowCount = (path: string, table = 'audit_records'): number => {
   }
 };
 
-void describe('audit log group commit', () => {
-  void test('concurrent appends share one transaction', async () => {
+/** The text of every journal file beside `path`. */
+const journalText = (path: string): string =>
+  listJournalFiles(journalDirectoryOf(path)).map((file) => readFileSync(file, 'utf8')).join('');
+
+void describe('audit log: journal with group commit', () => {
+  void test('concurrent appends share one journal write', async () => {
     const path = freshPath();
     const commits: CommitInfo[] = [];
     const log = openLog(path, { onCommit: (info) => commits.push(info) });
@@ -50,7 +56,7 @@ void describe('audit log group commit', () => {
     assert.equal(rowCount(path), 500);
   });
 
-  void test('sequential appends are not held back: each commits on its own', async () => {
+  void test('sequential appends are not held back: each is written on its own', async () => {
     const path = freshPath();
     const commits: CommitInfo[] = [];
     const log = openLog(path, { onCommit: (info) => commits.push(info) });
@@ -59,27 +65,42 @@ void describe('audit log group commit', () => {
     await log.close();
   });
 
-  void test('every append resolves only after its record is committed (visible to another connection)', async () => {
+  void test('every append resolves only once its record is in the journal; indexing follows when idle', async () => {
     const path = freshPath();
-    const log = openLog(path);
-    const reader = new Database(path, { readonly: true });
-    const seen = await Promise.all(Array.from({ length: 20 }, (_, n) => log.append(event(n)).then(() =>
-      (reader.prepare('SELECT COUNT(*) AS n FROM audit_records WHERE event_id = ?').get(`evt-${n}`) as { n: number }).n)));
-    assert.deepEqual(seen, Array.from({ length: 20 }, () => 1));
-    reader.close();
+    const indexes: IndexInfo[] = [];
+    const log = openLog(path, { indexWhenIdleMs: 20, onIndex: (info) => indexes.push(info) });
+    const seen = await Promise.all(Array.from({ length: 20 }, (_, n) => log.append(event(n)).then(() => journalText(path).includes(`"evt-${n}"`))));
+    assert.deepEqual(seen, Array.from({ length: 20 }, () => true));
+    while (indexes.length === 0) await new Promise((resolve) => setTimeout(resolve, 10)); // the idle timer does not hold the process
+    assert.equal(indexes[0]?.records, 20);
+    assert.equal(rowCount(path), 20);
     await log.close();
   });
 
-  void test('a failed flush rejects every append of its batch, and the chain stays intact', async () => {
+  void test('a lock held on the database never delays an append; indexing catches up once it is free', async () => {
     const path = freshPath();
-    const log = openLog(path, { busyTimeoutMs: 0 });
+    const indexes: IndexInfo[] = [];
+    const log = openLog(path, { indexWhenIdleMs: 10, onIndex: (info) => indexes.push(info) });
+    const other = new Database(path); // another process, holding the write lock for a while
+    other.exec('BEGIN IMMEDIATE');
+    await Promise.all(Array.from({ length: 10 }, (_, n) => log.append(event(n))));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(indexes, [], 'indexing waits for the lock, off the request path');
+    other.exec('COMMIT');
+    other.close();
+    while (indexes.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(rowCount(path), 10);
+    await log.close();
+    assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
+  });
+
+  void test('a failed journal write rejects every append of its batch, and the chain stays intact', async () => {
+    const path = freshPath();
+    const fault = failingOnce();
+    const log = openLog(path, { wrapJournal: fault.wrap });
     await log.append(event(0));
-    const blocker = new Database(path);
-    blocker.exec('BEGIN IMMEDIATE'); // another process holds the write lock: the flush cannot commit
+    fault.arm();
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => log.append(event(n + 1))));
-    blocker.exec('ROLLBACK');
-    blocker.close();
-    assert.equal(results.length, 10);
     for (const result of results) {
       assert.equal(result.status, 'rejected');
       assert.ok(result.reason instanceof AuditWriteError);
@@ -92,7 +113,7 @@ void describe('audit log group commit', () => {
     assert.deepEqual(report.problems, []);
   });
 
-  void test('close writes what is queued and seals it; appends after close are rejected', async () => {
+  void test('close writes what is queued, seals and indexes it, and removes the journal; later appends are rejected', async () => {
     const path = freshPath();
     const log = openLog(path);
     const pending = Array.from({ length: 7 }, (_, n) => log.append(event(n)));
@@ -100,15 +121,18 @@ void describe('audit log group commit', () => {
     await Promise.all(pending);
     assert.equal(rowCount(path), 7);
     assert.equal(rowCount(path, 'audit_digests'), 1);
+    assert.deepEqual(listJournalFiles(journalDirectoryOf(path)), []);
     assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
     await assert.rejects(log.append(event(8)), AuditWriteError);
   });
 
-  void test('a digest is sealed every N records', async () => {
+  void test('a digest is sealed into the journal every N records', async () => {
     const path = freshPath();
-    const log = openLog(path, { sealEvery: 10 });
+    const commits: CommitInfo[] = [];
+    const log = openLog(path, { sealEvery: 10, onCommit: (info) => commits.push(info) });
     for (let n = 0; n < 25; n += 1) await log.append(event(n));
-    assert.equal(rowCount(path, 'audit_digests'), 2);
+    assert.equal(commits.filter((info) => info.digest).length, 2);
+    assert.equal(journalText(path).split('\n').filter((line) => line.startsWith('D ')).length, 2);
     await log.close();
     assert.equal(rowCount(path, 'audit_digests'), 3);
   });
@@ -125,29 +149,51 @@ void describe('audit log group commit', () => {
     assert.deepEqual(report.problems, []);
     assert.equal(report.writers[0]?.records, 9);
   });
+
+  void test('the journal of a writer that never closed (a crash) is imported when the next log opens', async () => {
+    const path = freshPath();
+    const crashed = openLog(path, { writerId: 'crashed', indexWhenIdleMs: 1e9 });
+    for (let n = 0; n < 3; n += 1) await crashed.append(event(n));
+    assert.equal(rowCount(path), 0);
+    const next = openLog(path, { writerId: 'next' });
+    assert.equal(rowCount(path), 3);
+    await next.close();
+    const report = verifyAuditTrail(path, publicKey);
+    assert.equal(report.ok, true, JSON.stringify(report.problems));
+  });
+
+  void test('a record edited in the journal before it was indexed is reported as altered', async () => {
+    const path = freshPath();
+    const log = openLog(path, { writerId: 'edited', indexWhenIdleMs: 1e9 });
+    for (let n = 0; n < 3; n += 1) await log.append(event(n));
+    const [file] = listJournalFiles(journalDirectoryOf(path));
+    writeFileSync(file!, readFileSync(file!, 'utf8').replace('"req-1"', '"req-X"'));
+    await log.close();
+    const report = verifyAuditTrail(path, publicKey);
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.problems.map((problem) => [problem.seq, problem.kind]), [[2, 'altered']]);
+  });
 });
 
 void describe('JSON Lines sink', () => {
-  void test('receives exactly the committed events, after commit', async () => {
+  void test('receives exactly the durable events, once they are in the journal', async () => {
     const path = freshPath();
     const linesPath = join(dir, 'sink.jsonl');
     const sink = createJsonLinesSink({ path: linesPath });
-    const committedAtSink: number[] = [];
+    const fault = failingOnce();
+    const inJournalAtSink: boolean[] = [];
     const log = openAuditLog({
-      path, signingKey: privateKey, now: () => 0, writerId: 'writer-sink', busyTimeoutMs: 0,
-      sinks: [sink, { write: () => committedAtSink.push(rowCount(path)) }],
+      path, signingKey: privateKey, now: () => 0, writerId: 'writer-sink', wrapJournal: fault.wrap,
+      sinks: [sink, { write: (events) => inJournalAtSink.push(events.every((e) => journalText(path).includes(e.json))) }],
     });
     await Promise.all([log.append(event(1)), log.append(event(2))]);
-    const blocker = new Database(path);
-    blocker.exec('BEGIN IMMEDIATE');
+    fault.arm();
     await assert.rejects(log.append(event(3)), AuditWriteError);
-    blocker.exec('ROLLBACK');
-    blocker.close();
     await log.append(event(4));
     await log.close();
     sink.close();
     const lines = readFileSync(linesPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { eventID: string });
     assert.deepEqual(lines.map((line) => line.eventID), ['evt-1', 'evt-2', 'evt-4']);
-    assert.deepEqual(committedAtSink, [2, 3]); // the sink ran when the batch was already in the database
+    assert.deepEqual(inJournalAtSink, [true, true]);
   });
 });

@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openAuditDatabase, verifyAuditTrail, type AuditDatabase } from '../../audit/index.js';
+import { JournalImporter, journalDirectoryOf, openAuditDatabase, verifyAuditTrail, type AuditDatabase } from '../../audit/index.js';
 import { dataDirectoryLayout } from '../../server/data-directory.js';
 import { auditPublicKey } from './audit-public-key.js';
 import { iterateAuditEvents, queryAuditEvents, type AuditFilter } from './audit-query.js';
@@ -27,7 +27,8 @@ const OPTIONS = {
 } as const;
 
 /**
- * `strongroom audit ...`: reads `<data-dir>/audit.db` (read-only; a running server keeps writing meanwhile).
+ * `strongroom audit ...`: reads `<data-dir>/audit.db` after importing the journals beside it (a running server
+ * keeps writing meanwhile).
  * Resolves with the exit code: 0, or 1 when `verify` finds a problem.
  *
  * @example
@@ -38,6 +39,7 @@ export async function runAuditCommand(args: readonly string[], print: (text: str
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
   const dataDir = resolve(values['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data');
   const path = dataDirectoryLayout(dataDir).auditDatabase;
+  if (command === 'verify' || command === 'tail' || command === 'query' || command === 'export') importJournals(path);
   switch (command) {
     case 'public-key':
       print(await auditPublicKey(dataDir, values['public-key']));
@@ -59,6 +61,24 @@ export async function runAuditCommand(args: readonly string[], print: (text: str
   }
 }
 
+/**
+ * Brings every process's journal into `audit.db` first, so that what is read is every acknowledged record
+ * (a running server indexes its journal only when idle). Without write access, reads what is indexed.
+ */
+function importJournals(path: string): void {
+  if (!existsSync(path)) return;
+  try {
+    const db = openAuditDatabase(path);
+    try {
+      new JournalImporter(db, journalDirectoryOf(path)).import({ removeOrphans: true });
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    process.stderr.write(`warning: journaled records not indexed yet are not included (${(error as Error).message})\n`);
+  }
+}
+
 function verify(path: string, publicKey: string, print: (text: string) => void): number {
   const report = verifyAuditTrail(path, publicKey);
   for (const writer of report.writers) {
@@ -77,6 +97,7 @@ async function tail(db: AuditDatabase, n: number, follow: boolean, print: (text:
   }
   while (follow) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    importJournals(db.name);
     for (const event of queryAuditEvents(db, { afterId: lastId })) {
       print(`${event.json}\n`);
       lastId = Math.max(lastId, event.id);

@@ -5,13 +5,15 @@ import {
   applyRetention,
   createJsonLinesSink,
   keyLastUsage,
+  journalDirectoryOf,
+  JournalImporter,
   lookupEvents,
   openAuditDatabase,
   openAuditLog,
   serviceEvent,
   trackingStartTime,
   type AuditDatabase,
-  type AuditLog,
+  type AuditLogOptions,
   type CloudTrailEvent,
   type JsonLinesSink,
   type LookupEventsQuery,
@@ -24,7 +26,6 @@ import type { ServiceEvent } from '../../service/background-jobs.js';
 import type { KeyUsageTracker } from '../../service/services.js';
 import type { Store } from '../../store/store.js';
 import { dataDirectoryLayout } from '../data-directory.js';
-import { relayedAppend } from './audit-relay.js';
 import { auditPublicKeyPem, loadOrCreateAuditSigningKey } from './audit-signing-key-store.js';
 import { createAuditOutcomeSink } from './audit-outcome-sink.js';
 
@@ -32,15 +33,12 @@ import { createAuditOutcomeSink } from './audit-outcome-sink.js';
 export interface AuditTrailSettings {
   /** Also stream every committed record as JSON Lines: to this file (`path`), or to stdout (`'-'`). */
   readonly stream?: string;
-  /** How long an append waits for another process's transaction before the request fails (default 5000 ms). */
+  /** How long sealing, closing and reads wait for another process's database lock (default 5000 ms). */
   readonly busyTimeoutMs?: number;
   /** The region of records whose request never named one (unauthenticated requests); default us-east-1. */
   readonly defaultRegion?: string;
-  /**
-   * This process is a cluster worker: relay records to the primary, which writes them (see audit-relay.ts),
-   * instead of writing `audit.db` itself. Readers (LookupEvents, GetKeyLastUsage) still read the file.
-   */
-  readonly relay?: boolean;
+  /** Wraps this process's journal file (tests inject write failures with it). */
+  readonly wrapJournal?: AuditLogOptions['wrapJournal'];
 }
 
 /** A node's audit trail: the outcome sink, the readers the API needs, background events and retention. */
@@ -49,7 +47,7 @@ export interface AuditTrail {
   readonly publicKeyPem: string;
   readonly outcomes: OutcomeSink;
   readonly keyUsage: KeyUsageTracker;
-  /** Appends one record; resolves once it is fsynced (the primary relays its workers' records through this). */
+  /** Appends one record; resolves once it is durable. */
   append(event: CloudTrailEvent): Promise<void>;
   /** CloudTrail LookupEvents over the trail (throws CloudTrail's Invalid*Exception errors). */
   lookupEvents(query: LookupEventsQuery): LookupEventsResult;
@@ -85,19 +83,25 @@ const DAY_MS = 86_400_000;
 export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<AuditTrail> {
   const path = dataDirectoryLayout(options.dataDir).auditDatabase;
   const signingKey = await loadOrCreateAuditSigningKey(options.store.settings, options.rootKey);
-  const stream = options.relay === true ? undefined : openStream(options.stream);
-  const auditLog: Pick<AuditLog, 'append' | 'seal' | 'close'> = options.relay === true
-    ? { append: relayedAppend(), seal: () => Promise.resolve(), close: () => Promise.resolve() }
-    : openAuditLog({
-      path,
-      signingKey,
-      now: options.now,
-      writerId: `${hostname()}-${process.pid}-${options.now()}`,
-      ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
-      ...(stream ? { sinks: [stream] } : {}),
-      onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
-    });
-  const reader: AuditDatabase = openAuditDatabase(path);
+  const stream = openStream(options.stream);
+  const auditLog = openAuditLog({
+    path,
+    signingKey,
+    now: options.now,
+    writerId: `${hostname()}-${process.pid}-${options.now()}`,
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    ...(stream ? { sinks: [stream] } : {}),
+    ...(options.wrapJournal ? { wrapJournal: options.wrapJournal } : {}),
+    onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
+  });
+  const reader: AuditDatabase = openAuditDatabase(path, { ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
+  // Every process journals its own records; a read first brings every journal into the database, so it sees
+  // every acknowledged record, whichever process wrote it.
+  const journals = new JournalImporter(reader, journalDirectoryOf(path));
+  const current = (): AuditDatabase => {
+    journals.import();
+    return reader;
+  };
   const defaultRegion = options.defaultRegion ?? 'us-east-1';
   const sessions = options.store.identities;
   return {
@@ -108,14 +112,14 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
       sessionCreatedAt: async (accessKeyId) => (await sessions.getAccessKey(accessKeyId))?.createdAt,
     }),
     keyUsage: {
-      lastUsage: (keyArn) => Promise.resolve(keyLastUsage(reader, keyArn)),
-      trackingStart: () => Promise.resolve(trackingStartTime(reader)),
+      lastUsage: (keyArn) => Promise.resolve(keyLastUsage(current(), keyArn)),
+      trackingStart: () => Promise.resolve(trackingStartTime(current())),
     },
     append: (event) => auditLog.append(event),
-    lookupEvents: (query) => lookupEvents(reader, query),
+    lookupEvents: (query) => lookupEvents(current(), query),
     recordServiceEvent: (event) => auditLog.append(serviceEventOf(event, randomUUID())),
     applyRetention: (retentionDays, archiveDir) =>
-      applyRetention(reader, {
+      applyRetention(current(), {
         olderThan: options.now() - retentionDays * DAY_MS,
         signingKey,
         now: options.now,

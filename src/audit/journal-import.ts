@@ -1,0 +1,185 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { indexColumnsOf, type AuditDatabase, type IndexColumns } from './audit-database.js';
+import type { CloudTrailEvent } from './event.js';
+import { insertDigest, type Digest } from './digest.js';
+import { isOrphaned, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader } from './journal.js';
+
+/** A record as read back from a journal. */
+interface JournalRecord {
+  readonly seq: number;
+  readonly prevHash: Buffer;
+  readonly hash: Buffer;
+  readonly json: string;
+}
+
+/** A journal line: a record, or a digest. */
+type JournalEntry = { readonly record: JournalRecord } | { readonly digest: Digest };
+
+const READ_CHUNK = 1 << 20;
+
+/**
+ * Copies journaled records and digests into `audit.db`: every record of every journal in `directory` whose seq
+ * is past what the database holds for its writer, and every digest past its last one. Any process may import any journal, and importing twice is
+ * harmless (each writer's chain position in the database decides what is new), so a reader imports before
+ * it reads and sees every acknowledged record, whichever process wrote it.
+ *
+ * Records are copied as journaled — seq, hashes and event JSON untouched — so a record edited in the journal
+ * before import is reported by verification, exactly as one edited in the database.
+ *
+ * Remembers how far it read each file, so a later import reads only what was appended since.
+ */
+export class JournalImporter {
+  readonly #db: AuditDatabase;
+  readonly #directory: string;
+  /** Per journal file: the byte offset up to which complete lines were read, and its header. */
+  readonly #progress = new Map<string, { offset: number; header: JournalHeader }>();
+  readonly #insert: (writer: string, record: JournalRecord) => void;
+  /** How far the database holds a writer's chain: its last record, or (after retention) the removed prefix. */
+  readonly #lastSeq;
+  readonly #lastSealedSeq;
+
+  constructor(db: AuditDatabase, directory: string) {
+    this.#db = db;
+    this.#directory = directory;
+    this.#insert = prepareRecordInserter(db);
+    this.#lastSeq = db.prepare<[{ writer: string }], number | null>(
+      `SELECT MAX(seq) FROM (SELECT MAX(seq) AS seq FROM audit_records WHERE writer = @writer
+         UNION ALL SELECT through_seq FROM audit_retention WHERE writer = @writer)`,
+    ).pluck();
+    this.#lastSealedSeq = db.prepare<[{ writer: string }], number | null>(
+      `SELECT MAX(seq) FROM (SELECT MAX(to_seq) AS seq FROM audit_digests WHERE writer = @writer
+         UNION ALL SELECT through_seq FROM audit_retention WHERE writer = @writer)`,
+    ).pluck();
+  }
+
+  /**
+   * Imports in one transaction and returns how many records were new. With `removeOrphans`, journals of
+   * processes that have ended are removed once imported. Throws SQLITE_BUSY when another process holds the lock.
+   */
+  import(options: { removeOrphans?: boolean } = {}): number {
+    const files = listJournalFiles(this.#directory);
+    const orphans: string[] = [];
+    let imported = 0;
+    this.#db.transaction(() => {
+      for (const file of files) {
+        const read = this.#readNew(file);
+        if (read === undefined) continue;
+        const writer = read.header.writer;
+        let lastSeq = this.#lastSeq.get({ writer }) ?? 0;
+        let lastSealed = this.#lastSealedSeq.get({ writer }) ?? 0;
+        for (const entry of read.entries) {
+          if ('record' in entry) {
+            if (entry.record.seq <= lastSeq) continue;
+            this.#insert(writer, entry.record);
+            lastSeq = entry.record.seq;
+            imported += 1;
+          } else if (entry.digest.writer === writer && entry.digest.toSeq > lastSealed) {
+            insertDigest(this.#db, entry.digest);
+            lastSealed = entry.digest.toSeq;
+          }
+        }
+        if (options.removeOrphans === true && isOrphaned(read.header)) orphans.push(file);
+      }
+    }).immediate();
+    for (const file of orphans) {
+      removeJournalFile(file);
+      this.#progress.delete(file);
+    }
+    for (const known of this.#progress.keys()) if (!files.includes(known)) this.#progress.delete(known);
+    return imported;
+  }
+
+  /** The complete lines appended to `file` since the last read (undefined: the file is gone or has no header yet). */
+  #readNew(file: string): { header: JournalHeader; entries: JournalEntry[] } | undefined {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // rotated away meanwhile
+      throw error;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      const known = this.#progress.get(file);
+      const start = known !== undefined && known.offset <= size ? known.offset : 0;
+      const bytes = readFrom(fd, start, size);
+      const end = bytes.lastIndexOf(0x0a); // a torn last line (a write in progress, or cut by a crash) waits
+      if (end === -1) return undefined;
+      const lines = bytes.toString('utf8', 0, end).split('\n');
+      let header = known?.header;
+      if (start === 0) header = parseHeader(lines.shift());
+      if (header === undefined) return undefined;
+      this.#progress.set(file, { offset: start + end + 1, header });
+      return { header, entries: lines.map(parseEntry).filter((entry): entry is JournalEntry => entry !== undefined) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function readFrom(fd: number, start: number, size: number): Buffer {
+  const chunks: Buffer[] = [];
+  for (let position = start; position < size;) {
+    const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - position));
+    const read = readSync(fd, chunk, 0, chunk.length, position);
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    position += read;
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseHeader(line: string | undefined): JournalHeader | undefined {
+  try {
+    const header = JSON.parse(line ?? '') as Partial<JournalHeader>;
+    return typeof header.writer === 'string' && typeof header.pid === 'number' && typeof header.host === 'string'
+      ? { writer: header.writer, pid: header.pid, host: header.host }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A record or digest line, or undefined when it is neither (verification then reports the gap it leaves). */
+function parseEntry(line: string): JournalEntry | undefined {
+  if (line.startsWith('D ')) {
+    const digest = parseJournalDigest(line);
+    return digest && { digest };
+  }
+  const match = /^(\d+) ([0-9a-f]{64}) ([0-9a-f]{64}) (.*)$/s.exec(line);
+  if (!match) return undefined;
+  return { record: { seq: Number(match[1]), prevHash: Buffer.from(match[2]!, 'hex'), hash: Buffer.from(match[3]!, 'hex'), json: match[4]! } };
+}
+
+/** The statements that copy records into the database, prepared once. */
+function prepareRecordInserter(db: AuditDatabase) {
+  const insertRecord = db.prepare(
+    `INSERT INTO audit_records (writer, seq, prev_hash, hash, event_json, event_time, event_id, event_name, read_only,
+       username, access_key_id, event_source, account_id, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertResource = db.prepare(
+    'INSERT INTO audit_resources (record_id, resource_type, resource_name, event_time) VALUES (?, ?, ?, ?)',
+  );
+  return (writer: string, record: JournalRecord): void => {
+    const c = columnsOf(record.json);
+    const { lastInsertRowid } = insertRecord.run(writer, record.seq, record.prevHash, record.hash, record.json,
+      c.eventTime, c.eventId, c.eventName, c.readOnly, c.username, c.accessKeyId, c.eventSource, c.accountId, c.errorCode);
+    for (const resource of c.resources) insertResource.run(lastInsertRowid, resource.type, resource.name, c.eventTime);
+  };
+}
+
+/**
+ * The lookup columns of a journal line. A line edited into something that is not an event still goes in
+ * (with empty lookup columns) rather than stopping every later import: verification, which recomputes the
+ * hash, reports it as altered.
+ */
+function columnsOf(json: string): IndexColumns {
+  try {
+    return indexColumnsOf(JSON.parse(json) as CloudTrailEvent);
+  } catch {
+    return {
+      eventTime: 0, eventId: '', eventName: '', readOnly: 'false', username: null, accessKeyId: null, eventSource: '',
+      accountId: '', errorCode: null, resources: [],
+    };
+  }
+}

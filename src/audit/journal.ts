@@ -1,0 +1,164 @@
+import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, write, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Digest } from './digest.js';
+
+/**
+ * The audit journal: where a record becomes durable. Each writer appends its chained records to its own
+ * file (no lock shared with any other process) and acknowledges them after one `fdatasync` per batch, run
+ * on libuv's thread pool so the event loop never waits for the disk. Indexing the records into `audit.db`
+ * (for LookupEvents, verification, retention) comes later, off the request path: see journal-import.ts.
+ *
+ * File: `<audit-journal dir>/<writer>.<n>.log`, mode 0600. First line: a JSON header naming the writer and
+ * its process. Then one line per record: `<seq> <prev hash hex> <hash hex> <event JSON>` (JSON.stringify
+ * escapes every control character, so an event never spans lines), and a `D ...` line for each signed digest,
+ * written with the records it seals. A crash mid-write leaves at most one torn last line, which was never
+ * acknowledged and is ignored.
+ */
+export interface JournalHeader {
+  readonly writer: string;
+  readonly host: string;
+  readonly pid: number;
+}
+
+export const JOURNAL_SUFFIX = '.log';
+
+/** `<dir>/audit.db` → `<dir>/audit-journal`. */
+export function journalDirectoryOf(auditDatabasePath: string): string {
+  return join(dirname(auditDatabasePath), `${basename(auditDatabasePath, '.db')}-journal`);
+}
+
+/** One line of a journal. */
+export function journalLine(seq: number, prevHash: Buffer, hash: Buffer, eventJson: string): string {
+  return `${seq} ${prevHash.toString('hex')} ${hash.toString('hex')} ${eventJson}\n`;
+}
+
+/** A digest line: `D <digest as JSON, bytes in hex>`. Digests travel in the journal like records. */
+export function journalDigestLine(digest: Digest): string {
+  const hex = (bytes: Buffer) => bytes.toString('hex');
+  return `D ${JSON.stringify({
+    writer: digest.writer, fromSeq: digest.fromSeq, toSeq: digest.toSeq, firstPrevHash: hex(digest.firstPrevHash),
+    lastHash: hex(digest.lastHash), recordHashes: hex(digest.recordHashes), time: digest.time,
+    prevSignatureHash: hex(digest.prevSignatureHash), signature: hex(digest.signature),
+  })}\n`;
+}
+
+/** The digest of a digest line, or undefined when the line is not a well-formed one. */
+export function parseJournalDigest(line: string): Digest | undefined {
+  try {
+    const fields = JSON.parse(line.slice(2)) as Record<string, unknown>;
+    const bytes = (name: string): Buffer => {
+      const value = fields[name];
+      if (typeof value !== 'string' || !/^([0-9a-f]{2})*$/.test(value)) throw new Error(`bad ${name}`);
+      return Buffer.from(value, 'hex');
+    };
+    const integer = (name: string): number => {
+      const value = fields[name];
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`bad ${name}`);
+      return value;
+    };
+    if (typeof fields['writer'] !== 'string') return undefined;
+    return {
+      writer: fields['writer'], fromSeq: integer('fromSeq'), toSeq: integer('toSeq'), firstPrevHash: bytes('firstPrevHash'),
+      lastHash: bytes('lastHash'), recordHashes: bytes('recordHashes'), time: integer('time'),
+      prevSignatureHash: bytes('prevSignatureHash'), signature: bytes('signature'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a writer's records go; tests wrap it to inject failures. */
+export interface JournalFile {
+  readonly path: string;
+  /** Bytes in the file, as far as this writer knows (what every acknowledged write ended at). */
+  readonly length: number;
+  /** Appends `text` and `fdatasync`s; rejects when either fails. */
+  append(text: string): Promise<void>;
+  /** Cuts the file back to `length` bytes (after a failed append, so no torn record stays). */
+  truncate(length: number): void;
+  close(): void;
+}
+
+/**
+ * Creates the writer's next journal file (header written, file and directory fsynced). Synchronous: it runs
+ * when the log opens and when a long journal is rotated, never per request.
+ */
+export function createJournalFile(directory: string, writer: string, generation: number): JournalFile {
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const path = join(directory, `${fileSafe(writer)}.${generation}${JOURNAL_SUFFIX}`);
+  const fd = openSync(path, 'wx', 0o600);
+  const header: JournalHeader = { writer, host: hostname(), pid: process.pid };
+  let length = writeSync(fd, `${JSON.stringify(header)}\n`);
+  fsyncSync(fd);
+  syncDirectory(directory);
+  return {
+    path,
+    get length() {
+      return length;
+    },
+    append(text) {
+      const bytes = Buffer.from(text, 'utf8');
+      return new Promise<void>((resolve, reject) => {
+        write(fd, bytes, 0, bytes.length, length, (writeError, written) => {
+          if (writeError) return reject(writeError);
+          if (written !== bytes.length) return reject(new Error(`short journal write: ${written} of ${bytes.length} bytes`));
+          fdatasync(fd, (syncError) => {
+            if (syncError) return reject(syncError);
+            length += bytes.length;
+            resolve();
+          });
+        });
+      });
+    },
+    truncate(to) {
+      ftruncateSync(fd, to);
+      length = to;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** The journal files in `directory` (none when it does not exist). */
+export function listJournalFiles(directory: string): string[] {
+  try {
+    return readdirSync(directory).filter((name) => name.endsWith(JOURNAL_SUFFIX)).sort().map((name) => join(directory, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Removes a journal file whose records are all in the database, and makes the removal durable. */
+export function removeJournalFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  syncDirectory(dirname(path));
+}
+
+/** True when the journal's process has ended (on this host), so nobody appends to it any more. */
+export function isOrphaned(header: JournalHeader): boolean {
+  if (header.host !== hostname() || header.pid === process.pid) return false;
+  try {
+    process.kill(header.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function syncDirectory(directory: string): void {
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileSafe(writer: string): string {
+  return writer.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
