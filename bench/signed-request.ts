@@ -17,11 +17,22 @@ export function kmsRequest(
   operation: string,
   body: Record<string, unknown>,
 ): { headers: Record<string, string>; body: string } {
+  return signedJsonRequest(url, credentials, 'kms', `TrentService.${operation}`, body);
+}
+
+/** A JSON-protocol request to `service` (e.g. `cloudtrail`) with the given X-Amz-Target, signed now. */
+export function signedJsonRequest(
+  url: string,
+  credentials: KmsCredentials,
+  service: string,
+  target: string,
+  body: Record<string, unknown>,
+): { headers: Record<string, string>; body: string } {
   const text = JSON.stringify(body);
   const headers: Record<string, string> = {
     host: new URL(url).host,
     'content-type': 'application/x-amz-json-1.1',
-    'x-amz-target': `TrentService.${operation}`,
+    'x-amz-target': target,
   };
   const signed = signRequest(
     { method: 'POST', path: '/', query: '', headers, body: Buffer.from(text) },
@@ -29,7 +40,7 @@ export function kmsRequest(
       accessKeyId: credentials.accessKeyId,
       secret: SecretBytes.copyOf(Buffer.from(credentials.secretAccessKey)),
       region: credentials.region,
-      service: 'kms',
+      service,
       now: Date.now(),
     },
   );
