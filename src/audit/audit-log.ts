@@ -61,6 +61,8 @@ export interface AuditLogOptions {
   readonly onCommit?: (info: CommitInfo) => void;
   /** Called after every indexing transaction. */
   readonly onIndex?: (info: IndexInfo) => void;
+  /** Called when indexing fails for another reason than a busy database; it is tried again later. */
+  readonly onIndexError?: (error: unknown) => void;
   /** Called when a sink throws; the event is durable regardless. */
   readonly onSinkError?: (error: unknown) => void;
   /** Wraps the journal file (tests inject write failures with it). */
@@ -194,7 +196,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   function finishWrite(): void {
     writing = undefined;
     scheduleWrite();
-    if (unindexed >= indexBacklog) tryIndex();
+    if (unindexed >= indexBacklog) void tryIndex();
     else if (unindexed > 0) {
       clearTimeout(idleTimer);
       idleTimer = setTimeout(tryIndex, indexWhenIdleMs);
@@ -203,24 +205,25 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   /**
-   * Copies the journals into the database in one transaction. Returns false when another process held the
-   * lock: the records stay durable in the journal meanwhile, and indexing is tried again later.
+   * Copies the journals into the database in one transaction. On failure (another process holds the lock, or
+   * worse) the records stay durable in the journal and indexing is tried again later; returns the error.
    */
-  function tryIndex(): boolean {
+  function tryIndex(): unknown {
     clearTimeout(idleTimer);
-    let records: number;
     try {
-      records = importer.import();
+      const records = importer.import();
+      unindexed = 0;
+      options.onIndex?.({ records });
+      rotateJournal();
+      return undefined;
     } catch (error) {
-      if (!isBusy(error)) throw error;
-      idleTimer = setTimeout(tryIndex, indexWhenIdleMs);
-      idleTimer.unref();
-      return false;
+      if (!isBusy(error)) options.onIndexError?.(error);
+      if (!closed) {
+        idleTimer = setTimeout(tryIndex, Math.max(indexWhenIdleMs, isBusy(error) ? 0 : 1000));
+        idleTimer.unref();
+      }
+      return error ?? new Error('indexing failed');
     }
-    unindexed = 0;
-    options.onIndex?.({ records });
-    rotateJournal();
-    return true;
   }
 
   /** A long journal whose records are all in the database is replaced by a fresh file. */
@@ -257,13 +260,9 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     if (chain.unsealedCount > 0 || queue.length > 0) requestSeal();
     await drain();
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    try {
-      if (!tryIndex()) throw new Error('the audit database stayed locked');
-    } catch (error) {
-      throw new AuditWriteError(error);
-    } finally {
-      db.pragma('busy_timeout = 0');
-    }
+    const failure = tryIndex();
+    db.pragma('busy_timeout = 0');
+    if (failure !== undefined) throw new AuditWriteError(failure);
   }
 
   return {

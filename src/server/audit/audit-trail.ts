@@ -93,6 +93,10 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
     ...(stream ? { sinks: [stream] } : {}),
     ...(options.wrapJournal ? { wrapJournal: options.wrapJournal } : {}),
     onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
+    // Records stay durable in the journal; indexing is retried. Only the error's name and code: no record content.
+    onIndexError: (error) => options.log.error('audit-index-failed', {
+      error: error instanceof Error ? error.name : 'unknown', code: String((error as { code?: unknown }).code ?? ''),
+    }),
   });
   const reader: AuditDatabase = openAuditDatabase(path, { ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
   // Every process journals its own records; a read first brings every journal into the database, so it sees
