@@ -52,8 +52,8 @@ export interface AuditLogOptions {
   readonly indexWhenIdleMs?: number;
   /** ... or as soon as this many records wait (default 50 000, about 65 MB of journal), whichever comes first. */
   readonly indexBacklog?: number;
-  /** Start a new journal file once the current one is this large and all indexed (default 16 MiB). */
-  readonly journalRotateBytes?: number;
+  /** The size of each journal file, preallocated; a full one is followed by the next (default 8 MiB). */
+  readonly journalFileBytes?: number;
   /** How long closing and sealing wait for another process's database lock (default 5000 ms). */
   readonly busyTimeoutMs?: number;
   readonly sinks?: readonly AuditSink[];
@@ -121,14 +121,16 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   db.pragma('busy_timeout = 0'); // from here on, a busy database is retried on a later turn instead
   const chain = WriterChain.resume(db, options.writerId, options.now());
   const wrap = options.wrapJournal ?? ((journal: JournalFile) => journal);
+  const fileBytes = options.journalFileBytes ?? 8 * 1024 * 1024;
   let generation = 0;
-  let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation));
+  let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
+  /** This writer's full journal files: removed once indexing has read them. */
+  let retired: JournalFile[] = [];
   const maxBatch = Math.max(1, options.maxBatch ?? 2000);
   const sealEvery = Math.max(1, options.sealEvery ?? 1000);
   const sealIntervalMs = options.sealIntervalMs ?? 60_000;
   const indexWhenIdleMs = options.indexWhenIdleMs ?? 100;
   const indexBacklog = Math.max(1, options.indexBacklog ?? 50_000);
-  const rotateBytes = options.journalRotateBytes ?? 16 * 1024 * 1024;
   let queue: Pending[] = [];
   let writing: Promise<void> | undefined;
   let unindexed = 0;
@@ -168,6 +170,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     let text = records.map((record, index) => journalLine(record.seq, record.prevHash, record.hash, batch[index]!.json)).join('');
     if (digest !== undefined) text += journalDigestLine(digest);
     if (text === '') return finishWrite();
+    if (journal.length + Buffer.byteLength(text) > journal.capacity) nextJournalFile();
     const before = journal.length;
     try {
       await journal.append(text);
@@ -214,7 +217,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       const records = importer.import();
       unindexed = 0;
       options.onIndex?.({ records });
-      rotateJournal();
+      for (const file of retired) removeJournalFile(file.path); // all read (no write goes to a retired file)
+      retired = [];
       return undefined;
     } catch (error) {
       if (!isBusy(error)) options.onIndexError?.(error);
@@ -226,14 +230,12 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
-  /** A long journal whose records are all in the database is replaced by a fresh file. */
-  function rotateJournal(): void {
-    if (journal.length < rotateBytes || writing !== undefined || closed) return;
-    const old = journal;
+  /** Moves on to a new journal file (between writes); the full one stays until indexing has read it. */
+  function nextJournalFile(): void {
+    journal.close();
+    retired.push(journal);
     generation += 1;
-    journal = wrap(createJournalFile(journalDirectory, options.writerId, generation));
-    old.close();
-    removeJournalFile(old.path);
+    journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
   }
 
   function deliverToSinks(events: readonly CommittedEvent[]): void {

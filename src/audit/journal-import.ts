@@ -15,7 +15,7 @@ interface JournalRecord {
 /** A journal line: a record, or a digest. */
 type JournalEntry = { readonly record: JournalRecord } | { readonly digest: Digest };
 
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 256 * 1024;
 
 /**
  * Copies journaled records and digests into `audit.db`: every record of every journal in `directory` whose seq
@@ -117,13 +117,16 @@ export class JournalImporter {
   }
 }
 
+/** The bytes from `start` up to the end of the file or its first zero byte (the preallocated rest). */
 function readFrom(fd: number, start: number, size: number): Buffer {
   const chunks: Buffer[] = [];
   for (let position = start; position < size;) {
     const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - position));
     const read = readSync(fd, chunk, 0, chunk.length, position);
     if (read === 0) break;
-    chunks.push(chunk.subarray(0, read));
+    const end = chunk.subarray(0, read).indexOf(0);
+    chunks.push(chunk.subarray(0, end === -1 ? read : end));
+    if (end !== -1) break;
     position += read;
   }
   return Buffer.concat(chunks);

@@ -9,11 +9,11 @@ import type { Digest } from './digest.js';
  * on libuv's thread pool so the event loop never waits for the disk. Indexing the records into `audit.db`
  * (for LookupEvents, verification, retention) comes later, off the request path: see journal-import.ts.
  *
- * File: `<audit-journal dir>/<writer>.<n>.log`, mode 0600. First line: a JSON header naming the writer and
- * its process. Then one line per record: `<seq> <prev hash hex> <hash hex> <event JSON>` (JSON.stringify
+ * File: `<audit-journal dir>/<writer>.<n>.log`, mode 0600, preallocated with zeros. First line: a JSON header
+ * naming the writer and its process. Then one line per record: `<seq> <prev hash hex> <hash hex> <event JSON>` (JSON.stringify
  * escapes every control character, so an event never spans lines), and a `D ...` line for each signed digest,
  * written with the records it seals. A crash mid-write leaves at most one torn last line, which was never
- * acknowledged and is ignored.
+ * acknowledged and is ignored, as is everything from the first zero byte on (the preallocated rest).
  */
 export interface JournalHeader {
   readonly writer: string;
@@ -71,8 +71,10 @@ export function parseJournalDigest(line: string): Digest | undefined {
 /** Where a writer's records go; tests wrap it to inject failures. */
 export interface JournalFile {
   readonly path: string;
-  /** Bytes in the file, as far as this writer knows (what every acknowledged write ended at). */
+  /** Where the data ends, as far as this writer knows (what every acknowledged write ended at). */
   readonly length: number;
+  /** The bytes preallocated (zeroed) for it: writes up to here change no file metadata. */
+  readonly capacity: number;
   /** Appends `text` and `fdatasync`s; rejects when either fails. */
   append(text: string): Promise<void>;
   /** Cuts the file back to `length` bytes (after a failed append, so no torn record stays). */
@@ -81,19 +83,28 @@ export interface JournalFile {
 }
 
 /**
- * Creates the writer's next journal file (header written, file and directory fsynced). Synchronous: it runs
- * when the log opens and when a long journal is rotated, never per request.
+ * Creates the writer's next journal file: header written, then zeroed up to `capacity` bytes, file and directory
+ * fsynced. Why zeroed: a write over bytes that already exist changes no metadata, so its `fdatasync` is one flush
+ * of the data instead of the data plus a filesystem journal commit (measured: ~40% less time, and fewer device
+ * flushes). Readers stop at the first zero byte. Synchronous (~6 ms for 8 MiB): it runs when the log opens and
+ * when a file is full, never per request.
  */
-export function createJournalFile(directory: string, writer: string, generation: number): JournalFile {
+export function createJournalFile(directory: string, writer: string, generation: number, capacity = 8 * 1024 * 1024): JournalFile {
   mkdirSync(directory, { recursive: true, mode: 0o700 });
-  const path = join(directory, `${fileSafe(writer)}.${generation}${JOURNAL_SUFFIX}`);
+  // Zero-padded, so that a writer's files sort in the order they were written.
+  const path = join(directory, `${fileSafe(writer)}.${String(generation).padStart(6, '0')}${JOURNAL_SUFFIX}`);
   const fd = openSync(path, 'wx', 0o600);
   const header: JournalHeader = { writer, host: hostname(), pid: process.pid };
   let length = writeSync(fd, `${JSON.stringify(header)}\n`);
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (let position = length; position < capacity; position += zeros.length) {
+    writeSync(fd, zeros, 0, Math.min(zeros.length, capacity - position), position);
+  }
   fsyncSync(fd);
   syncDirectory(directory);
   return {
     path,
+    capacity: Math.max(capacity, length),
     get length() {
       return length;
     },

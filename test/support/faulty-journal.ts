@@ -12,6 +12,7 @@ export function failingOnce(): { wrap: (journal: JournalFile) => JournalFile; ar
       get length() {
         return journal.length;
       },
+      capacity: journal.capacity,
       append: (text) => {
         if (!armed) return journal.append(text);
         armed = false;
