@@ -101,8 +101,8 @@ interface Pending {
  * 1. Append, with GROUP COMMIT: events queue in memory; one journal write (chained lines, one fdatasync on
  *    the thread pool) takes everything queued and then resolves every promise of the batch. While it is on
  *    disk, new events gather for the next one. A failed write rejects its batch and leaves the chain as it was.
- * 2. Index, off the request path: the journal is copied into `audit.db` (lookup columns, digests) when the log
- *    has been idle for `indexWhenIdleMs`, when `indexBacklog` records wait, when a digest is due, and by any
+ * 2. Index, off the request path: the journals are copied into `audit.db` (lookup columns, digests) when the
+ *    log has been idle for `indexWhenIdleMs`, when `indexBacklog` records wait, on seal and close, and by any
  *    reader before it reads (see JournalImporter). The database lock is never waited for on the event loop:
  *    a busy index is simply tried again later.
  *
@@ -170,9 +170,9 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     let text = records.map((record, index) => journalLine(record.seq, record.prevHash, record.hash, batch[index]!.json)).join('');
     if (digest !== undefined) text += journalDigestLine(digest);
     if (text === '') return finishWrite();
-    if (journal.length + Buffer.byteLength(text) > journal.capacity) nextJournalFile();
-    const before = journal.length;
+    let before = journal.length;
     try {
+      if (journal.length + Buffer.byteLength(text) > journal.capacity) before = nextJournalFile();
       await journal.append(text);
     } catch (error) {
       // Nothing of a failed batch may stay: cut the journal back to where the chain still ends.
@@ -230,12 +230,17 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
-  /** Moves on to a new journal file (between writes); the full one stays until indexing has read it. */
-  function nextJournalFile(): void {
+  /**
+   * Moves on to a new journal file (between writes) and returns where its data starts; the full one stays until
+   * indexing has read it. When the new file cannot be made, nothing changes (the batch fails, the next tries again).
+   */
+  function nextJournalFile(): number {
+    generation += 1; // a failed attempt may have left its file behind: never reuse its name
+    const next = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
     journal.close();
     retired.push(journal);
-    generation += 1;
-    journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
+    journal = next;
+    return next.length;
   }
 
   function deliverToSinks(events: readonly CommittedEvent[]): void {

@@ -150,6 +150,21 @@ void describe('audit log: journal with group commit', () => {
     assert.equal(report.writers[0]?.records, 9);
   });
 
+  void test('a full journal file is followed by the next; full ones go once indexed, and the chain runs across them', async () => {
+    const path = freshPath();
+    const indexes: IndexInfo[] = [];
+    const log = openLog(path, { journalFileBytes: 8 * 1024, indexWhenIdleMs: 1e9, onIndex: (info) => indexes.push(info) });
+    for (let n = 0; n < 40; n += 1) await log.append(event(n));
+    const files = listJournalFiles(journalDirectoryOf(path));
+    assert.ok(files.length > 3, `${files.length} journal files`);
+    assert.ok(files.every((file, index) => index === 0 || file > files[index - 1]!), 'files sort in the order they were written');
+    await log.seal();
+    assert.deepEqual(listJournalFiles(journalDirectoryOf(path)).length, 1, 'only the file in use remains');
+    assert.equal(rowCount(path), 40);
+    await log.close();
+    assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
+  });
+
   void test('the journal of a writer that never closed (a crash) is imported when the next log opens', async () => {
     const path = freshPath();
     const crashed = openLog(path, { writerId: 'crashed', indexWhenIdleMs: 1e9 });
