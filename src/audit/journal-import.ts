@@ -19,9 +19,9 @@ const READ_CHUNK = 256 * 1024;
 
 /**
  * Copies journaled records and digests into `audit.db`: every record of every journal in `directory` whose seq
- * is past what the database holds for its writer, and every digest past its last one. Any process may import any journal, and importing twice is
- * harmless (each writer's chain position in the database decides what is new), so a reader imports before
- * it reads and sees every acknowledged record, whichever process wrote it.
+ * is past what the database holds for its writer, and every digest past its last one. Any process may import
+ * any journal, and importing twice is harmless (each writer's chain position in the database decides what is
+ * new), so a reader imports before it reads and sees every acknowledged record, whichever process wrote it.
  *
  * Records are copied as journaled — seq, hashes and event JSON untouched — so a record edited in the journal
  * before import is reported by verification, exactly as one edited in the database.
@@ -59,11 +59,15 @@ export class JournalImporter {
   import(options: { removeOrphans?: boolean } = {}): number {
     const files = listJournalFiles(this.#directory);
     const orphans: string[] = [];
+    // How far each file was read: kept only once the transaction has committed, so that what a failed
+    // transaction read is read again next time.
+    const progress = new Map<string, { offset: number; header: JournalHeader }>();
     let imported = 0;
     this.#db.transaction(() => {
       for (const file of files) {
         const read = this.#readNew(file);
         if (read === undefined) continue;
+        progress.set(file, { offset: read.offset, header: read.header });
         const writer = read.header.writer;
         let lastSeq = this.#lastSeq.get({ writer }) ?? 0;
         let lastSealed = this.#lastSealedSeq.get({ writer }) ?? 0;
@@ -81,6 +85,7 @@ export class JournalImporter {
         if (options.removeOrphans === true && isOrphaned(read.header)) orphans.push(file);
       }
     }).immediate();
+    for (const [file, read] of progress) this.#progress.set(file, read);
     for (const file of orphans) {
       removeJournalFile(file);
       this.#progress.delete(file);
@@ -90,7 +95,7 @@ export class JournalImporter {
   }
 
   /** The complete lines appended to `file` since the last read (undefined: the file is gone or has no header yet). */
-  #readNew(file: string): { header: JournalHeader; entries: JournalEntry[] } | undefined {
+  #readNew(file: string): { header: JournalHeader; entries: JournalEntry[]; offset: number } | undefined {
     let fd: number;
     try {
       fd = openSync(file, 'r');
@@ -109,8 +114,8 @@ export class JournalImporter {
       let header = known?.header;
       if (start === 0) header = parseHeader(lines.shift());
       if (header === undefined) return undefined;
-      this.#progress.set(file, { offset: start + end + 1, header });
-      return { header, entries: lines.map(parseEntry).filter((entry): entry is JournalEntry => entry !== undefined) };
+      const entries = lines.map(parseEntry).filter((entry): entry is JournalEntry => entry !== undefined);
+      return { header, entries, offset: start + end + 1 };
     } finally {
       closeSync(fd);
     }
