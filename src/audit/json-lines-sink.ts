@@ -10,9 +10,9 @@ export interface JsonLinesSink extends AuditSink {
 export type JsonLinesTarget = { readonly path: string } | { readonly fd: number };
 
 /**
- * A streaming sink: each committed event as one JSON line (the exact record the trail stored), for log
- * shippers. The audit log calls it after the transaction is on disk, never before, so the stream never shows
- * an event that the trail does not have. Writes are synchronous so that lines of one batch stay in order.
+ * A streaming sink: each durable event as one JSON line (the exact record the trail stored), for log
+ * shippers. The audit log calls it once the record is on disk, never before, so the stream never shows an
+ * event that the trail does not have. Writes are synchronous so that lines of one batch stay in order.
  *
  * @example
  *   const sink = createJsonLinesSink({ path: join(dataDir, 'audit.jsonl') });
@@ -26,9 +26,16 @@ export function createJsonLinesSink(target: JsonLinesTarget): JsonLinesSink {
   return {
     write(events: readonly CommittedEvent[]): void {
       if (!open || events.length === 0) return;
-      const bytes = Buffer.from(events.map((committed) => `${committed.json}\n`).join(''), 'utf8');
-      // A pipe (stdout) may take fewer bytes than offered: write until everything is out.
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+      // Every serving process streams its own records. A file is opened for appending, and each append lands
+      // whole, so one write per batch is safe. Stdout is one pipe shared by all the processes, and only writes
+      // of up to 4 KiB (PIPE_BUF) are atomic there, so it gets one write per line: lines of different
+      // processes never mix. (Only a record that is itself longer, such as a large key policy, could be split.)
+      const chunks = ownsFd ? [events.map((committed) => `${committed.json}\n`).join('')] : events.map((committed) => `${committed.json}\n`);
+      for (const chunk of chunks) {
+        const bytes = Buffer.from(chunk, 'utf8');
+        // A pipe may take fewer bytes than offered: write until everything is out.
+        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+      }
     },
     close(): void {
       if (!open) return;
