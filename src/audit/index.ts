@@ -11,7 +11,7 @@ export {
   openAuditLog, AuditWriteError, type AuditLog, type AuditLogOptions, type AuditSink, type CommitInfo, type CommittedEvent, type IndexInfo,
 } from './audit-log.js';
 export { journalDirectoryOf, type JournalFile } from './journal.js';
-export { JournalImporter } from './journal-import.js';
+export { JournalImporter, importAuditJournals } from './journal-import.js';
 export {
   createAuditSigningKey, exportAuditSigningKey, loadAuditSigningKey, exportAuditPublicKey, loadAuditPublicKey,
 } from './signing-key.js';

@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { indexColumnsOf, type AuditDatabase, type IndexColumns } from './audit-database.js';
+import { indexColumnsOf, openAuditDatabase, type AuditDatabase, type IndexColumns } from './audit-database.js';
 import type { CloudTrailEvent } from './event.js';
 import { insertDigest, type Digest } from './digest.js';
-import { isOrphaned, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader } from './journal.js';
+import { isOrphaned, journalDirectoryOf, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader } from './journal.js';
 
 /** A record as read back from a journal. */
 interface JournalRecord {
@@ -38,7 +38,8 @@ export class JournalImporter {
   readonly #lastSeq;
   readonly #lastSealedSeq;
 
-  constructor(db: AuditDatabase, directory: string) {
+  /** `directory`: the journals beside the database file, unless given. */
+  constructor(db: AuditDatabase, directory = journalDirectoryOf(db.name)) {
     this.#db = db;
     this.#directory = directory;
     this.#insert = prepareRecordInserter(db);
@@ -119,6 +120,19 @@ export class JournalImporter {
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/**
+ * One import into the audit database at `path`, on a connection of its own (journals of ended processes are
+ * removed once imported): what the CLI and tests do before they read.
+ */
+export function importAuditJournals(path: string): number {
+  const db = openAuditDatabase(path);
+  try {
+    return new JournalImporter(db).import({ removeOrphans: true });
+  } finally {
+    db.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JournalImporter, journalDirectoryOf, openAuditDatabase, type CloudTrailEvent } from '../../src/audit/index.js';
+import { importAuditJournals, openAuditDatabase, type CloudTrailEvent } from '../../src/audit/index.js';
 import { accessKeyAad } from '../../src/auth/credential-resolver.js';
 import { newAccessKeyId, newSecretAccessKey } from '../../src/auth/access-keys.js';
 import { dataDirectoryLayout } from '../../src/server/data-directory.js';
@@ -8,9 +8,9 @@ import type { TestServer } from '../support/server.js';
 /** Every record of the trail in `dataDir` (journals imported first, as every reader does), in order, parsed. */
 export function readTrail(dataDir: string): CloudTrailEvent[] {
   const path = dataDirectoryLayout(dataDir).auditDatabase;
-  const db = openAuditDatabase(path);
+  importAuditJournals(path);
+  const db = openAuditDatabase(path, { readonly: true });
   try {
-    new JournalImporter(db, journalDirectoryOf(path)).import({ removeOrphans: true });
     const rows = db.prepare('SELECT event_json FROM audit_records ORDER BY id').all() as { event_json: string }[];
     return rows.map((row) => JSON.parse(row.event_json) as CloudTrailEvent);
   } finally {

@@ -80,11 +80,11 @@ void describe('audit log: journal with group commit', () => {
   void test('a lock held on the database never delays an append; indexing catches up once it is free', async () => {
     const path = freshPath();
     const indexes: IndexInfo[] = [];
-    const log = openLog(path, { indexWhenIdleMs: 10, onIndex: (info) => indexes.push(info) });
+    // A backlog of 10 makes the write of the 10 records try to index at once, before their appends return.
+    const log = openLog(path, { indexWhenIdleMs: 10, indexBacklog: 10, onIndex: (info) => indexes.push(info) });
     const other = new Database(path); // another process, holding the write lock for a while
     other.exec('BEGIN IMMEDIATE');
     await Promise.all(Array.from({ length: 10 }, (_, n) => log.append(event(n))));
-    await new Promise((resolve) => setTimeout(resolve, 50));
     assert.deepEqual(indexes, [], 'indexing waits for the lock, off the request path');
     other.exec('COMMIT');
     other.close();

@@ -7,7 +7,6 @@ import { openAuditDatabase } from '../../src/audit/audit-database.js';
 import { openAuditLog } from '../../src/audit/audit-log.js';
 import { apiCallEvent } from '../../src/audit/event-builder.js';
 import { JournalImporter } from '../../src/audit/journal-import.js';
-import { journalDirectoryOf } from '../../src/audit/journal.js';
 import { createAuditSigningKey } from '../../src/audit/signing-key.js';
 import { verifyAuditTrail } from '../../src/audit/verify.js';
 
@@ -26,7 +25,7 @@ test('an import that fails part-way is rolled back and read again in full by the
   const log = openAuditLog({ path, signingKey: privateKey, now: Date.now, writerId: 'w', indexWhenIdleMs: 1e9 });
   for (let n = 1; n <= 3; n += 1) await log.append(event(n));
   const db = openAuditDatabase(path);
-  const importer = new JournalImporter(db, journalDirectoryOf(path));
+  const importer = new JournalImporter(db);
   db.exec(`CREATE TRIGGER fail_second BEFORE INSERT ON audit_records WHEN NEW.event_id = 'evt-2'
            BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
   assert.throws(() => importer.import(), /disk trouble/);

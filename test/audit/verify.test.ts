@@ -5,9 +5,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { openAuditLog } from '../../src/audit/audit-log.js';
-import { openAuditDatabase } from '../../src/audit/audit-database.js';
-import { JournalImporter } from '../../src/audit/journal-import.js';
-import { journalDirectoryOf } from '../../src/audit/journal.js';
+import { importAuditJournals } from '../../src/audit/journal-import.js';
 import { digestMessage, readDigests } from '../../src/audit/digest.js';
 import { apiCallEvent } from '../../src/audit/event-builder.js';
 import { recordHash } from '../../src/audit/record-hash.js';
@@ -35,17 +33,8 @@ async function trail(count: number, options: { close?: boolean } = {}): Promise<
   const log = openAuditLog({ path, signingKey: privateKey, now: () => 0, writerId: 'w', sealEvery: 5, sealIntervalMs: 1e12 });
   for (let n = 1; n <= count; n += 1) await log.append(event(n));
   if (options.close !== false) await log.close();
-  else importJournals(path); // as a reader does: the open log has not indexed its journal yet
+  else importAuditJournals(path); // as a reader does: the open log has not indexed its journal yet
   return path;
-}
-
-function importJournals(path: string): void {
-  const db = openAuditDatabase(path);
-  try {
-    new JournalImporter(db, journalDirectoryOf(path)).import();
-  } finally {
-    db.close();
-  }
 }
 
 function tamper(path: string, edit: (db: Database.Database) => void): void {

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { JournalImporter, journalDirectoryOf, openAuditDatabase, verifyAuditTrail, type AuditDatabase } from '../../audit/index.js';
+import { importAuditJournals, openAuditDatabase, verifyAuditTrail, type AuditDatabase } from '../../audit/index.js';
 import { dataDirectoryLayout } from '../../server/data-directory.js';
 import { auditPublicKey } from './audit-public-key.js';
 import { iterateAuditEvents, queryAuditEvents, type AuditFilter } from './audit-query.js';
@@ -68,12 +68,7 @@ export async function runAuditCommand(args: readonly string[], print: (text: str
 function importJournals(path: string): void {
   if (!existsSync(path)) return;
   try {
-    const db = openAuditDatabase(path);
-    try {
-      new JournalImporter(db, journalDirectoryOf(path)).import({ removeOrphans: true });
-    } finally {
-      db.close();
-    }
+    importAuditJournals(path);
   } catch (error) {
     process.stderr.write(`warning: journaled records not indexed yet are not included (${(error as Error).message})\n`);
   }

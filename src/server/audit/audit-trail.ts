@@ -5,7 +5,6 @@ import {
   applyRetention,
   createJsonLinesSink,
   keyLastUsage,
-  journalDirectoryOf,
   JournalImporter,
   lookupEvents,
   openAuditDatabase,
@@ -101,7 +100,7 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
   const reader: AuditDatabase = openAuditDatabase(path, { ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
   // Every process journals its own records; a read first brings every journal into the database, so it sees
   // every acknowledged record, whichever process wrote it.
-  const journals = new JournalImporter(reader, journalDirectoryOf(path));
+  const journals = new JournalImporter(reader);
   const current = (): AuditDatabase => {
     journals.import();
     return reader;
