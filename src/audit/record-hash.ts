@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The hash chain of a writer (format in docs/audit-trail.md, "Record hash"):
@@ -20,14 +20,7 @@ const RECORD_DOMAIN = Buffer.from('strongroom-audit-record/1', 'utf8');
 
 /** The canonical bytes of a record (everything but its previous hash). */
 export function canonicalRecordBytes(writer: string, seq: number, eventJson: string): Buffer {
-  const writerBytes = Buffer.from(writer, 'utf8');
-  const eventBytes = Buffer.from(eventJson, 'utf8');
-  const header = Buffer.alloc(4 + writerBytes.length + 8 + 4);
-  header.writeUInt32BE(writerBytes.length, 0);
-  writerBytes.copy(header, 4);
-  header.writeBigUInt64BE(BigInt(seq), 4 + writerBytes.length);
-  header.writeUInt32BE(eventBytes.length, 4 + writerBytes.length + 8);
-  return Buffer.concat([RECORD_DOMAIN, header, eventBytes]);
+  return recordHashInput(undefined, writer, seq, eventJson);
 }
 
 /**
@@ -37,10 +30,27 @@ export function canonicalRecordBytes(writer: string, seq: number, eventJson: str
  *   const first = recordHash(GENESIS_HASH, 'host-1-1700000000', 1, JSON.stringify(event));
  */
 export function recordHash(prevHash: Buffer, writer: string, seq: number, eventJson: string): Buffer {
-  return createHash('sha256').update(prevHash).update(canonicalRecordBytes(writer, seq, eventJson)).digest();
+  // One buffer and a one-shot hash: this runs for every request, and a Hash object costs more than the hashing.
+  return hash('sha256', recordHashInput(prevHash, writer, seq, eventJson), 'buffer');
 }
 
 /** SHA-256 of `bytes` (digest signatures are chained by the hash of the previous signature). */
 export function sha256(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest();
+  return hash('sha256', bytes, 'buffer');
+}
+
+/** `prevHash || canonicalRecordBytes(...)`, written into one buffer (without `prevHash` when undefined). */
+function recordHashInput(prevHash: Buffer | undefined, writer: string, seq: number, eventJson: string): Buffer {
+  const writerLength = Buffer.byteLength(writer, 'utf8');
+  const eventLength = Buffer.byteLength(eventJson, 'utf8');
+  const prevLength = prevHash?.length ?? 0;
+  const bytes = Buffer.allocUnsafe(prevLength + RECORD_DOMAIN.length + 4 + writerLength + 8 + 4 + eventLength);
+  let offset = prevHash === undefined ? 0 : prevHash.copy(bytes, 0);
+  offset += RECORD_DOMAIN.copy(bytes, offset);
+  offset = bytes.writeUInt32BE(writerLength, offset);
+  offset += bytes.write(writer, offset, 'utf8');
+  offset = bytes.writeBigUInt64BE(BigInt(seq), offset);
+  offset = bytes.writeUInt32BE(eventLength, offset);
+  bytes.write(eventJson, offset, 'utf8');
+  return bytes;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalHeaders } from './canonical-headers.js';
 import { canonicalQuery } from './canonical-query.js';
 import { canonicalUri } from './canonical-uri.js';
@@ -13,7 +13,7 @@ export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b93
 /** Lower-case hex SHA-256, the form SigV4 hashes take. */
 export function sha256Hex(data: Buffer | string): string {
   if (data.length === 0) return EMPTY_BODY_SHA256;
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex'); // one-shot: no Hash object per request
 }
 
 export interface CanonicalRequestInput {
