@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, write, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, write, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Digest } from './digest.js';
@@ -101,7 +101,12 @@ export function createJournalFile(directory: string, writer: string, generation:
     writeSync(fd, zeros, 0, Math.min(zeros.length, capacity - position), position);
   }
   fsyncSync(fd);
+  closeSync(fd);
   syncDirectory(directory);
+  // Appends go through a descriptor opened with O_DSYNC: each write returns once its data is on disk, so a
+  // batch costs one thread-pool job instead of a write and then an fdatasync (two hand-offs, and under load
+  // two waits for a CPU).
+  const appendFd = openSync(path, constants.O_WRONLY | constants.O_DSYNC);
   return {
     path,
     capacity: Math.max(capacity, length),
@@ -111,22 +116,19 @@ export function createJournalFile(directory: string, writer: string, generation:
     append(text) {
       const bytes = Buffer.from(text, 'utf8');
       return new Promise<void>((resolve, reject) => {
-        write(fd, bytes, 0, bytes.length, length, (writeError, written) => {
+        write(appendFd, bytes, 0, bytes.length, length, (writeError, written) => {
           if (writeError) return reject(writeError);
           if (written !== bytes.length) return reject(new Error(`short journal write: ${written} of ${bytes.length} bytes`));
-          fdatasync(fd, (syncError) => {
-            if (syncError) return reject(syncError);
-            length += bytes.length;
-            resolve();
-          });
+          length += bytes.length;
+          resolve();
         });
       });
     },
     truncate(to) {
-      ftruncateSync(fd, to);
+      ftruncateSync(appendFd, to);
       length = to;
     },
-    close: () => closeSync(fd),
+    close: () => closeSync(appendFd),
   };
 }
 
