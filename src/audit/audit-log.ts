@@ -127,6 +127,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   /** This writer's full journal files: removed once indexing has read them. */
   let retired: JournalFile[] = [];
   const maxBatch = Math.max(1, options.maxBatch ?? 2000);
+  const sinks = options.sinks ?? [];
   const sealEvery = Math.max(1, options.sealEvery ?? 1000);
   const sealIntervalMs = options.sealIntervalMs ?? 60_000;
   const indexWhenIdleMs = options.indexWhenIdleMs ?? 100;
@@ -150,7 +151,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
 
   function scheduleWrite(): void {
     if (writing === undefined && (queue.length > 0 || sealRequested)) {
-      writing = new Promise<void>((resolve) => setImmediate(resolve)).then(writeBatch);
+      writing = new Promise<void>((resolve) => process.nextTick(resolve)).then(writeBatch);
     }
   }
 
@@ -159,8 +160,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
    * failure rejects the batch's appends and leaves the chain as it was).
    */
   async function writeBatch(): Promise<void> {
-    const batch = queue.slice(0, maxBatch);
-    queue = queue.slice(batch.length);
+    const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
+    queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
     const records = chain.extend(batch.map((pending) => pending.json));
     const time = options.now();
     const unsealed = chain.unsealedCount + records.length;
@@ -189,9 +190,11 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     if (digest !== undefined) chain.sealed(digest);
     unindexed += records.length;
     options.onCommit?.({ records: records.length, digest: digest !== undefined });
-    deliverToSinks(batch.map((pending, index) => ({
-      writer: chain.writer, seq: records[index]?.seq ?? 0, event: pending.event, json: pending.json,
-    })));
+    if (sinks.length > 0) {
+      deliverToSinks(batch.map((pending, index) => ({
+        writer: chain.writer, seq: records[index]?.seq ?? 0, event: pending.event, json: pending.json,
+      })));
+    }
     for (const pending of batch) pending.resolve();
     finishWrite();
   }
@@ -245,7 +248,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
 
   function deliverToSinks(events: readonly CommittedEvent[]): void {
     if (events.length === 0) return;
-    for (const sink of options.sinks ?? []) {
+    for (const sink of sinks) {
       try {
         sink.write(events);
       } catch (error) {

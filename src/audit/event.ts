@@ -117,8 +117,15 @@ export const KMS_KEY_RESOURCE_TYPE = 'AWS::KMS::Key';
 
 /** Formats epoch milliseconds as CloudTrail's `eventTime` (second precision, `Z`). */
 export function formatEventTime(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(epochMs / 1000);
+  // Every record of one second has the same time: format it once (this runs for every request).
+  if (second !== lastFormatted.second) {
+    lastFormatted = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  }
+  return lastFormatted.text;
 }
+
+let lastFormatted = { second: Number.NaN, text: '' };
 
 /** Parses an `eventTime` back to epoch milliseconds; throws on a malformed time. */
 export function parseEventTime(eventTime: string): number {

@@ -28,11 +28,13 @@ export interface AuditOutcomeSinkOptions {
 export function createAuditOutcomeSink(options: AuditOutcomeSinkOptions): OutcomeSink {
   const newEventId = options.newEventId ?? randomUUID;
   return {
-    async record(outcome) {
-      if (outcome.service !== 'kms') return;
-      const sessionCreatedAt =
-        outcome.caller?.type === 'AssumedRole' ? await options.sessionCreatedAt?.(outcome.caller.accessKeyId) : undefined;
-      await options.log.append(apiCallEventOf(outcome, options.defaultRegion, newEventId(), sessionCreatedAt));
+    record(outcome) {
+      if (outcome.service !== 'kms') return Promise.resolve();
+      const append = (sessionCreatedAt?: number) =>
+        options.log.append(apiCallEventOf(outcome, options.defaultRegion, newEventId(), sessionCreatedAt));
+      // Only an assumed role's record needs a lookup first; every other record is built and queued at once.
+      if (outcome.caller?.type !== 'AssumedRole' || options.sessionCreatedAt === undefined) return append();
+      return options.sessionCreatedAt(outcome.caller.accessKeyId).then(append);
     },
   };
 }
