@@ -98,9 +98,10 @@ interface Pending {
 /**
  * Opens the audit log. Two stages, so that a request pays only for what makes its record durable:
  *
- * 1. Append, with GROUP COMMIT: events queue in memory; one journal write (chained lines, one fdatasync on
- *    the thread pool) takes everything queued and then resolves every promise of the batch. While it is on
- *    disk, new events gather for the next one. A failed write rejects its batch and leaves the chain as it was.
+ * 1. Append, with GROUP COMMIT: events queue in memory; once the turn's microtasks have run (so every request
+ *    handled in this turn has appended), one journal write (chained lines, synchronous I/O on the thread pool)
+ *    takes everything queued and then resolves every promise of the batch. While it is on disk, new events
+ *    gather for the next one. A failed write rejects its batch and leaves the chain as it was.
  * 2. Index, off the request path: the journals are copied into `audit.db` (lookup columns, digests) when the
  *    log has been idle for `indexWhenIdleMs`, when `indexBacklog` records wait, on seal and close, and by any
  *    reader before it reads (see JournalImporter). The database lock is never waited for on the event loop:

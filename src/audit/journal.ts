@@ -5,8 +5,8 @@ import type { Digest } from './digest.js';
 
 /**
  * The audit journal: where a record becomes durable. Each writer appends its chained records to its own
- * file (no lock shared with any other process) and acknowledges them after one `fdatasync` per batch, run
- * on libuv's thread pool so the event loop never waits for the disk. Indexing the records into `audit.db`
+ * file (no lock shared with any other process) and acknowledges them once one synchronous (`O_DSYNC`) write
+ * per batch has returned, run on libuv's thread pool so the event loop never waits for the disk. Indexing the records into `audit.db`
  * (for LookupEvents, verification, retention) comes later, off the request path: see journal-import.ts.
  *
  * File: `<audit-journal dir>/<writer>.<n>.log`, mode 0600, preallocated with zeros. First line: a JSON header
@@ -75,7 +75,7 @@ export interface JournalFile {
   readonly length: number;
   /** The bytes preallocated (zeroed) for it: writes up to here change no file metadata. */
   readonly capacity: number;
-  /** Appends `text` and `fdatasync`s; rejects when either fails. */
+  /** Appends `text`, resolving once it is on disk (`O_DSYNC`); rejects when the write fails or is short. */
   append(text: string): Promise<void>;
   /** Cuts the file back to `length` bytes (after a failed append, so no torn record stays). */
   truncate(length: number): void;
@@ -84,8 +84,8 @@ export interface JournalFile {
 
 /**
  * Creates the writer's next journal file: header written, then zeroed up to `capacity` bytes, file and directory
- * fsynced. Why zeroed: a write over bytes that already exist changes no metadata, so its `fdatasync` is one flush
- * of the data instead of the data plus a filesystem journal commit (measured: ~40% less time, and fewer device
+ * fsynced. Why zeroed: a write over bytes that already exist changes no metadata, so its sync is one flush of
+ * the data instead of the data plus a filesystem journal commit (measured: ~40% less time, and fewer device
  * flushes). Readers stop at the first zero byte. Synchronous (~6 ms for 8 MiB): it runs when the log opens and
  * when a file is full, never per request.
  */
