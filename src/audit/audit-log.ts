@@ -5,7 +5,8 @@ import type { Digest } from './digest.js';
 import type { CloudTrailEvent } from './event.js';
 import { JournalImporter } from './journal-import.js';
 import {
-  createJournalFile, journalDigestLine, journalDirectoryOf, journalLine, removeJournalFile, type JournalFile,
+  createJournalFile, journalDigestLine, journalDirectoryOf, journalLine, prepareJournalFile, removeJournalFile,
+  type JournalFile,
 } from './journal.js';
 import { loadAuditSigningKey } from './signing-key.js';
 import { WriterChain } from './writer-chain.js';
@@ -125,6 +126,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   const fileBytes = options.journalFileBytes ?? 8 * 1024 * 1024;
   let generation = 0;
   let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
+  /** The file to move on to when this one is full, prepared on the thread pool meanwhile. */
+  let spare: Promise<JournalFile> | undefined;
   /** This writer's full journal files: removed once indexing has read them. */
   let retired: JournalFile[] = [];
   const maxBatch = Math.max(1, options.maxBatch ?? 2000);
@@ -174,7 +177,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     if (text === '') return finishWrite();
     let before = journal.length;
     try {
-      if (journal.length + Buffer.byteLength(text) > journal.capacity) before = nextJournalFile();
+      if (journal.length + Buffer.byteLength(text) > journal.capacity) before = await nextJournalFile();
       await journal.append(text);
     } catch (error) {
       // Nothing of a failed batch may stay: cut the journal back to where the chain still ends.
@@ -235,16 +238,45 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   /**
-   * Moves on to a new journal file (between writes) and returns where its data starts; the full one stays until
-   * indexing has read it. When the new file cannot be made, nothing changes (the batch fails, the next tries again).
+   * Moves on to the next journal file (between writes) and returns where its data starts; the full one stays
+   * until indexing has read it. The spare prepared meanwhile is used when it is ready (it usually is: a file holds
+   * thousands of records); if preparing it failed, one is made now. When no file can be made, nothing changes
+   * (the batch fails, the next tries again).
    */
-  function nextJournalFile(): number {
-    generation += 1; // a failed attempt may have left its file behind: never reuse its name
-    const next = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
+  async function nextJournalFile(): Promise<number> {
+    const prepared = spare;
+    spare = undefined;
+    let next = await prepared?.catch(() => undefined);
+    if (next === undefined) {
+      generation += 1; // a failed attempt may have left its file behind: never reuse its name
+      next = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
+    }
     journal.close();
     retired.push(journal);
     journal = next;
+    prepareSpare();
     return next.length;
+  }
+
+  function prepareSpare(): void {
+    if (spare !== undefined || closed) return;
+    generation += 1; // each attempt has a name of its own
+    spare = prepareJournalFile(journalDirectory, options.writerId, generation, fileBytes).then(wrap);
+    spare.catch(() => undefined); // reported when the file is needed, by making one then
+  }
+
+  /** Removes the spare file, unused, when the log closes. */
+  async function discardSpare(): Promise<void> {
+    const prepared = spare;
+    spare = undefined;
+    const file = await prepared?.catch(() => undefined);
+    if (file === undefined) return;
+    try {
+      file.close();
+      removeJournalFile(file.path);
+    } catch {
+      // It holds no record: the next start removes it as the journal of an ended process.
+    }
   }
 
   function deliverToSinks(events: readonly CommittedEvent[]): void {
@@ -276,6 +308,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     if (failure !== undefined) throw new AuditWriteError(failure);
   }
 
+  prepareSpare();
+
   return {
     writerId: options.writerId,
     append(event) {
@@ -302,6 +336,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
         indexed = true;
       } finally {
         clearTimeout(idleTimer);
+        await discardSpare();
         journal.close();
         // Everything it held is in the database now; otherwise it stays for the next start to import.
         if (indexed) removeJournalFile(journal.path);

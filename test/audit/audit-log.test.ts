@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -159,9 +159,22 @@ void describe('audit log: journal with group commit', () => {
     assert.ok(files.length > 3, `${files.length} journal files`);
     assert.ok(files.every((file, index) => index === 0 || file > files[index - 1]!), 'files sort in the order they were written');
     await log.seal();
-    assert.deepEqual(listJournalFiles(journalDirectoryOf(path)).length, 1, 'only the file in use remains');
+    assert.deepEqual(listJournalFiles(journalDirectoryOf(path)).length, 2, 'only the file in use and the spare prepared for the next remain');
     assert.equal(rowCount(path), 40);
     await log.close();
+    assert.deepEqual(listJournalFiles(journalDirectoryOf(path)), [], 'a clean close removes both');
+    assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
+  });
+
+  void test('when the spare file cannot be prepared, the next file is made when it is needed', async () => {
+    const path = freshPath();
+    // The name the spare would take is already used, so preparing it fails.
+    mkdirSync(journalDirectoryOf(path), { recursive: true });
+    writeFileSync(join(journalDirectoryOf(path), 'writer-a.000001.log'), '');
+    const log = openLog(path, { journalFileBytes: 8 * 1024, indexWhenIdleMs: 1e9 });
+    for (let n = 0; n < 20; n += 1) await log.append(event(n));
+    await log.close();
+    assert.equal(rowCount(path), 20);
     assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
   });
 
