@@ -126,7 +126,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   const fileBytes = options.journalFileBytes ?? 8 * 1024 * 1024;
   let generation = 0;
   let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
-  /** The file to move on to when this one is full, prepared on the thread pool meanwhile. */
+  /** The file to move on to when this one is full, prepared on the thread pool once it is half full. */
   let spare: Promise<JournalFile> | undefined;
   /** This writer's full journal files: removed once indexing has read them. */
   let retired: JournalFile[] = [];
@@ -190,6 +190,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       for (const pending of batch) pending.reject(failure);
       return finishWrite();
     }
+    // Half full: time to prepare the next file (not earlier, so that a start or a short-lived log pays nothing).
+    if (spare === undefined && journal.length > journal.capacity / 2) prepareSpare();
     chain.advance(records);
     if (digest !== undefined) chain.sealed(digest);
     unindexed += records.length;
@@ -239,8 +241,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
 
   /**
    * Moves on to the next journal file (between writes) and returns where its data starts; the full one stays
-   * until indexing has read it. The spare prepared meanwhile is used when it is ready (it usually is: a file holds
-   * thousands of records); if preparing it failed, one is made now. When no file can be made, nothing changes
+   * until indexing has read it. The spare prepared meanwhile is used when it is ready (it usually is: half a file
+   * holds thousands of records); if preparing it failed, or never started, one is made now. When no file can be made, nothing changes
    * (the batch fails, the next tries again).
    */
   async function nextJournalFile(): Promise<number> {
@@ -254,7 +256,6 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     journal.close();
     retired.push(journal);
     journal = next;
-    prepareSpare();
     return next.length;
   }
 
@@ -307,8 +308,6 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     db.pragma('busy_timeout = 0');
     if (failure !== undefined) throw new AuditWriteError(failure);
   }
-
-  prepareSpare();
 
   return {
     writerId: options.writerId,

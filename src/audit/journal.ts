@@ -7,8 +7,9 @@ import type { Digest } from './digest.js';
 /**
  * The audit journal: where a record becomes durable. Each writer appends its chained records to its own
  * file (no lock shared with any other process) and acknowledges them once one synchronous (`O_DSYNC`) write
- * per batch has returned, run on libuv's thread pool so the event loop never waits for the disk. Indexing the records into `audit.db`
- * (for LookupEvents, verification, retention) comes later, off the request path: see journal-import.ts.
+ * per batch has returned, run on libuv's thread pool so the event loop never waits for the disk. Indexing the
+ * records into `audit.db` (for LookupEvents, verification, retention) comes later, off the request path: see
+ * journal-import.ts.
  *
  * File: `<audit-journal dir>/<writer>.<n>.log`, mode 0600, preallocated with zeros. First line: a JSON header
  * naming the writer and its process. Then one line per record: `<seq> <prev hash hex> <hash hex> <event JSON>` (JSON.stringify
@@ -107,8 +108,8 @@ export function createJournalFile(directory: string, writer: string, generation:
 
 /**
  * `createJournalFile` on the thread pool: the writer prepares its next file while it fills the current one, so
- * moving on to it never stalls the event loop (8 MiB of zeros and an fsync took 10–20 ms there, about once a
- * second per process under load: a p99 spike).
+ * moving on to it never stalls the event loop (8 MiB of zeros and an fsync took 10–12 ms there, about once a
+ * second per process under load).
  */
 export async function prepareJournalFile(directory: string, writer: string, generation: number, capacity = 8 * 1024 * 1024): Promise<JournalFile> {
   await mkdir(directory, { recursive: true, mode: 0o700 });

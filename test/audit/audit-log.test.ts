@@ -159,7 +159,8 @@ void describe('audit log: journal with group commit', () => {
     assert.ok(files.length > 3, `${files.length} journal files`);
     assert.ok(files.every((file, index) => index === 0 || file > files[index - 1]!), 'files sort in the order they were written');
     await log.seal();
-    assert.deepEqual(listJournalFiles(journalDirectoryOf(path)).length, 2, 'only the file in use and the spare prepared for the next remain');
+    const remaining = listJournalFiles(journalDirectoryOf(path));
+    assert.ok(remaining.length <= 2, `only the file in use and the spare prepared for the next remain: ${remaining.length}`);
     assert.equal(rowCount(path), 40);
     await log.close();
     assert.deepEqual(listJournalFiles(journalDirectoryOf(path)), [], 'a clean close removes both');
