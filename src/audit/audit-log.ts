@@ -164,8 +164,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
    * failure rejects the batch's appends and leaves the chain as it was).
    */
   async function writeBatch(): Promise<void> {
-    const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
-    queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
+    const batch = queue;
+    queue = batch.length > maxBatch ? batch.splice(maxBatch) : []; // what does not fit waits for the next write
     const records = chain.extend(batch.map((pending) => pending.json));
     const time = options.now();
     const unsealed = chain.unsealedCount + records.length;
@@ -191,7 +191,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
       return finishWrite();
     }
     // Half full: time to prepare the next file (not earlier, so that a start or a short-lived log pays nothing).
-    if (spare === undefined && journal.length > journal.capacity / 2) prepareSpare();
+    if (journal.length > journal.capacity / 2) prepareSpare();
     chain.advance(records);
     if (digest !== undefined) chain.sealed(digest);
     unindexed += records.length;

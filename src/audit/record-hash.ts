@@ -18,11 +18,6 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(HASH_LENGTH);
 
 const RECORD_DOMAIN = Buffer.from('strongroom-audit-record/1', 'utf8');
 
-/** The canonical bytes of a record (everything but its previous hash). */
-export function canonicalRecordBytes(writer: string, seq: number, eventJson: string): Buffer {
-  return recordHashInput(undefined, writer, seq, eventJson);
-}
-
 /**
  * The chain hash of a record.
  *
@@ -39,13 +34,12 @@ export function sha256(bytes: Uint8Array): Buffer {
   return hash('sha256', bytes, 'buffer');
 }
 
-/** `prevHash || canonicalRecordBytes(...)`, written into one buffer (without `prevHash` when undefined). */
-function recordHashInput(prevHash: Buffer | undefined, writer: string, seq: number, eventJson: string): Buffer {
+/** The bytes a record's hash covers, in the order above, written into one buffer. */
+function recordHashInput(prevHash: Buffer, writer: string, seq: number, eventJson: string): Buffer {
   const writerLength = Buffer.byteLength(writer, 'utf8');
   const eventLength = Buffer.byteLength(eventJson, 'utf8');
-  const prevLength = prevHash?.length ?? 0;
-  const bytes = Buffer.allocUnsafe(prevLength + RECORD_DOMAIN.length + 4 + writerLength + 8 + 4 + eventLength);
-  let offset = prevHash === undefined ? 0 : prevHash.copy(bytes, 0);
+  const bytes = Buffer.allocUnsafe(prevHash.length + RECORD_DOMAIN.length + 4 + writerLength + 8 + 4 + eventLength);
+  let offset = prevHash.copy(bytes, 0);
   offset += RECORD_DOMAIN.copy(bytes, offset);
   offset = bytes.writeUInt32BE(writerLength, offset);
   offset += bytes.write(writer, offset, 'utf8');
