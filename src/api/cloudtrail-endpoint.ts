@@ -19,7 +19,7 @@ export function cloudTrailOperationOf(target: string | undefined): string | unde
 }
 
 /** LookupEvents over the audit trail; absent when the server runs without it. */
-export type CloudTrailLookup = (query: LookupEventsQuery) => LookupEventsResult;
+export type CloudTrailLookup = (query: LookupEventsQuery) => Promise<LookupEventsResult>;
 
 /**
  * CloudTrail's `LookupEvents` (JSON 1.1, SigV4 service `cloudtrail`), so that `aws cloudtrail lookup-events
@@ -56,7 +56,7 @@ export async function handleCloudTrailRequest(
     if (body['EventCategory'] !== 'insight') throw new KmsError('InvalidEventCategoryException', 'The event category is not valid.');
     return jsonResponse(draft.requestId, { Events: [] }); // Strongroom records no Insights events.
   }
-  const result = lookup({ accountId: caller.accountId, ...queryOf(body) });
+  const result = await lookup({ accountId: caller.accountId, ...queryOf(body) });
   return jsonResponse(draft.requestId, {
     Events: result.events,
     ...(result.nextToken !== undefined ? { NextToken: result.nextToken } : {}),

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import { openAuditDatabase } from './audit-database.js';
+import { BackgroundIndexer } from './background-indexer.js';
 import type { Digest } from './digest.js';
 import type { CloudTrailEvent } from './event.js';
 import { JournalImporter } from './journal-import.js';
@@ -55,7 +56,7 @@ export interface AuditLogOptions {
   readonly indexBacklog?: number;
   /** The size of each journal file, preallocated; a full one is followed by the next (default 8 MiB). */
   readonly journalFileBytes?: number;
-  /** How long closing and sealing wait for another process's database lock (default 5000 ms). */
+  /** How long indexing (on its thread) waits for another process's database lock (default 5000 ms). */
   readonly busyTimeoutMs?: number;
   readonly sinks?: readonly AuditSink[];
   /** Called after every journal write. */
@@ -75,6 +76,11 @@ export interface AuditLog {
   readonly writerId: string;
   /** Resolves once `event` is durable (fsynced in the journal); rejects when it could not be written. */
   append(event: CloudTrailEvent): Promise<void>;
+  /**
+   * Brings every journal (every writer's, as they are now) into the database, off the event loop: what a
+   * reader awaits before it reads. Rejects when indexing failed (the records stay durable in the journals).
+   */
+  index(): Promise<void>;
   /** Indexes everything durable into the database and seals it with a digest now. */
   seal(): Promise<void>;
   /** Writes what is queued, indexes and seals it, removes the journal and closes. Appends after close are rejected. */
@@ -103,10 +109,10 @@ interface Pending {
  *    handled in this turn has appended), one journal write (chained lines, synchronous I/O on the thread pool)
  *    takes everything queued and then resolves every promise of the batch. While it is on disk, new events
  *    gather for the next one. A failed write rejects its batch and leaves the chain as it was.
- * 2. Index, off the request path: the journals are copied into `audit.db` (lookup columns, digests) when the
- *    log has been idle for `indexWhenIdleMs`, when `indexBacklog` records wait, on seal and close, and by any
- *    reader before it reads (see JournalImporter). The database lock is never waited for on the event loop:
- *    a busy index is simply tried again later.
+ * 2. Index, off the request path and off the event loop: the journals are copied into `audit.db` (lookup
+ *    columns, digests) on a thread of its own (BackgroundIndexer) when the log has been idle for
+ *    `indexWhenIdleMs`, when `indexBacklog` records wait, on seal and close, and before any reader reads
+ *    (`index()`). A failed index is tried again later.
  *
  * @example
  *   const log = openAuditLog({ path, signingKey, now: Date.now, writerId: `${hostname()}-${process.pid}-${Date.now()}` });
@@ -116,12 +122,16 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   const privateKey = loadAuditSigningKey(options.signingKey);
   const db = openAuditDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   const journalDirectory = journalDirectoryOf(options.path);
-  const importer = new JournalImporter(db, journalDirectory);
-  // What earlier processes journaled goes in first (and ended processes' journals away), then this writer's
-  // chain resumes from the database.
-  importer.import({ removeOrphans: true });
-  db.pragma('busy_timeout = 0'); // from here on, a busy database is retried on a later turn instead
-  const chain = WriterChain.resume(db, options.writerId, options.now());
+  let chain: WriterChain;
+  try {
+    // What earlier processes journaled goes in first (and ended processes' journals away), then this writer's
+    // chain resumes from the database. Synchronous: the log is not open until its chain is known.
+    new JournalImporter(db, journalDirectory).import({ removeOrphans: true });
+    chain = WriterChain.resume(db, options.writerId, options.now());
+  } finally {
+    db.close(); // from here on, only the indexer's thread writes to the database
+  }
+  const indexer = new BackgroundIndexer({ path: options.path, journalDirectory, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   const wrap = options.wrapJournal ?? ((journal: JournalFile) => journal);
   const fileBytes = options.journalFileBytes ?? 8 * 1024 * 1024;
   let generation = 0;
@@ -141,6 +151,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   let unindexed = 0;
   let sealRequested = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  /** The background index under way, if any (a backlog or the idle timer does not ask for a second one). */
+  let indexing: Promise<unknown> | undefined;
   let closed = false;
 
   const sealTimer = setInterval(() => {
@@ -208,35 +220,51 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   function finishWrite(): void {
     writing = undefined;
     scheduleWrite();
-    if (unindexed >= indexBacklog) void tryIndex();
-    else if (unindexed > 0) {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(tryIndex, indexWhenIdleMs);
-      idleTimer.unref();
-    }
+    if (unindexed >= indexBacklog) indexInBackground();
+    else if (unindexed > 0) scheduleIndex(indexWhenIdleMs);
+  }
+
+  function scheduleIndex(delayMs: number): void {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(indexInBackground, delayMs);
+    idleTimer.unref();
+  }
+
+  /** An index nobody waits for: its failure is reported (`onIndexError`) and it is tried again a second later. */
+  function indexInBackground(): void {
+    clearTimeout(idleTimer);
+    if (indexing !== undefined || closed) return;
+    indexing = indexNow().then(
+      () => {
+        if (unindexed > 0 && !closed) scheduleIndex(indexWhenIdleMs); // appended while it ran
+      },
+      (error: unknown) => {
+        options.onIndexError?.(error);
+        if (!closed) scheduleIndex(Math.max(indexWhenIdleMs, 1000));
+      },
+    ).finally(() => {
+      indexing = undefined;
+    });
   }
 
   /**
-   * Copies the journals into the database in one transaction. On failure (another process holds the lock, or
-   * worse) the records stay durable in the journal and indexing is tried again later; returns the error.
+   * Copies the journals into the database in one transaction, on the indexer's thread. On failure the records
+   * stay durable in the journal; the caller decides what follows.
    */
-  function tryIndex(): unknown {
-    clearTimeout(idleTimer);
+  async function indexNow(): Promise<void> {
+    const waiting = unindexed;
+    const read = retired; // full before this index starts, so it reads them to the end
+    retired = [];
+    let records: number;
     try {
-      const records = importer.import();
-      unindexed = 0;
-      options.onIndex?.({ records });
-      for (const file of retired) removeJournalFile(file.path); // all read (no write goes to a retired file)
-      retired = [];
-      return undefined;
+      records = await indexer.index();
     } catch (error) {
-      if (!isBusy(error)) options.onIndexError?.(error);
-      if (!closed) {
-        idleTimer = setTimeout(tryIndex, Math.max(indexWhenIdleMs, isBusy(error) ? 0 : 1000));
-        idleTimer.unref();
-      }
-      return error ?? new Error('indexing failed');
+      retired = [...read, ...retired];
+      throw error;
     }
+    unindexed = Math.max(0, unindexed - waiting);
+    options.onIndex?.({ records });
+    for (const file of read) removeJournalFile(file.path);
   }
 
   /**
@@ -299,14 +327,16 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
-  /** Seals, then indexes, waiting for another process's lock (this runs on seal and close, not per request). */
+  /** Seals, then indexes (this runs on seal and close, not per request). */
   async function sealNow(): Promise<void> {
     if (chain.unsealedCount > 0 || queue.length > 0) requestSeal();
     await drain();
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    const failure = tryIndex();
-    db.pragma('busy_timeout = 0');
-    if (failure !== undefined) throw new AuditWriteError(failure);
+    clearTimeout(idleTimer);
+    try {
+      await indexNow();
+    } catch (error) {
+      throw new AuditWriteError(error);
+    }
   }
 
   return {
@@ -324,6 +354,14 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
         scheduleWrite();
       });
     },
+    async index() {
+      if (closed) throw new AuditWriteError(new Error('the audit log is closed'));
+      try {
+        await indexNow();
+      } catch (error) {
+        throw new AuditWriteError(error);
+      }
+    },
     seal: sealNow,
     async close() {
       if (closed) return;
@@ -335,17 +373,14 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
         indexed = true;
       } finally {
         clearTimeout(idleTimer);
+        await indexing;
+        await indexer.close();
         await discardSpare();
         journal.close();
         // Everything it held is in the database now; otherwise it stays for the next start to import.
         if (indexed) removeJournalFile(journal.path);
-        db.close();
       }
     },
   };
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
-}

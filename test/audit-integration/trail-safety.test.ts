@@ -124,7 +124,7 @@ describe('the audit trail keeps no secret and never lets an unrecorded request s
 
       await trail.seal();
       const archiveDir = join(server.dataDir, 'archive');
-      const result = trail.applyRetention(30, archiveDir);
+      const result = await trail.applyRetention(30, archiveDir);
       assert.equal(result.removed.length, 1, 'the segment sealed before the clock moved is old enough to go');
       assert.ok(existsSync(result.removed[0]!.archivePath!));
       assert.deepEqual(readTrail(server.dataDir).map((event) => event.eventType), ['AwsServiceEvent', 'AwsServiceEvent']);

@@ -94,6 +94,43 @@ void describe('audit log: journal with group commit', () => {
     assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
   });
 
+  void test('a reader\'s index waits for a lock on the indexer\'s thread, while the event loop acknowledges appends', async () => {
+    const path = freshPath();
+    const log = openLog(path, { indexWhenIdleMs: 1e9 });
+    await log.append(event(0));
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    let indexed = false;
+    const index = log.index().then(() => {
+      indexed = true;
+    });
+    await log.append(event(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(indexed, false, 'the index is still waiting for the lock');
+    other.exec('COMMIT');
+    other.close();
+    await index;
+    assert.equal(rowCount(path), 2, 'both records, the one appended while it waited included');
+    await log.close();
+  });
+
+  void test('an index that cannot get the lock in time rejects, naming SQLite\'s busy error; the records stay journaled', async () => {
+    const path = freshPath();
+    const log = openLog(path, { indexWhenIdleMs: 1e9, busyTimeoutMs: 20 });
+    await log.append(event(0));
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const failure: unknown = await log.index().then(() => undefined, (error: unknown) => error);
+    other.exec('COMMIT');
+    other.close();
+    assert.ok(failure instanceof AuditWriteError);
+    assert.equal((failure.cause as { code?: string }).code, 'SQLITE_BUSY');
+    assert.ok(journalText(path).includes('"evt-0"'));
+    await log.index();
+    assert.equal(rowCount(path), 1);
+    await log.close();
+  });
+
   void test('a failed journal write rejects every append of its batch, and the chain stays intact', async () => {
     const path = freshPath();
     const fault = failingOnce();

@@ -30,7 +30,8 @@ function event(n: number, writer = 'w') {
 /** A trail of `count` records sealed every 5 (closed: fully sealed) or left with an unsealed tail. */
 async function trail(count: number, options: { close?: boolean } = {}): Promise<string> {
   const path = join(dir, `audit-${++fileCounter}.db`);
-  const log = openAuditLog({ path, signingKey: privateKey, now: () => 0, writerId: 'w', sealEvery: 5, sealIntervalMs: 1e12 });
+  // Left open, it must not index in the background either: this trail is read as the journal left it.
+  const log = openAuditLog({ path, signingKey: privateKey, now: () => 0, writerId: 'w', sealEvery: 5, sealIntervalMs: 1e12, indexWhenIdleMs: 1e9 });
   for (let n = 1; n <= count; n += 1) await log.append(event(n));
   if (options.close !== false) await log.close();
   else importAuditJournals(path); // as a reader does: the open log has not indexed its journal yet

@@ -5,7 +5,6 @@ import {
   applyRetention,
   createJsonLinesSink,
   keyLastUsage,
-  JournalImporter,
   lookupEvents,
   openAuditDatabase,
   openAuditLog,
@@ -49,11 +48,11 @@ export interface AuditTrail {
   /** Appends one record; resolves once it is durable. */
   append(event: CloudTrailEvent): Promise<void>;
   /** CloudTrail LookupEvents over the trail (throws CloudTrail's Invalid*Exception errors). */
-  lookupEvents(query: LookupEventsQuery): LookupEventsResult;
+  lookupEvents(query: LookupEventsQuery): Promise<LookupEventsResult>;
   /** Records background work (automatic rotation, deletion) as an `AwsServiceEvent`, durably. */
   recordServiceEvent(event: ServiceEvent): Promise<void>;
   /** Removes (after archiving into `archiveDir`, when given) sealed segments older than `retentionDays`. */
-  applyRetention(retentionDays: number, archiveDir?: string): RetentionResult;
+  applyRetention(retentionDays: number, archiveDir?: string): Promise<RetentionResult>;
   /** Seals this writer's unsealed records with a signed digest now (they are sealed every 60 s anyway). */
   seal(): Promise<void>;
   /** Seals, then closes the trail and its stream. */
@@ -98,11 +97,10 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
     }),
   });
   const reader: AuditDatabase = openAuditDatabase(path, { ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
-  // Every process journals its own records; a read first brings every journal into the database, so it sees
-  // every acknowledged record, whichever process wrote it.
-  const journals = new JournalImporter(reader);
-  const current = (): AuditDatabase => {
-    journals.import();
+  // Every process journals its own records; a read first brings every journal into the database (on the
+  // indexer's thread), so it sees every acknowledged record, whichever process wrote it.
+  const current = async (): Promise<AuditDatabase> => {
+    await auditLog.index();
     return reader;
   };
   const defaultRegion = options.defaultRegion ?? 'us-east-1';
@@ -115,14 +113,14 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
       sessionCreatedAt: async (accessKeyId) => (await sessions.getAccessKey(accessKeyId))?.createdAt,
     }),
     keyUsage: {
-      lastUsage: (keyArn) => Promise.resolve(keyLastUsage(current(), keyArn)),
-      trackingStart: () => Promise.resolve(trackingStartTime(current())),
+      lastUsage: async (keyArn) => keyLastUsage(await current(), keyArn),
+      trackingStart: async () => trackingStartTime(await current()),
     },
     append: (event) => auditLog.append(event),
-    lookupEvents: (query) => lookupEvents(current(), query),
+    lookupEvents: async (query) => lookupEvents(await current(), query),
     recordServiceEvent: (event) => auditLog.append(serviceEventOf(event, randomUUID())),
-    applyRetention: (retentionDays, archiveDir) =>
-      applyRetention(current(), {
+    applyRetention: async (retentionDays, archiveDir) =>
+      applyRetention(await current(), {
         olderThan: options.now() - retentionDays * DAY_MS,
         signingKey,
         now: options.now,

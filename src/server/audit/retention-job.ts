@@ -24,9 +24,9 @@ export interface RetentionJobOptions {
  *   job.stop();
  */
 export function scheduleAuditRetention(trail: AuditTrail, options: RetentionJobOptions): { stop(): void } {
-  const run = (): void => {
+  const run = async (): Promise<void> => {
     try {
-      const result = trail.applyRetention(options.retentionDays, options.archiveDir);
+      const result = await trail.applyRetention(options.retentionDays, options.archiveDir);
       if (result.removed.length > 0) {
         options.log.info('audit-retention', {
           segments: result.removed.length,
@@ -41,8 +41,8 @@ export function scheduleAuditRetention(trail: AuditTrail, options: RetentionJobO
       options.log.error('audit-retention-failed', { error: error instanceof Error ? error.message : String(error) });
     }
   };
-  run();
-  const timer = setInterval(run, options.intervalMs ?? RETENTION_INTERVAL_MS);
+  void run();
+  const timer = setInterval(() => void run(), options.intervalMs ?? RETENTION_INTERVAL_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
