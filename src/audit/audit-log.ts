@@ -153,6 +153,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   let idleTimer: NodeJS.Timeout | undefined;
   /** The background index under way, if any (a backlog or the idle timer does not ask for a second one). */
   let indexing: Promise<unknown> | undefined;
+  /** The last index run accounted for. */
+  let lastRun: Promise<number> | undefined;
   let closed = false;
 
   const sealTimer = setInterval(() => {
@@ -230,7 +232,11 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     idleTimer.unref();
   }
 
-  /** An index nobody waits for: its failure is reported (`onIndexError`) and it is tried again a second later. */
+  /**
+   * An index nobody waits for. When another process held the lock all along (it was indexing every journal, this
+   * one's included), it is simply tried again; any other failure is reported (`onIndexError`) and tried again a
+   * second later.
+   */
   function indexInBackground(): void {
     clearTimeout(idleTimer);
     if (indexing !== undefined || closed) return;
@@ -239,8 +245,9 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
         if (unindexed > 0 && !closed) scheduleIndex(indexWhenIdleMs); // appended while it ran
       },
       (error: unknown) => {
-        options.onIndexError?.(error);
-        if (!closed) scheduleIndex(Math.max(indexWhenIdleMs, 1000));
+        const busy = isBusy(error);
+        if (!busy) options.onIndexError?.(error);
+        if (!closed) scheduleIndex(busy ? indexWhenIdleMs : Math.max(indexWhenIdleMs, 1000));
       },
     ).finally(() => {
       indexing = undefined;
@@ -255,16 +262,19 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     const waiting = unindexed;
     const read = retired; // full before this index starts, so it reads them to the end
     retired = [];
+    const run = indexer.index(); // callers that ask together share one run: account for it once
     let records: number;
     try {
-      records = await indexer.index();
+      records = await run;
     } catch (error) {
       retired = [...read, ...retired];
       throw error;
     }
+    for (const file of read) removeJournalFile(file.path);
+    if (run === lastRun) return;
+    lastRun = run;
     unindexed = Math.max(0, unindexed - waiting);
     options.onIndex?.({ records });
-    for (const file of read) removeJournalFile(file.path);
   }
 
   /**
@@ -384,3 +394,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   };
 }
 
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
