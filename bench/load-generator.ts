@@ -17,6 +17,8 @@ export interface LoadResult {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The slowest request: where a stall of the server's event loop shows. */
+  readonly maxMs: number;
   readonly non2xx: number;
   readonly errors: number;
 }
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
     non2xx: result.non2xx,
     errors: result.errors,
   };

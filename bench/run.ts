@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: starts Strongroom (one worker per core) and, as the ceiling, a trivial Node JSON server
  * with as many processes; drives each from a separate load-generator process with keep-alive connections
- * replaying SigV4-signed requests; prints req/s and p50/p99 latency side by side, and the cold start.
+ * replaying SigV4-signed requests; prints req/s and p50/p99/max latency side by side, and the cold start.
  * Numbers depend on the machine and what else runs on it: compare rows of one run, not runs of two machines.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -20,6 +20,8 @@ const DURATION_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONCURRENCIES = (process.env['BENCH_CONNECTIONS'] ?? '16,64').split(',').map(Number);
 const WORKERS = availableParallelism();
 const WARM_UP_SECONDS = 2;
+/** Long enough for each audited process to pass its indexing backlog (50,000 records) at least once. */
+const SUSTAINED_SECONDS = Number(process.env['BENCH_SUSTAINED_SECONDS'] ?? 20);
 const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
 
 async function load(url: string, connections: number, request: { headers: Record<string, string>; body: string }, durationSeconds = DURATION_SECONDS) {
@@ -36,6 +38,7 @@ function row(name: string, connections: number, result: LoadResult, ceiling?: nu
     Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(10),
     result.p50Ms.toFixed(1).padStart(8),
     result.p99Ms.toFixed(1).padStart(8),
+    result.maxMs.toFixed(0).padStart(8),
     share.padStart(11),
     failures ? `  (${failures} failed)` : '',
   ].join('');
@@ -69,15 +72,17 @@ async function main(): Promise<void> {
     ];
     console.log(`Strongroom benchmark: ${WORKERS} server processes, ${DURATION_SECONDS} s per run, node ${process.version}`);
     console.log(`cold start to first answered request: first start ${cold.firstMs.toFixed(0)} ms, restart ${cold.restartMs.toFixed(0)} ms`);
-    console.log(`${'operation'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'vs ceiling'.padStart(11)}`);
+    console.log(`${'operation'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'vs ceiling'.padStart(11)}`);
     // Every server gets the same warm-up (JIT, caches) before anything is measured, so that no row pays for it.
     const encrypt = kmsRequest(strongroom.url, credentials, 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT });
     const ceilingBody = { headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ KeyId: keyId, Plaintext: PLAINTEXT }) };
     await Promise.all([load(strongroom.url, 16, encrypt, WARM_UP_SECONDS), load(unaudited.url, 16, unauditedEncrypt, WARM_UP_SECONDS)]);
     await load(baseline.url, 16, ceilingBody, WARM_UP_SECONDS);
     await indexingCatchUp(strongroom.url, credentials);
+    const ceilings = new Map<number, number>();
     for (const connections of CONCURRENCIES) {
       const ceiling = await load(baseline.url, connections, ceilingBody);
+      ceilings.set(connections, ceiling.requestsPerSecond);
       console.log(row('ceiling: trivial JSON server', connections, ceiling));
       for (const [name, operation, body] of scenarios) {
         // The unaudited run goes first: the audited server indexes its journal once the load stops, and that
@@ -97,6 +102,14 @@ async function main(): Promise<void> {
         console.log(`${'  then indexing the journal'.padEnd(28)}${String(connections).padStart(5)}${`${catchUp.toFixed(0)} ms`.padStart(10)}` +
           `  (about ${records.toLocaleString('en-US')} records, off the request path)`);
       }
+    }
+    if (SUSTAINED_SECONDS > 0) {
+      // Under sustained load each process indexes its backlog while it serves: the max column shows whether
+      // that ever stops its event loop.
+      const connections = CONCURRENCIES[CONCURRENCIES.length - 1] ?? 64;
+      const sustained = await load(strongroom.url, connections, encrypt, SUSTAINED_SECONDS);
+      console.log(row(`Encrypt (1 KB), ${SUSTAINED_SECONDS} s`, connections, sustained, ceilings.get(connections)));
+      await indexingCatchUp(strongroom.url, credentials);
     }
   } finally {
     await strongroom.stop();
