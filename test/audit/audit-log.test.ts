@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { apiCallEvent } from '../../src/audit/event-builder.js';
 import { AuditWriteError, openAuditLog, type AuditLogOptions, type CommitInfo, type IndexInfo } from '../../src/audit/audit-log.js';
+import { IndexingError } from '../../src/audit/background-indexer.js';
 import { journalDirectoryOf, listJournalFiles } from '../../src/audit/journal.js';
 import { failingOnce } from '../support/faulty-journal.js';
 import { createJsonLinesSink } from '../../src/audit/json-lines-sink.js';
@@ -129,8 +130,8 @@ void describe('audit log: journal with group commit', () => {
     const failure: unknown = await log.index().then(() => undefined, (error: unknown) => error);
     other.exec('COMMIT');
     other.close();
-    assert.ok(failure instanceof AuditWriteError);
-    assert.equal((failure.cause as { code?: string }).code, 'SQLITE_BUSY');
+    assert.ok(failure instanceof IndexingError);
+    assert.equal(failure.code, 'SQLITE_BUSY');
     assert.ok(journalText(path).includes('"evt-0"'));
     await log.index();
     assert.equal(rowCount(path), 1);
