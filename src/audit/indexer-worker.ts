@@ -3,9 +3,9 @@ import { openAuditDatabase, type AuditDatabase } from './audit-database.js';
 import { JournalImporter } from './journal-import.js';
 
 /**
- * The indexing thread's entry (started by BackgroundIndexer, never imported): it owns a connection of its own
- * to `audit.db` and imports the journals each time it is asked, so that neither the copy (tens of µs per
- * record) nor a wait for another process's lock ever runs on the event loop.
+ * The indexing thread's entry (started by BackgroundIndexer; other modules import only its types). It owns a
+ * connection of its own to `audit.db` and imports the journals each time it is asked, so that neither the copy
+ * (tens of µs per record) nor a wait for another process's lock ever runs on the event loop.
  *
  * Messages in: `{ id }` imports now, `{ close: true }` closes the connection and ends the thread.
  * Messages out: `{ id, records }`, or `{ id, error }` with the error's name, message and code only.
