@@ -15,8 +15,8 @@ export class IndexingError extends Error {
 /**
  * Copies the audit journals into `audit.db` on a thread of its own (indexer-worker.ts). Indexing costs tens of
  * µs per record; on the event loop, a backlog of 50,000 records stalled every request of the process for
- * seconds (measured: 3.4 s worst latency in a 30-second run). On its thread it takes CPU, never the loop, and
- * may wait for another process's lock as long as `busyTimeoutMs`.
+ * seconds (measured: a worst request of 3.3–3.5 s in a 30-second run). On its thread it takes CPU, never the
+ * loop, and may wait for another process's lock as long as `busyTimeoutMs`.
  *
  * Runs do not overlap: an `index()` while one runs is served by the next run, shared by everyone who asked
  * meanwhile (a run already under way may have started reading before their records were written).
