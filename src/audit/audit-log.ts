@@ -121,7 +121,8 @@ interface Pending {
  */
 export function openAuditLog(options: AuditLogOptions): AuditLog {
   const privateKey = loadAuditSigningKey(options.signingKey);
-  const db = openAuditDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const db = openAuditDatabase(options.path, { busyTimeoutMs });
   const journalDirectory = journalDirectoryOf(options.path);
   let chain: WriterChain;
   try {
@@ -132,7 +133,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   } finally {
     db.close(); // from here on, only the indexer's thread writes to the database
   }
-  const indexer = new BackgroundIndexer({ path: options.path, journalDirectory, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const indexer = new BackgroundIndexer({ path: options.path, journalDirectory, busyTimeoutMs });
   const wrap = options.wrapJournal ?? ((journal: JournalFile) => journal);
   const fileBytes = options.journalFileBytes ?? 8 * 1024 * 1024;
   let generation = 0;
@@ -281,8 +282,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   /**
    * Moves on to the next journal file (between writes) and returns where its data starts; the full one stays
    * until indexing has read it. The spare prepared meanwhile is used when it is ready (it usually is: half a file
-   * holds thousands of records); if preparing it failed, or never started, one is made now. When no file can be made, nothing changes
-   * (the batch fails, the next tries again).
+   * holds thousands of records); if preparing it failed, or never started, one is prepared now, also on the thread
+   * pool. When no file can be made, nothing changes (the batch fails, the next tries again).
    */
   async function nextJournalFile(): Promise<number> {
     const prepared = spare;
@@ -290,7 +291,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     let next = await prepared?.catch(() => undefined);
     if (next === undefined) {
       generation += 1; // a failed attempt may have left its file behind: never reuse its name
-      next = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
+      next = wrap(await prepareJournalFile(journalDirectory, options.writerId, generation, fileBytes));
     }
     journal.close();
     retired.push(journal);

@@ -10,8 +10,8 @@ export { openAuditDatabase, type AuditDatabase } from './audit-database.js';
 export {
   openAuditLog, AuditWriteError, type AuditLog, type AuditLogOptions, type AuditSink, type CommitInfo, type CommittedEvent, type IndexInfo,
 } from './audit-log.js';
-export { journalDirectoryOf, type JournalFile } from './journal.js';
-export { JournalImporter, importAuditJournals } from './journal-import.js';
+export type { JournalFile } from './journal.js';
+export { importAuditJournals } from './journal-import.js';
 export {
   createAuditSigningKey, exportAuditSigningKey, loadAuditSigningKey, exportAuditPublicKey, loadAuditPublicKey,
 } from './signing-key.js';

@@ -30,7 +30,8 @@ export function createJsonLinesSink(target: JsonLinesTarget): JsonLinesSink {
       // whole, so one write per batch is safe. Stdout is one pipe shared by all the processes, and only writes
       // of up to 4 KiB (PIPE_BUF) are atomic there, so it gets one write per line: lines of different
       // processes never mix. (Only a record that is itself longer, such as a large key policy, could be split.)
-      const chunks = ownsFd ? [events.map((committed) => `${committed.json}\n`).join('')] : events.map((committed) => `${committed.json}\n`);
+      const lines = events.map((committed) => `${committed.json}\n`);
+      const chunks = ownsFd ? [lines.join('')] : lines;
       for (const chunk of chunks) {
         const bytes = Buffer.from(chunk, 'utf8');
         // A pipe may take fewer bytes than offered: write until everything is out.

@@ -31,7 +31,10 @@ import { createAuditOutcomeSink } from './audit-outcome-sink.js';
 export interface AuditTrailSettings {
   /** Also stream every committed record as JSON Lines: to this file (`path`), or to stdout (`'-'`). */
   readonly stream?: string;
-  /** How long sealing, closing and reads wait for another process's database lock (default 5000 ms). */
+  /**
+   * How long indexing (in the background, before reads, on seal and close) waits for another process's database
+   * lock (default 5000 ms).
+   */
   readonly busyTimeoutMs?: number;
   /** The region of records whose request never named one (unauthenticated requests); default us-east-1. */
   readonly defaultRegion?: string;
