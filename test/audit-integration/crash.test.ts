@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { dataDirectoryLayout } from '../../src/server/data-directory.js';
+import { administratorCredentials } from '../support/server-process.js';
 import { readTrail } from './trail-reader.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -39,11 +39,7 @@ describe('a crash under load loses no answered request', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-audit-crash-'));
     const server = await startServer(dataDir);
     const exited = new Promise((resolve) => server.child.once('exit', resolve));
-    const credentialsText = await readFile(dataDirectoryLayout(dataDir).credentials, 'utf8');
-    const credentials = {
-      accessKeyId: /aws_access_key_id\s*=\s*(\S+)/.exec(credentialsText)?.[1] ?? '',
-      secretAccessKey: /aws_secret_access_key\s*=\s*(\S+)/.exec(credentialsText)?.[1] ?? '',
-    };
+    const credentials = administratorCredentials(dataDir);
     const kms = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     const succeeded: string[] = [];
     let crashed = false;

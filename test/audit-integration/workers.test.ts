@@ -1,25 +1,20 @@
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { test } from 'node:test';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { verifyAuditTrail } from '../../src/audit/index.js';
 import { auditPublicKey } from '../../src/cli/audit/audit-public-key.js';
 import { journalDirectoryOf, listJournalFiles } from '../../src/audit/journal.js';
 import { dataDirectoryLayout } from '../../src/server/data-directory.js';
-import { startServerProcess } from '../support/server-process.js';
+import { administratorCredentials, startServerProcess } from '../support/server-process.js';
 import { readTrail } from './trail-reader.js';
 
 test('with two workers each journals its own chain; the stream and the trail hold every answered request once', async () => {
   const server = await startServerProcess(['--workers', '2', '--audit-stream', '-']);
   assert.ok(server.endpoint, server.stderr());
   const layout = dataDirectoryLayout(server.dataDir);
-  const text = await readFile(layout.credentials, 'utf8');
   const kms = new KMSClient({
-    endpoint: server.endpoint, region: 'us-east-1', maxAttempts: 1,
-    credentials: {
-      accessKeyId: /aws_access_key_id\s*=\s*(\S+)/.exec(text)?.[1] ?? '',
-      secretAccessKey: /aws_secret_access_key\s*=\s*(\S+)/.exec(text)?.[1] ?? '',
-    },
+    endpoint: server.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: administratorCredentials(server.dataDir),
   });
   const answered: string[] = [];
   try {

@@ -11,13 +11,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { readServerConfig } from '../../src/server/config.js';
 import { ensureSelfSignedCertificate } from '../../src/server/tls/self-signed-certificate.js';
 import { loadTlsCredentials } from '../../src/server/tls/tls-credentials.js';
-import { newDataDir, startServerProcess } from '../support/server-process.js';
-
-function credentialsOf(dataDir: string) {
-  const text = readFileSync(join(dataDir, 'credentials'), 'utf8');
-  const value = (name: string) => new RegExp(`${name}\\s*=\\s*(\\S+)`).exec(text)?.[1] ?? '';
-  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
-}
+import { administratorCredentials, newDataDir, startServerProcess } from '../support/server-process.js';
 
 /** An SDK request handler that trusts exactly the given certificate. */
 function trusting(ca: Buffer): NodeHttpHandler {
@@ -66,7 +60,7 @@ describe('strongroom serve over TLS', () => {
       assert.ok(server.stdout().includes(`SHA-256 fingerprint ${certificate.fingerprint256}`), server.stdout());
 
       const accountId = /\(account (\d{12})/.exec(server.stdout())?.[1] ?? '';
-      const options = { endpoint: server.endpoint, region: 'us-east-1', credentials: credentialsOf(server.dataDir), maxAttempts: 1 };
+      const options = { endpoint: server.endpoint, region: 'us-east-1', credentials: administratorCredentials(server.dataDir), maxAttempts: 1 };
       const kms = new KMSClient({ ...options, requestHandler: trusting(ca) });
       const cloudTrail = new CloudTrailClient({ ...options, requestHandler: trusting(ca) });
       try {

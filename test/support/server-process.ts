@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dataDirectoryLayout } from '../../src/server/data-directory.js';
 import { PROJECT_ROOT } from './shared.js';
 
 /** A real `strongroom serve` process (from the TypeScript sources through tsx, so no build is needed). */
@@ -15,6 +17,13 @@ export interface ServerProcess {
   stderr(): string;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** The administrator's access key, as the first start wrote it to `<dataDir>/credentials`. */
+export function administratorCredentials(dataDir: string): { accessKeyId: string; secretAccessKey: string } {
+  const text = readFileSync(dataDirectoryLayout(dataDir).credentials, 'utf8');
+  const value = (name: string) => new RegExp(`${name}\\s*=\\s*(\\S+)`).exec(text)?.[1] ?? '';
+  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
 }
 
 export async function newDataDir(): Promise<string> {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { dataDirectoryLayout } from '../../src/server/data-directory.js';
 import { ensureAdministrator } from '../../src/server/first-start.js';
 import { openNode, type NodeOptions, type StrongroomNode } from '../../src/server/node.js';
+import { administratorCredentials } from './server-process.js';
 
 export interface TestServer {
   readonly endpoint: string;
@@ -64,11 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     print: () => undefined,
   });
   // The administrator's credentials, as the first start wrote them (also when reopening a data directory).
-  const written = await readFile(dataDirectoryLayout(dataDir).credentials, 'utf8');
-  const credentials = {
-    accessKeyId: /aws_access_key_id\s*=\s*(\S+)/.exec(written)?.[1] ?? '',
-    secretAccessKey: /aws_secret_access_key\s*=\s*(\S+)/.exec(written)?.[1] ?? '',
-  };
+  const credentials = administratorCredentials(dataDir);
   const server: Server = createHttpServer(node.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
