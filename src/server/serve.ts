@@ -102,6 +102,7 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
   // The primary accepts connections and deals them out in turn. Clients keep connections alive, so this costs
   // once per connection; letting workers accept themselves (SCHED_NONE) left one worker with most of them.
   cluster.schedulingPolicy = cluster.SCHED_RR;
+  let starting = true;
   let stopping = false;
   const port = await new Promise<number>((resolve, reject) => {
     let listening = 0;
@@ -111,11 +112,16 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
         else if (++listening === config.workers) resolve(message.port);
       });
     }
+    // A worker that dies before it can say why (a crash, the OOM killer) fails the start instead of hanging it.
+    cluster.on('exit', (worker, code, signal) => {
+      if (starting) reject(new Error(`worker ${worker.process.pid} exited with ${code ?? signal} while starting`));
+    });
   }).catch(async (error: unknown) => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
     throw error;
   });
+  starting = false;
   cluster.on('exit', (worker, code) => {
     if (stopping) return;
     process.stderr.write(`worker ${worker.process.pid} exited with ${code}; starting another\n`);
