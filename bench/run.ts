@@ -15,7 +15,7 @@ import { measureColdStart } from './cold-start.js';
 import { kmsRequest, signedJsonRequest, type KmsCredentials } from './signed-request.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const CLI = join(here, '..', 'src', 'cli', 'main.js');
+const CLI = join(here, '..', 'strongroom.js'); // the bundle users run
 const DURATION_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONCURRENCIES = (process.env['BENCH_CONNECTIONS'] ?? '16,64').split(',').map(Number);
 const WORKERS = availableParallelism();

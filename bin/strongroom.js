@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The package's executable: runs the compiled CLI (`npm run build` produces it).
-import '../dist/src/cli/main.js';
+// The package's executable: runs the bundled CLI (`npm run build` produces it).
+import '../dist/strongroom.js';

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 echo "# AWS CLI audit trail (CloudTrail LookupEvents, verify, tampering)"
 start_server --workers 2
-cli() { node "$PROJECT_ROOT/dist/src/cli/main.js" "$@"; }
+cli() { node "$PROJECT_ROOT/dist/strongroom.js" "$@"; }
 trail() { "$AWS_CLI" --endpoint-url "$ENDPOINT" --region us-east-1 cloudtrail lookup-events "$@"; }
 
 key_arn=$(aws_kms create-key --description "audited key" --query KeyMetadata.Arn --output text)

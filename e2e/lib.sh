@@ -38,7 +38,7 @@ check_contains() {
 # the credentials file the first start writes, with nothing else configured.
 start_server() {
   local log="$WORK_DIR/server.out"
-  node "$PROJECT_ROOT/dist/src/cli/main.js" serve --port 0 --data-dir "$WORK_DIR/data" "$@" >"$log" 2>"$WORK_DIR/server.err" &
+  node "$PROJECT_ROOT/dist/strongroom.js" serve --port 0 --data-dir "$WORK_DIR/data" "$@" >"$log" 2>"$WORK_DIR/server.err" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     ENDPOINT=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1)

@@ -10,7 +10,7 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms
 import { administratorCredentials } from '../support/server-process.js';
 import { readTrail } from './trail-reader.js';
 
-const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/strongroom.js', import.meta.url));
 const CLIENTS = 16;
 const SUCCESSES_BEFORE_CRASH = 400;
 
@@ -35,7 +35,7 @@ async function startServer(dataDir: string) {
 
 describe('a crash under load loses no answered request', () => {
   test('after SIGKILL, every request a client saw succeed has its record, and the chains verify', async () => {
-    assert.ok(existsSync(CLI), `${CLI} is missing: build first (npx tsc -p . or npm run build)`);
+    assert.ok(existsSync(CLI), `${CLI} is missing: build first (npm run build)`);
     const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-audit-crash-'));
     const server = await startServer(dataDir);
     const exited = new Promise((resolve) => server.child.once('exit', resolve));

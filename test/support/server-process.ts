@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { dataDirectoryLayout } from '../../src/server/data-directory.js';
 import { PROJECT_ROOT } from './shared.js';
 
-/** A real `strongroom serve` process (from the TypeScript sources through tsx, so no build is needed). */
+/**
+ * A real `strongroom serve` process: from the TypeScript sources through tsx (no build needed), or from the
+ * bundle users run (`dist/strongroom.js`, which `npm test` builds first).
+ */
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly dataDir: string;
@@ -30,12 +33,20 @@ export async function newDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'strongroom-process-'));
 }
 
+/** The built bundle; tests that run it fail, saying so, when it is missing. */
+export const BUNDLED_CLI = join(PROJECT_ROOT, 'dist/strongroom.js');
+
 /** Starts `strongroom serve ...args`; resolves when it prints its ready line or exits. */
-export async function startServerProcess(args: readonly string[], dataDir?: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  args: readonly string[],
+  dataDir?: string,
+  { bundled = false }: { bundled?: boolean } = {},
+): Promise<ServerProcess> {
   const directory = dataDir ?? (await newDataDir());
+  const entry = bundled ? [BUNDLED_CLI] : ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/main.ts')];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/main.ts'), 'serve', '--data-dir', directory, ...args],
+    [...entry, 'serve', '--data-dir', directory, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STRONGROOM_PORT: '0' } },
   );
   let out = '';
