@@ -37,13 +37,13 @@ async function spin(seconds: number): Promise<number> {
   return Number(output.trim());
 }
 
-/** Blocks of work per second of all loops together, while `during` runs. */
+/** Blocks of work per second of all loops together, while `during` runs (and the writes per second it did). */
 async function loopsRate(during: (seconds: number) => Promise<number> = async () => 0) {
-  const [blocks, writes] = await Promise.all([
+  const [blocks, writesPerSecond] = await Promise.all([
     Promise.all(Array.from({ length: LOOPS }, () => spin(PHASE_SECONDS))),
     during(PHASE_SECONDS),
   ]);
-  return { perSecond: blocks.reduce((sum, n) => sum + n, 0) / PHASE_SECONDS, writes };
+  return { perSecond: blocks.reduce((sum, n) => sum + n, 0) / PHASE_SECONDS, writesPerSecond };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'strongroom-write-cost-'));
@@ -67,7 +67,7 @@ try {
     return writes / (seconds - 0.2);
   };
   const alone: number[] = [];
-  const writing: { perSecond: number; writes: number }[] = [];
+  const writing: { perSecond: number; writesPerSecond: number }[] = [];
   for (let round = 0; round < 2; round += 1) {
     alone.push((await loopsRate()).perSecond);
     writing.push(await loopsRate(writeAtFixedRate));
@@ -75,7 +75,7 @@ try {
   journal.close();
   const aloneRate = alone.reduce((a, b) => a + b) / alone.length;
   const writingRate = writing.reduce((a, b) => a + b.perSecond, 0) / writing.length;
-  const writesPerSecond = writing.reduce((a, b) => a + b.writes, 0) / writing.length;
+  const writesPerSecond = writing.reduce((a, b) => a + b.writesPerSecond, 0) / writing.length;
   const lostCores = (LOOPS * (aloneRate - writingRate)) / aloneRate;
   const machineMicros = (lostCores * 1e6) / writesPerSecond;
   const writerMicros = writerCpuMicros / (writesPerSecond * writing.length * (PHASE_SECONDS - 0.2));

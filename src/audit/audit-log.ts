@@ -128,12 +128,12 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   try {
     // What earlier processes journaled goes in first (and ended processes' journals away), then this writer's
     // chain resumes from the database. Synchronous: the log is not open until its chain is known.
-    new JournalImporter(db, journalDirectory).import({ removeOrphans: true });
+    new JournalImporter(db).import({ removeOrphans: true });
     chain = WriterChain.resume(db, options.writerId, options.now());
   } finally {
     db.close(); // from here on, only the indexer's thread writes to the database
   }
-  const indexer = new BackgroundIndexer({ path: options.path, journalDirectory, busyTimeoutMs });
+  const indexer = new BackgroundIndexer({ path: options.path, busyTimeoutMs });
   const wrap = options.wrapJournal ?? ((journal: JournalFile) => journal);
   const fileBytes = options.journalFileBytes ?? 8 * 1024 * 1024;
   let generation = 0;

@@ -22,7 +22,7 @@ export class IndexingError extends Error {
  * meanwhile (a run already under way may have started reading before their records were written).
  *
  * @example
- *   const indexer = new BackgroundIndexer({ path, journalDirectory, busyTimeoutMs: 5000 });
+ *   const indexer = new BackgroundIndexer({ path, busyTimeoutMs: 5000 });
  *   const records = await indexer.index(); // every journal's acknowledged records are now in audit.db
  *   await indexer.close();
  */

@@ -11,8 +11,8 @@ import { JournalImporter } from './journal-import.js';
  * Messages out: `{ id, records }`, or `{ id, error }` with the error's name, message and code only.
  */
 export interface IndexerWorkerData {
+  /** The audit database; its journals are the directory beside it. */
   readonly path: string;
-  readonly journalDirectory: string;
   readonly busyTimeoutMs: number;
 }
 
@@ -24,14 +24,14 @@ export type IndexerReply =
 
 const port = parentPort;
 if (port === null) throw new Error('indexer-worker.ts runs as a worker thread');
-const { path, journalDirectory, busyTimeoutMs } = workerData as IndexerWorkerData;
+const { path, busyTimeoutMs } = workerData as IndexerWorkerData;
 /** Opened by the first request (opening may wait for the lock too, and fail like an import: it is retried). */
 let opened: { db: AuditDatabase; importer: JournalImporter } | undefined;
 
 function importer(): JournalImporter {
   if (opened === undefined) {
     const db = openAuditDatabase(path, { busyTimeoutMs });
-    opened = { db, importer: new JournalImporter(db, journalDirectory) };
+    opened = { db, importer: new JournalImporter(db) };
   }
   return opened.importer;
 }

@@ -1,4 +1,4 @@
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
 import { createHttpServer } from '../api/http/http-server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -102,8 +102,8 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
   // The primary accepts connections and deals them out in turn. Clients keep connections alive, so this costs
   // once per connection; letting workers accept themselves (SCHED_NONE) left one worker with most of them.
   cluster.schedulingPolicy = cluster.SCHED_RR;
-  let starting = true;
   let stopping = false;
+  let exitedWhileStarting: ((worker: Worker, code: number, signal: string) => void) | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     let listening = 0;
     for (let i = 0; i < config.workers; i++) {
@@ -113,15 +113,14 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
       });
     }
     // A worker that dies before it can say why (a crash, the OOM killer) fails the start instead of hanging it.
-    cluster.on('exit', (worker, code, signal) => {
-      if (starting) reject(new Error(`worker ${worker.process.pid} exited with ${code ?? signal} while starting`));
-    });
+    exitedWhileStarting = (worker, code, signal) =>
+      reject(new Error(`worker ${worker.process.pid} exited with ${code ?? signal} while starting`));
+    cluster.on('exit', exitedWhileStarting);
   }).catch(async (error: unknown) => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
     throw error;
-  });
-  starting = false;
+  }).finally(() => cluster.off('exit', exitedWhileStarting!));
   cluster.on('exit', (worker, code) => {
     if (stopping) return;
     process.stderr.write(`worker ${worker.process.pid} exited with ${code}; starting another\n`);

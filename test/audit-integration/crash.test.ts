@@ -5,12 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { administratorCredentials } from '../support/server-process.js';
+import { administratorCredentials, BUNDLED_CLI as CLI } from '../support/server-process.js';
 import { readTrail } from './trail-reader.js';
 
-const CLI = fileURLToPath(new URL('../../dist/strongroom.js', import.meta.url));
 const CLIENTS = 16;
 const SUCCESSES_BEFORE_CRASH = 400;
 
