@@ -15,7 +15,21 @@ interface JournalRecord {
 /** A journal line: a record, or a digest. */
 type JournalEntry = { readonly record: JournalRecord } | { readonly digest: Digest };
 
+/** What one read of a journal file found: its header, its complete new lines, and the offset after them. */
+interface JournalRead {
+  readonly header: JournalHeader;
+  readonly entries: readonly JournalEntry[];
+  readonly offset: number;
+}
+
 const READ_CHUNK = 256 * 1024;
+
+export interface JournalImporterOptions {
+  /** The journals' directory: beside the database file unless given. */
+  readonly directory?: string;
+  /** Called after each journal file is read: tests interleave a writer's appends with an import through it. */
+  readonly afterRead?: (file: string) => void;
+}
 
 /**
  * Copies journaled records and digests into `audit.db`: every record of every journal in `directory` whose seq
@@ -37,11 +51,12 @@ export class JournalImporter {
   /** How far the database holds a writer's chain: its last record, or (after retention) the removed prefix. */
   readonly #lastSeq;
   readonly #lastSealedSeq;
+  readonly #afterRead: ((file: string) => void) | undefined;
 
-  /** `directory`: the journals beside the database file, unless given. */
-  constructor(db: AuditDatabase, directory = journalDirectoryOf(db.name)) {
+  constructor(db: AuditDatabase, options: JournalImporterOptions = {}) {
     this.#db = db;
-    this.#directory = directory;
+    this.#directory = options.directory ?? journalDirectoryOf(db.name);
+    this.#afterRead = options.afterRead;
     this.#insert = prepareRecordInserter(db);
     this.#lastSeq = db.prepare<[{ writer: string }], number | null>(
       `SELECT MAX(seq) FROM (SELECT MAX(seq) AS seq FROM audit_records WHERE writer = @writer
@@ -64,9 +79,14 @@ export class JournalImporter {
     // transaction read is read again next time.
     const progress = new Map<string, { offset: number; header: JournalHeader }>();
     let imported = 0;
+    // Newest file first, so that what is read is a prefix of every writer's chain: a writer appends to one file
+    // at a time and moves on only once it is full, so a later file that holds any record means every earlier
+    // file was complete before it was read, and is read in full after it. Read oldest first, a file could be
+    // read, then finished and followed by records in the next file, read in the same pass: those went in
+    // first, and the earlier file's tail, at or below the writer's last seq, was skipped for good.
+    const reads = [...files].reverse().map((file) => this.#readFile(file, options.removeOrphans === true)).reverse();
     this.#db.transaction(() => {
-      for (const file of files) {
-        const read = this.#readNew(file);
+      for (const { file, read, orphaned } of reads) {
         if (read === undefined) continue;
         progress.set(file, { offset: read.offset, header: read.header });
         const writer = read.header.writer;
@@ -83,7 +103,7 @@ export class JournalImporter {
             lastSealed = entry.digest.toSeq;
           }
         }
-        if (options.removeOrphans === true && isOrphaned(read.header)) orphans.push(file);
+        if (orphaned) orphans.push(file);
       }
     }).immediate();
     for (const [file, read] of progress) this.#progress.set(file, read);
@@ -95,8 +115,23 @@ export class JournalImporter {
     return imported;
   }
 
-  /** The complete lines appended to `file` since the last read (undefined: the file is gone or has no header yet). */
-  #readNew(file: string): { header: JournalHeader; entries: JournalEntry[]; offset: number } | undefined {
+  /**
+   * What is new in `file`, and whether its process has ended (asked only with `removeOrphans`). An ended
+   * process's file is read once more after that check: its process may have appended between the first read
+   * and its end, and the file is removed once this import commits, so only a read after the check is final.
+   */
+  #readFile(file: string, removeOrphans: boolean): { file: string; read: JournalRead | undefined; orphaned: boolean } {
+    const read = this.#readNew(file, this.#progress.get(file));
+    if (!removeOrphans || read === undefined || !isOrphaned(read.header)) return { file, read, orphaned: false };
+    const rest = this.#readNew(file, read);
+    return { file, read: rest === undefined ? read : { ...rest, entries: [...read.entries, ...rest.entries] }, orphaned: true };
+  }
+
+  /**
+   * The complete lines of `file` past `known` (its offset and header; from the start when undefined).
+   * Undefined: the file is gone, or holds nothing new, or has no header yet.
+   */
+  #readNew(file: string, known: { offset: number; header: JournalHeader } | undefined): JournalRead | undefined {
     let fd: number;
     try {
       fd = openSync(file, 'r');
@@ -106,7 +141,6 @@ export class JournalImporter {
     }
     try {
       const size = fstatSync(fd).size;
-      const known = this.#progress.get(file);
       const start = known !== undefined && known.offset <= size ? known.offset : 0;
       const bytes = readFrom(fd, start, size);
       const end = bytes.lastIndexOf(0x0a); // a torn last line (a write in progress, or cut by a crash) waits
@@ -119,6 +153,7 @@ export class JournalImporter {
       return { header, entries, offset: start + end + 1 };
     } finally {
       closeSync(fd);
+      this.#afterRead?.(file);
     }
   }
 }
