@@ -210,7 +210,8 @@ export function isOrphaned(header: JournalHeader): boolean {
   }
 }
 
-function syncDirectory(directory: string): void {
+/** Makes the directory's entries (files created or removed in it) durable. */
+export function syncDirectory(directory: string): void {
   const fd = openSync(directory, 'r');
   try {
     fsyncSync(fd);

@@ -5,6 +5,7 @@ import type { SecretBytes } from '../crypto/secret-bytes.js';
 import type { AuditDatabase } from './audit-database.js';
 import { isAuthenticDigest, readDigests, sealRetentionMarker, type Digest } from './digest.js';
 import { recordHash, sha256 } from './record-hash.js';
+import { syncDirectory } from './journal.js';
 import { loadAuditSigningKey } from './signing-key.js';
 
 export interface RetentionOptions {
@@ -15,6 +16,8 @@ export interface RetentionOptions {
   /** Signs the retention marker. */
   readonly signingKey: KeyObject | SecretBytes;
   readonly now: () => number;
+  /** Called after a writer's segments are read (and archived), before they are removed: tests interleave with it. */
+  readonly beforeRemove?: (writer: string) => void;
 }
 
 export interface RemovedSegment {
@@ -48,6 +51,8 @@ export function applyRetention(db: AuditDatabase, options: RetentionOptions): Re
   const refused: { writer: string; fromSeq: number }[] = [];
   const writers = (db.prepare('SELECT DISTINCT writer FROM audit_digests ORDER BY writer').all() as { writer: string }[]).map((row) => row.writer);
   const selectSegment = db.prepare('SELECT id, seq, prev_hash, hash, event_json, event_time FROM audit_records WHERE writer = ? AND seq BETWEEN ? AND ? ORDER BY seq, id');
+  const selectMarker = db.prepare('SELECT through_seq FROM audit_retention WHERE writer = ?').pluck();
+  const countThrough = db.prepare('SELECT COUNT(*) FROM audit_records WHERE writer = ? AND seq > ? AND seq <= ?').pluck();
 
   for (const writer of writers) {
     const segments: { digest: Digest; records: SegmentRecord[] }[] = [];
@@ -70,8 +75,18 @@ export function applyRetention(db: AuditDatabase, options: RetentionOptions): Re
       writer, throughSeq: last.digest.toSeq, lastHash: last.digest.lastHash,
       lastSignatureHash: sha256(last.digest.signature), cutoff: options.olderThan, time: options.now(),
     });
-    db.transaction(() => {
-      const through = last.digest.toSeq;
+    // The archive files' names must be durable too before their records go: fsync wrote their data, not the directory.
+    if (options.archiveDir !== undefined) syncDirectory(options.archiveDir);
+    options.beforeRemove?.(writer);
+    const through = last.digest.toSeq;
+    const committed = db.transaction(() => {
+      // Another run (another node, the CLI) may have removed more since the segments were read: only a marker that
+      // moves the chain's start forward, over exactly the records read, may go in. A marker that went back would
+      // make verification resume the chain before records that are gone.
+      const current = (selectMarker.get(writer) as number | undefined) ?? 0;
+      const stored = countThrough.get(writer, current, through) as number;
+      const read = segments.reduce((sum, segment) => sum + segment.records.length, 0) - countAtOrBelow(segments, current);
+      if (current >= through || stored !== read) return false;
       db.prepare('DELETE FROM audit_resources WHERE record_id IN (SELECT id FROM audit_records WHERE writer = ? AND seq <= ?)').run(writer, through);
       db.prepare('DELETE FROM audit_records WHERE writer = ? AND seq <= ?').run(writer, through);
       db.prepare('DELETE FROM audit_digests WHERE writer = ? AND to_seq <= ?').run(writer, through);
@@ -79,10 +94,16 @@ export function applyRetention(db: AuditDatabase, options: RetentionOptions): Re
         `INSERT OR REPLACE INTO audit_retention (writer, through_seq, last_hash, last_signature_hash, cutoff, time, signature)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ).run(writer, marker.throughSeq, marker.lastHash, marker.lastSignatureHash, marker.cutoff, marker.time, marker.signature);
+      return true;
     }).immediate();
-    removed.push(...archived);
+    if (committed) removed.push(...archived);
   }
   return { removed, refused };
+}
+
+/** How many of the segments' records lie at or below `seq` (already removed by a run that overtook this one). */
+function countAtOrBelow(segments: readonly { records: readonly SegmentRecord[] }[], seq: number): number {
+  return segments.reduce((sum, segment) => sum + segment.records.filter((record) => record.seq <= seq).length, 0);
 }
 
 /** Whether the stored records are exactly those the digest seals, each hashing to its listed hash. */
@@ -98,7 +119,10 @@ function segmentMatches(writer: string, digest: Digest, records: readonly Segmen
   });
 }
 
-/** Writes one segment as JSON Lines: one line per record, then its digest; fsynced before anything is deleted. */
+/**
+ * Writes one segment as JSON Lines: one line per record, then its digest; fsynced (and its directory, by the
+ * caller) before anything is deleted.
+ */
 function archiveSegment(dir: string, writer: string, digest: Digest, records: readonly SegmentRecord[]): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${writer.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest.fromSeq}-${digest.toSeq}.jsonl`);

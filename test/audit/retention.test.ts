@@ -72,6 +72,20 @@ void describe('audit retention', () => {
     assert.ok(lines[5]?.['digest'] !== undefined);
   });
 
+  void test('a retention run that another run overtook between its read and its removal changes nothing', async () => {
+    const path = await trail(17);
+    // Run A (cutoff after event 6: segment 1..5) reads, then run B (cutoff after event 12: 1..10) removes and
+    // writes its marker, then A commits. A's marker (through 5) must not replace B's (through 10): the chain
+    // would then resume at 5 while its records start at 11, and 6..10 would read as removed.
+    const result = withDb(path, (db) => applyRetention(db, {
+      olderThan: T0 + 6.5 * DAY, signingKey: privateKey, now: () => T0 + 20 * DAY,
+      beforeRemove: () => withDb(path, (other) => applyRetention(other, { olderThan: T0 + 12.5 * DAY, signingKey: privateKey, now: () => T0 + 20 * DAY })),
+    }));
+    assert.deepEqual(result.removed, [], 'the overtaken run removes nothing and says so');
+    assert.deepEqual(seqs(path), [11, 12, 13, 14, 15, 16, 17]);
+    assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
+  });
+
   void test('the writer continues after retention, and tampering with what remains is still found', async () => {
     const path = await trail(12);
     withDb(path, (db) => applyRetention(db, { olderThan: T0 + 11 * DAY, signingKey: privateKey, now: () => T0 }));
