@@ -31,6 +31,8 @@ export interface AuditConfig {
   readonly archiveDir?: string;
   /** Also stream committed records as JSON Lines to this file, or to stdout (`-`). */
   readonly stream?: string;
+  /** The size of each audit journal file, preallocated (default 8 MiB). */
+  readonly journalFileBytes?: number;
 }
 
 export const DEFAULT_PORT = 4599;
@@ -55,6 +57,7 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       'audit-retention-days': { type: 'string' },
       'audit-archive-dir': { type: 'string' },
       'audit-stream': { type: 'string' },
+      'audit-journal-file-size': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-self-signed': { type: 'boolean' },
@@ -96,7 +99,7 @@ function tlsConfig(
 }
 
 function auditConfig(
-  values: { 'audit-retention-days'?: string; 'audit-archive-dir'?: string; 'audit-stream'?: string },
+  values: { 'audit-retention-days'?: string; 'audit-archive-dir'?: string; 'audit-stream'?: string; 'audit-journal-file-size'?: string },
   env: NodeJS.ProcessEnv,
   dataDir: string,
 ): AuditConfig {
@@ -107,9 +110,25 @@ function auditConfig(
   }
   const archive = values['audit-archive-dir'] ?? env['STRONGROOM_AUDIT_ARCHIVE_DIR'] ?? join(dataDir, 'audit-archive');
   const stream = values['audit-stream'] ?? env['STRONGROOM_AUDIT_STREAM'];
+  const fileSize = values['audit-journal-file-size'] ?? env['STRONGROOM_AUDIT_JOURNAL_FILE_SIZE'];
+  const journalFileBytes = fileSize === undefined ? undefined : journalFileSize(fileSize);
   return {
     ...(retentionDays !== undefined ? { retentionDays } : {}),
     ...(archive !== 'none' ? { archiveDir: resolve(archive) } : {}),
     ...(stream !== undefined ? { stream: stream === '-' ? '-' : resolve(stream) } : {}),
+    ...(journalFileBytes !== undefined ? { journalFileBytes } : {}),
   };
+}
+
+/** Smallest journal file: a batch larger than a file still goes in a file of its own (one write, one batch). */
+const MIN_JOURNAL_FILE_BYTES = 64 * 1024;
+
+/** `65536`, `64k`, `8m`: bytes, KiB or MiB, at least 64 KiB (a small volume, or a test of file rollover). */
+function journalFileSize(text: string): number {
+  const match = /^(\d+)([km]?)$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * ({ '': 1, k: 1024, m: 1024 * 1024 } as const)[match[2]!.toLowerCase() as '' | 'k' | 'm'] : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < MIN_JOURNAL_FILE_BYTES || bytes > 1024 * 1024 * 1024) {
+    throw new Error(`invalid audit journal file size (64k to 1024m, e.g. 8m): ${text}`);
+  }
+  return bytes;
 }

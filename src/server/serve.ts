@@ -66,6 +66,7 @@ function nodeOptions(config: ServerConfig, log: Logger) {
           audit: {
             defaultRegion: config.defaultRegion,
             ...(config.audit.stream ? { stream: config.audit.stream } : {}),
+            ...(config.audit.journalFileBytes !== undefined ? { journalFileBytes: config.audit.journalFileBytes } : {}),
           },
         }
       : {}),

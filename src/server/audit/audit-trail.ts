@@ -40,6 +40,8 @@ export interface AuditTrailSettings {
   readonly defaultRegion?: string;
   /** Wraps this process's journal file (tests inject write failures with it). */
   readonly wrapJournal?: AuditLogOptions['wrapJournal'];
+  /** The size of each journal file, preallocated (default 8 MiB). */
+  readonly journalFileBytes?: number;
 }
 
 /** A node's audit trail: the outcome sink, the readers the API needs, background events and retention. */
@@ -93,6 +95,7 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     ...(stream ? { sinks: [stream] } : {}),
     ...(options.wrapJournal ? { wrapJournal: options.wrapJournal } : {}),
+    ...(options.journalFileBytes !== undefined ? { journalFileBytes: options.journalFileBytes } : {}),
     onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
     // Records stay durable in the journal; indexing is retried. Only the error's name and code: no record content.
     onIndexError: (error) => options.log.error('audit-index-failed', {
