@@ -1,15 +1,11 @@
 import type { Authorizer } from '../auth/authorizer.js';
 import type { Caller } from '../auth/caller.js';
-import {
-  AccessDeniedException,
-  DryRunOperationException,
-  InvalidKeyUsageException,
-  NotFoundException,
-} from '../errors.js';
+import { DryRunOperationException, InvalidKeyUsageException, KmsError, NotFoundException } from '../errors.js';
 import type { KeyScope } from '../keys/key.js';
 import { assertKeyState } from '../keys/key-state.js';
 import { resolveKey } from '../service/key-resolution.js';
 import type { ServiceDependencies } from '../service/services.js';
+import { foreignKeyDenied, namesAnotherAccount } from './foreign-key.js';
 import type { KmsOperationName } from './generated/kms-shapes.js';
 import type { KeyDeclaration, Operation, ResolvedKeyContext } from './operation.js';
 import { validateRequest } from './validation/validate-request.js';
@@ -35,7 +31,8 @@ export interface KmsCall {
 
 /**
  * Runs one KMS operation: validate the input → resolve the keys it names → authorize → check key state and
- * usage → honour DryRun → run the handler. Every operation goes through here; handlers do none of it.
+ * usage → honour DryRun (with the operation's own dry-run checks) → run the handler. Every operation goes
+ * through here; handlers do none of it.
  */
 export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Promise<unknown> {
   const { operation, caller } = call;
@@ -60,18 +57,59 @@ export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Pro
     return operation.handle(base as never);
   }
 
-  const key = await resolveDeclaredKey(pipeline, operation.key, input, scope, call);
-  await authorize(operation.key.action ?? operation.action, key);
-  const destinationKey = operation.destinationKey
-    ? await resolveDeclaredKey(pipeline, operation.destinationKey, input, scope, call)
-    : undefined;
-  if (operation.destinationKey && destinationKey) {
-    await authorize(operation.destinationKey.action ?? operation.action, destinationKey);
+  // A key of another account may be refused, but never in a way that tells whether it exists (foreign-key.ts).
+  // Its record names it only when the request was not denied, so a denial is recorded in the caller's trail
+  // (never the owner's) whether the key exists or not: where a record goes must not tell the caller either.
+  const foreignArns: string[] = [];
+  const authorizeKey = async (action: string, named: NamedKey) => {
+    try {
+      await authorize(action, named.resolved);
+    } catch (error) {
+      if (named.foreign && error instanceof KmsError && error.status < 500) {
+        throw foreignKeyDenied(caller, action, named.reference);
+      }
+      throw error;
+    }
+    if (named.foreign) {
+      call.resources.push(named.resolved.key.arn);
+      foreignArns.push(named.resolved.key.arn);
+    }
+  };
+  try {
+    const source = await resolveDeclaredKey(pipeline, operation.key, input, scope, call);
+    await authorizeKey(actionOf(operation.key, operation), source);
+    const destination = operation.destinationKey
+      ? await resolveDeclaredKey(pipeline, operation.destinationKey, input, scope, call)
+      : undefined;
+    if (operation.destinationKey && destination) {
+      await authorizeKey(actionOf(operation.destinationKey, operation), destination);
+    }
+    const key = source.resolved;
+    const destinationKey = destination?.resolved;
+    checkKey(operation.key, key, operation.name);
+    if (operation.destinationKey && destinationKey) checkKey(operation.destinationKey, destinationKey, operation.name);
+    const context = { ...base, key, ...(destinationKey ? { destinationKey } : {}) };
+    if (input['DryRun'] === true) await operation.dryRun?.(context as never);
+    assertNotDryRun(input);
+    return await operation.handle(context as never);
+  } catch (error) {
+    // A later step may deny too (RetireGrant of a grant that does not exist on another account's key).
+    if (error instanceof KmsError && error.type === 'AccessDeniedException') {
+      for (const arn of foreignArns) call.resources.splice(call.resources.indexOf(arn), 1);
+    }
+    throw error;
   }
-  checkKey(operation.key, key, operation.name);
-  if (operation.destinationKey && destinationKey) checkKey(operation.destinationKey, destinationKey, operation.name);
-  assertNotDryRun(input);
-  return operation.handle({ ...base, key, ...(destinationKey ? { destinationKey } : {}) } as never);
+}
+
+/** A resolved key with the reference text that named it and whether that text names another account. */
+interface NamedKey {
+  readonly resolved: ResolvedKeyContext;
+  readonly reference: string;
+  readonly foreign: boolean;
+}
+
+function actionOf(declaration: KeyDeclaration<KmsOperationName>, operation: Operation): string {
+  return declaration.action ?? operation.action;
 }
 
 async function resolveDeclaredKey(
@@ -80,23 +118,21 @@ async function resolveDeclaredKey(
   input: Record<string, unknown>,
   scope: KeyScope,
   call: KmsCall,
-): Promise<ResolvedKeyContext> {
+): Promise<NamedKey> {
   const text = declaration.reference(input as never);
   if (text === undefined) throw new NotFoundException('Invalid keyId');
   if (!declaration.acceptsAlias && (text.startsWith('alias/') || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(text))) {
     throw new NotFoundException(`Invalid keyId ${text}`);
   }
+  const foreign = namesAnotherAccount(text, scope);
   try {
     const resolved = await resolveKey(pipeline.deps, text, scope);
-    call.resources.push(resolved.key.arn);
-    return resolved;
+    if (!foreign) call.resources.push(resolved.key.arn);
+    return { resolved, reference: text, foreign };
   } catch (error) {
     // A key in another account is not confirmed or denied to someone who may not use it.
-    if (error instanceof NotFoundException && text.startsWith('arn:') && !text.includes(`:${scope.accountId}:`)) {
-      throw new AccessDeniedException(
-        `User: ${call.caller.arn} is not authorized to perform: ${declaration.action ?? call.operation.action} ` +
-          `on resource: ${text} because no resource-based policy allows the ${declaration.action ?? call.operation.action} action`,
-      );
+    if (foreign && error instanceof NotFoundException) {
+      throw foreignKeyDenied(call.caller, actionOf(declaration, call.operation), text);
     }
     throw error;
   }

@@ -57,6 +57,12 @@ interface OperationBase<Op extends KmsOperationName> {
 export interface KeyOperation<Op extends KmsOperationName> extends OperationBase<Op> {
   readonly key: KeyDeclaration<Op>;
   readonly destinationKey?: KeyDeclaration<Op>;
+  /**
+   * What a `DryRun` checks beyond authorization and key state, run before the pipeline answers
+   * `DryRunOperationException` (Decrypt and ReEncrypt check the ciphertext unless `DryRunModifiers` says
+   * `IGNORE_CIPHERTEXT`). Throwing answers the request with that error instead.
+   */
+  readonly dryRun?: (context: KeyRequestContext<Op>) => Promise<void>;
   /** Whether a missing key reference is allowed (Decrypt finds its key in the ciphertext). */
   readonly handle: (context: KeyRequestContext<Op>) => Promise<Output<Op>>;
 }

@@ -25,7 +25,8 @@ export interface CredentialResolverOptions {
   readonly now: () => number;
   /**
    * When set (development mode), `test`/`test` is the root of this account, and an access key id that is a
-   * 12-digit account id, with the secret `test`, is the root of that account (as LocalStack does).
+   * 12-digit account id, with the secret `test`, is the root of that account (as LocalStack does) — but never
+   * of an account in the store: see `CredentialResolver.resolve`.
    */
   readonly devAccountId?: string;
 }
@@ -46,6 +47,8 @@ export class CredentialResolver {
   readonly #options: CredentialResolverOptions;
   readonly #unwrapped = new Map<string, { wrapped: Buffer; secret: SecretBytes }>();
   readonly #devCredential: ResolvedCredential | undefined;
+  /** Accounts known to be in the store (accounts are never deleted, so a hit stays true). */
+  readonly #storedAccounts = new Set<string>();
 
   constructor(options: CredentialResolverOptions) {
     this.#options = options;
@@ -58,10 +61,19 @@ export class CredentialResolver {
       : undefined;
   }
 
+  /**
+   * In development mode, the well-known credentials reach only accounts that exist nowhere but in those
+   * credentials. An account in the store — the administrator's (created at first start), or one made with
+   * CreateAccount or `strongroom accounts create`, in whatever mode the server ran — has real root credentials,
+   * and only they reach it: with `test` as its secret, anyone could otherwise act as its root (and, for the
+   * administrator's account, call the admin API). Such a request is answered as for an unknown access key.
+   */
   async resolve(accessKeyId: string): Promise<ResolvedCredential | undefined> {
-    if (accessKeyId === DEV_ACCESS_KEY_ID && this.#devCredential) return this.#devCredential;
-    if (DEV_ACCOUNT_ACCESS_KEY_ID.test(accessKeyId) && this.#devCredential) {
-      return { secret: this.#devCredential.secret, caller: rootCaller(accessKeyId, accessKeyId) };
+    const dev = this.#devCredential;
+    if (dev && (accessKeyId === DEV_ACCESS_KEY_ID || DEV_ACCOUNT_ACCESS_KEY_ID.test(accessKeyId))) {
+      const accountId = accessKeyId === DEV_ACCESS_KEY_ID ? dev.caller.accountId : accessKeyId;
+      if (await this.#isStoredAccount(accountId)) return undefined;
+      return accessKeyId === DEV_ACCESS_KEY_ID ? dev : { secret: dev.secret, caller: rootCaller(accountId, accessKeyId) };
     }
     const record = await this.#options.identities.getAccessKey(accessKeyId);
     if (!record || record.status !== 'Active') return undefined;
@@ -88,6 +100,14 @@ export class CredentialResolver {
     if (expiresAt !== undefined && expiresAt <= this.#options.now()) {
       throw new ExpiredTokenException('The security token included in the request is expired');
     }
+  }
+
+  async #isStoredAccount(accountId: string): Promise<boolean> {
+    if (this.#storedAccounts.has(accountId)) return true;
+    // Read every time until found: another process (the CLI, another node) may create the account meanwhile.
+    const stored = (await this.#options.identities.getAccount(accountId)) !== undefined;
+    if (stored) this.#storedAccounts.add(accountId);
+    return stored;
   }
 
   #secretOf(record: AccessKey): SecretBytes {

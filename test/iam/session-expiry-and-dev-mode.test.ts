@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CreateRoleCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListKeysCommand } from '@aws-sdk/client-kms';
+import { callAdmin } from '../admin/admin-client.js';
+import { createAccount } from '../authz/principals.js';
 import { startTestServer } from '../support/server.js';
 import { clientsFor, failureOf } from './iam-client.js';
 
@@ -58,6 +61,31 @@ describe('development mode', () => {
       assert.deepEqual((await dev.iam.send(new ListUsersCommand({}))).Users, []);
     } finally {
       for (const clients of [other, dev, wrong]) clients.close();
+      await server.stop();
+    }
+  });
+
+  test('the development shortcuts never reach the administrator\'s account or an account created with real credentials', async () => {
+    const server = await startTestServer({ devAccountId: '000000000000' });
+    const devRoot = { accessKeyId: 'test', secretAccessKey: 'test' };
+    const dev = clientsFor(server, devRoot);
+    const administrator = { accessKeyId: server.accountId, secretAccessKey: 'test' };
+    const asAdministrator = clientsFor(server, administrator);
+    await createAccount(server, '444455556666');
+    const asCreated = clientsFor(server, { accessKeyId: '444455556666', secretAccessKey: 'test' });
+    try {
+      assert.equal((await failureOf(asAdministrator.sts.send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+      assert.equal((await failureOf(asAdministrator.kms.send(new ListKeysCommand({})))).name, 'UnrecognizedClientException');
+      assert.equal((await callAdmin(server, 'ListAccounts', {}, { credentials: administrator })).errorType, 'UnrecognizedClientException');
+      assert.equal((await failureOf(asCreated.sts.send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+      // The administrator's real credentials still work, and so does test/test for the development account.
+      assert.equal((await callAdmin(server, 'ListAccounts')).status, 200);
+      assert.equal((await dev.sts.send(new GetCallerIdentityCommand({}))).Account, '000000000000');
+      // Once an account of that id is created with real credentials, test/test no longer reaches it either.
+      await createAccount(server, '000000000000');
+      assert.equal((await failureOf(dev.sts.send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+    } finally {
+      for (const clients of [dev, asAdministrator, asCreated]) clients.close();
       await server.stop();
     }
   });

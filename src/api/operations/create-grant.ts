@@ -15,12 +15,10 @@ export const CreateGrant = keyOperation({
   readOnly: false,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'use' },
   async handle({ input, key, caller, deps }) {
+    refuseServicePrincipals(input.GranteeServicePrincipal, input.RetiringServicePrincipal);
     if (input.GranteePrincipal === undefined) {
-      // Service principals exist only inside AWS: nothing here could ever act as one.
       throw new ValidationException(
-        input.GranteeServicePrincipal === undefined
-          ? '1 validation error detected: Value null at \'granteePrincipal\' failed to satisfy constraint: Member must not be null'
-          : 'GranteeServicePrincipal is not supported by this server: there are no AWS service principals.',
+        '1 validation error detected: Value null at \'granteePrincipal\' failed to satisfy constraint: Member must not be null',
       );
     }
     const constraints = fromWireConstraints(input.Constraints);
@@ -34,6 +32,19 @@ export const CreateGrant = keyOperation({
     return { GrantId: grantId, GrantToken: grantToken };
   },
 });
+
+/**
+ * Service principals exist only inside AWS: nothing here could ever act as one, so a grant to one (or retirable
+ * by one) is refused rather than stored without it — ignoring `RetiringServicePrincipal` would make a grant only
+ * its issuer can retire.
+ */
+function refuseServicePrincipals(grantee: string | undefined, retiring: string | undefined): void {
+  for (const [member, value] of [['GranteeServicePrincipal', grantee], ['RetiringServicePrincipal', retiring]] as const) {
+    if (value !== undefined) {
+      throw new ValidationException(`${member} is not supported by this server: there are no AWS service principals.`);
+    }
+  }
+}
 
 function fromWireConstraints(wire: GrantConstraints | undefined): Grant['constraints'] | undefined {
   if (wire === undefined) return undefined;

@@ -5,7 +5,7 @@ import { listingWithMarkers, pageOfList, pageRequest, pagingMembers } from '../w
 
 /**
  * The grants of a key in creation order, optionally only the one with `GrantId` or those of one
- * `GranteePrincipal` (filtered listings are paged in memory: a key's grants are read whole for them).
+ * `GranteePrincipal` or `GranteeServicePrincipal` (filtered listings are paged in memory: a key's grants are read whole for them).
  */
 export const ListGrants = keyOperation({
   name: 'ListGrants',
@@ -14,11 +14,14 @@ export const ListGrants = keyOperation({
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
   async handle({ input, key, deps }) {
     const request = pageRequest(input, { default: 50, max: 100 });
-    const filtered = input.GrantId !== undefined || input.GranteePrincipal !== undefined;
+    const filtered =
+      input.GrantId !== undefined || input.GranteePrincipal !== undefined || input.GranteeServicePrincipal !== undefined;
     const page = filtered
       ? pageOfList('filtered-grants', (await deps.store.grants.listAll(key.key.arn)).filter((grant) =>
           (input.GrantId === undefined || grant.grantId === input.GrantId) &&
-          (input.GranteePrincipal === undefined || grant.granteePrincipal === input.GranteePrincipal)), request)
+          (input.GranteePrincipal === undefined || grant.granteePrincipal === input.GranteePrincipal) &&
+          // No grant here has a service principal as grantee (CreateGrant refuses them): that filter matches none.
+          input.GranteeServicePrincipal === undefined), request)
       : await listingWithMarkers(() => deps.store.grants.list(key.key.arn, request));
     return { Grants: page.items.map(toGrantListEntry), ...pagingMembers(page) };
   },

@@ -8,12 +8,15 @@ const PRINCIPAL_ACCOUNT = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
 /**
  * Grants, on keys of any account, whose retiring principal is `RetiringPrincipal` — which must be a principal
  * of the caller's account (the pipeline checks kms:ListRetirableGrants in the caller's identity policies).
+ * Grants retirable by a `RetiringServicePrincipal` do not exist here, so asking for them lists none.
  */
 export const ListRetirableGrants = accountOperation({
   name: 'ListRetirableGrants',
   action: 'kms:ListRetirableGrants',
   readOnly: true,
   async handle({ input, caller, deps }) {
+    // No grant here is retirable by a service principal (CreateGrant refuses them): that query matches none.
+    if (input.RetiringServicePrincipal !== undefined) return { Grants: [], Truncated: false };
     const principal = input.RetiringPrincipal;
     if (principal === undefined) {
       throw new ValidationException(

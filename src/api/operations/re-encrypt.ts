@@ -28,6 +28,18 @@ export const ReEncrypt = keyOperation({
     usages: ['ENCRYPT_DECRYPT'],
     action: 'kms:ReEncryptTo',
   },
+  // As in AWS, a dry run checks the source ciphertext too unless DryRunModifiers says IGNORE_CIPHERTEXT.
+  async dryRun({ input, key: source, deps }) {
+    if (input.DryRunModifiers?.includes('IGNORE_CIPHERTEXT') === true) return;
+    const { plaintext } = await decryptUnderKey(
+      deps,
+      source.key,
+      input.SourceEncryptionAlgorithm,
+      requiredBlob(input.CiphertextBlob),
+      input.SourceEncryptionContext,
+    );
+    plaintext.wipe();
+  },
   async handle({ input, key: source, destinationKey, deps }) {
     // The pipeline always resolves a declared destination key; this only narrows the type.
     if (!destinationKey) throw new Error('ReEncrypt ran without its destination key');

@@ -1,6 +1,7 @@
-import { ValidationException } from '../../errors.js';
+import { NotFoundException, ValidationException } from '../../errors.js';
 import { parseGrantToken } from '../../auth/authorization/grant-token.js';
 import { deleteGrant, findGrant } from '../../service/grants.js';
+import { foreignKeyDenied } from '../foreign-key.js';
 import { keyOperation } from '../operation.js';
 
 /**
@@ -23,10 +24,17 @@ export const RetireGrant = keyOperation({
     acceptsAlias: false,
     states: 'any',
   },
-  async handle({ input, key, deps }) {
+  async handle({ input, key, caller, deps }) {
     const grant = await findGrant(deps, key.key, {
       ...(input.GrantToken === undefined ? {} : { grantToken: input.GrantToken }),
       ...(input.GrantId === undefined ? {} : { grantId: input.GrantId }),
+    }).catch((error: unknown) => {
+      // The authorizer lets a request for a grant that does not exist through (nothing to protect), so here a
+      // caller of another account would learn that the key exists: it gets the pipeline's foreign-key answer.
+      if (error instanceof NotFoundException && key.key.accountId !== caller.accountId) {
+        throw foreignKeyDenied(caller, 'kms:RetireGrant', key.reference.text);
+      }
+      throw error;
     });
     await deleteGrant(deps, grant);
     return {};
