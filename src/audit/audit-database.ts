@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { KMS_KEY_RESOURCE_TYPE, parseEventTime, type CloudTrailEvent } from './event.js';
 
@@ -13,7 +13,24 @@ export interface OpenAuditDatabaseOptions {
   readonly busyTimeoutMs?: number;
 }
 
-const SCHEMA_VERSION = '1';
+/**
+ * The layout's version, in `audit_meta`. 1: resource rows held the resource's type and ARN as text, twice over
+ * (row and index: ~230 bytes a record of the ~1,900 a typical Encrypt took). 2: each resource is named once
+ * (`audit_resource_names`) and a record's resources are narrow rows (`audit_resource_refs`); `audit_resources`
+ * is a view with the old columns, so readers (LookupEvents, GetKeyLastUsage, verification, retention, the CLI)
+ * read both layouts alike. A version-1 database is migrated when it is opened for writing.
+ */
+const SCHEMA_VERSION = '2';
+
+/**
+ * New databases get 8 KiB pages (SQLite's default is 4 KiB): a record is its event JSON (1–5 KB with encryption
+ * contexts) plus ~250 bytes of columns, and 4 KiB pages held one record of 2.3 KB of JSON each (4.6 KB a record,
+ * measured; 3.3 KB with 8 KiB pages). An existing database keeps its page size (changing it rewrites the file).
+ */
+const NEW_DATABASE_PAGE_SIZE = 8192;
+
+/** Past this size the WAL file is cut back to it whenever SQLite restarts it (after a complete checkpoint). */
+export const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /*
  * audit_records holds the hash chain (writer, seq, prev_hash, hash, event_json) and, beside it, lookup columns
@@ -32,18 +49,14 @@ CREATE TABLE IF NOT EXISTS audit_records (
 );
 -- Lookup indexes only where they select: every record's event source is kms.amazonaws.com, every resource is
 -- an AWS::KMS::Key and ReadOnly has two values, so those lookups walk the time index instead. Each index costs
--- every append (the hot path), not just lookups.
+-- every insert and its bytes: each one below serves a LookupEvents attribute, the chain (writer, seq) serves
+-- indexing, verification and retention.
 CREATE INDEX IF NOT EXISTS audit_records_chain ON audit_records (writer, seq);
 CREATE INDEX IF NOT EXISTS audit_records_time ON audit_records (account_id, event_time, id);
 CREATE INDEX IF NOT EXISTS audit_records_event_id ON audit_records (account_id, event_id);
 CREATE INDEX IF NOT EXISTS audit_records_event_name ON audit_records (account_id, event_name, event_time, id);
 CREATE INDEX IF NOT EXISTS audit_records_username ON audit_records (account_id, username, event_time, id);
 CREATE INDEX IF NOT EXISTS audit_records_access_key ON audit_records (account_id, access_key_id, event_time, id);
-CREATE TABLE IF NOT EXISTS audit_resources (
-  record_id INTEGER NOT NULL, resource_type TEXT NOT NULL, resource_name TEXT NOT NULL, event_time INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_resources_name ON audit_resources (resource_name, event_time, record_id);
-CREATE INDEX IF NOT EXISTS audit_resources_record ON audit_resources (record_id);
 CREATE TABLE IF NOT EXISTS audit_digests (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   writer TEXT NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, first_prev_hash BLOB NOT NULL,
@@ -57,9 +70,51 @@ CREATE TABLE IF NOT EXISTS audit_retention (
 );
 `;
 
+/*
+ * Version 2's resources. A resource's ARN is stored once; a record's use of it is a narrow row, kept in the order
+ * the lookups by resource (LookupEvents' ResourceName, GetKeyLastUsage) read it, so that the table is its own
+ * index. The type is NULL for AWS::KMS::Key (every resource KMS names), so it costs a byte; it is kept per row,
+ * not per name, so that whatever a record says is stored as it says it. The second index finds a record's
+ * resources (ResourceType, the CLI's --key, verification, retention). The view gives the version-1 columns; its
+ * triggers let a row be deleted (retention) or added through it.
+ */
+const RESOURCES_DDL = `
+CREATE TABLE audit_resource_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE audit_resource_refs (
+  resource_id INTEGER NOT NULL, event_time INTEGER NOT NULL, record_id INTEGER NOT NULL, resource_type TEXT,
+  PRIMARY KEY (resource_id, event_time, record_id)
+) WITHOUT ROWID;
+CREATE INDEX audit_resource_refs_record ON audit_resource_refs (record_id);
+CREATE VIEW audit_resources (record_id, resource_type, resource_name, event_time) AS
+  SELECT r.record_id, coalesce(r.resource_type, '${KMS_KEY_RESOURCE_TYPE}'), n.name, r.event_time
+  FROM audit_resource_refs r JOIN audit_resource_names n ON n.id = r.resource_id;
+CREATE TRIGGER audit_resources_delete INSTEAD OF DELETE ON audit_resources BEGIN
+  DELETE FROM audit_resource_refs WHERE record_id = OLD.record_id AND event_time = OLD.event_time
+    AND resource_id = (SELECT id FROM audit_resource_names WHERE name = OLD.resource_name);
+END;
+CREATE TRIGGER audit_resources_insert INSTEAD OF INSERT ON audit_resources BEGIN
+  INSERT OR IGNORE INTO audit_resource_names (name) VALUES (NEW.resource_name);
+  INSERT OR IGNORE INTO audit_resource_refs (resource_id, event_time, record_id, resource_type)
+    SELECT id, NEW.event_time, NEW.record_id, nullif(NEW.resource_type, '${KMS_KEY_RESOURCE_TYPE}')
+    FROM audit_resource_names WHERE name = NEW.resource_name;
+END;
+`;
+
+/** Version 1 → 2: the resource rows move to the narrow tables (a few bytes each), and the old table goes. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE audit_resources RENAME TO audit_resources_v1;
+${RESOURCES_DDL}
+INSERT OR IGNORE INTO audit_resource_names (name) SELECT resource_name FROM audit_resources_v1;
+INSERT OR IGNORE INTO audit_resource_refs (resource_id, event_time, record_id, resource_type)
+  SELECT n.id, r.event_time, r.record_id, nullif(r.resource_type, '${KMS_KEY_RESOURCE_TYPE}')
+  FROM audit_resources_v1 r JOIN audit_resource_names n ON n.name = r.resource_name;
+DROP TABLE audit_resources_v1;
+`;
+
 /**
  * Opens (creating when absent) the audit database: WAL, `synchronous=FULL` (a commit is on disk when it
- * returns), a busy timeout so that several server processes can append to one file.
+ * returns), a busy timeout so that several server processes can append to one file. Opened for writing, an
+ * older layout is migrated (in one transaction, whichever process gets there first).
  *
  * @example
  *   const db = openAuditDatabase(join(dataDir, 'audit.db'));
@@ -72,12 +127,42 @@ export function openAuditDatabase(path: string, options: OpenAuditDatabaseOption
   const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   if (!readonly) {
+    db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`); // only a database not yet written takes it
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec(DDL);
-    db.prepare('INSERT OR IGNORE INTO audit_meta (name, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    db.transaction(() => createOrMigrate(db)).immediate();
   }
   return db;
+}
+
+function createOrMigrate(db: AuditDatabase): void {
+  db.exec(DDL);
+  const version = db.prepare("SELECT value FROM audit_meta WHERE name = 'schema_version'").pluck().get() as string | undefined;
+  if (version === SCHEMA_VERSION) return;
+  if (version === undefined) db.exec(RESOURCES_DDL);
+  else if (version === '1') db.exec(MIGRATE_1_TO_2);
+  else throw new Error(`the audit database has layout version ${version}, which this version of Strongroom does not know`);
+  db.prepare("INSERT OR REPLACE INTO audit_meta (name, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+}
+
+/**
+ * Checkpoints the WAL into the database and truncates it to nothing when it has grown past
+ * WAL_SIZE_LIMIT_BYTES (an import of a large backlog writes every page it changes to the WAL first; SQLite's own
+ * checkpoints copy them back but leave the file as large as it grew). Blocks until other connections' readers
+ * and writers let it finish, up to the busy timeout: call it where that wait is harmless (the indexing thread,
+ * after it has answered; a start). Returns whether it truncated.
+ */
+export function checkpointLargeWal(db: AuditDatabase): boolean {
+  let size: number;
+  try {
+    size = statSync(`${db.name}-wal`).size;
+  } catch {
+    return false;
+  }
+  if (size <= WAL_SIZE_LIMIT_BYTES) return false;
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return result?.busy === 0;
 }
 
 /** The lookup columns of a record, derived from its event (and recomputed by verification). */

@@ -1,13 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
-import { openAuditDatabase } from './audit-database.js';
+import { checkpointLargeWal, openAuditDatabase } from './audit-database.js';
 import { BackgroundIndexer } from './background-indexer.js';
 import type { Digest } from './digest.js';
 import type { CloudTrailEvent } from './event.js';
 import { JournalImporter } from './journal-import.js';
 import {
-  createJournalFile, journalDigestLine, journalDirectoryOf, journalLine, prepareJournalFile, removeJournalFile,
-  type JournalFile,
+  createJournalFile, JOURNAL_FILE_BYTES, journalDigestLine, journalDirectoryOf, journalLine, prepareJournalFile,
+  removeAbandonedJournalFiles, removeJournalFile, type JournalFile,
 } from './journal.js';
 import { loadAuditSigningKey } from './signing-key.js';
 import { WriterChain } from './writer-chain.js';
@@ -126,18 +126,23 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   const journalDirectory = journalDirectoryOf(options.path);
   let chain: WriterChain;
   try {
-    // What earlier processes journaled goes in first (and ended processes' journals away), then this writer's
-    // chain resumes from the database. Synchronous: the log is not open until its chain is known.
+    // What earlier processes journaled goes in first (and ended processes' journals away, with files that never
+    // got a header), then this writer's chain resumes from the database. Synchronous: the log is not open until
+    // its chain is known.
+    removeAbandonedJournalFiles(journalDirectory);
     new JournalImporter(db).import({ removeOrphans: true });
+    checkpointLargeWal(db); // a backlog imported at a start leaves a large WAL: give its space back
     chain = WriterChain.resume(db, options.writerId, options.now());
   } finally {
     db.close(); // from here on, only the indexer's thread writes to the database
   }
-  const indexer = new BackgroundIndexer({ path: options.path, busyTimeoutMs });
   const wrap = options.wrapJournal ?? ((journal: JournalFile) => journal);
-  const fileBytes = options.journalFileBytes ?? 8 * 1024 * 1024;
+  const fileBytes = options.journalFileBytes ?? JOURNAL_FILE_BYTES;
   let generation = 0;
+  // Made now, not at the first append, so that a volume too small for it refuses the start (JournalSpaceError
+  // says how much is needed) instead of failing requests later.
   let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
+  const indexer = new BackgroundIndexer({ path: options.path, busyTimeoutMs });
   /** The file to move on to when this one is full, prepared on the thread pool once it is half full. */
   let spare: Promise<JournalFile> | undefined;
   /** This writer's full journal files: removed once indexing has read them. */

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { indexColumnsOf, openAuditDatabase, type AuditDatabase, type IndexColumns } from './audit-database.js';
-import type { CloudTrailEvent } from './event.js';
+import { checkpointLargeWal, indexColumnsOf, openAuditDatabase, type AuditDatabase, type IndexColumns } from './audit-database.js';
+import { KMS_KEY_RESOURCE_TYPE, type CloudTrailEvent } from './event.js';
 import { insertDigest, type Digest } from './digest.js';
 import { isOrphaned, journalDirectoryOf, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader } from './journal.js';
 
@@ -23,6 +23,9 @@ interface JournalRead {
 }
 
 const READ_CHUNK = 256 * 1024;
+
+/** Journal lines (records and digests) per import transaction: ~10 MB of WAL for typical records. */
+const IMPORT_CHUNK_ENTRIES = 5000;
 
 export interface JournalImporterOptions {
   /** The journals' directory: beside the database file unless given. */
@@ -69,43 +72,32 @@ export class JournalImporter {
   }
 
   /**
-   * Imports in one transaction and returns how many records were new. With `removeOrphans`, journals of
-   * processes that have ended are removed once imported. Throws SQLITE_BUSY when another process holds the lock.
+   * Imports what is new and returns how many records that was. With `removeOrphans`, journals of processes that
+   * have ended are removed once imported. Throws SQLITE_BUSY when another process holds the lock past the busy
+   * timeout, and whatever else a transaction throws; what earlier chunks committed stays, the rest is read again
+   * next time.
    */
   import(options: { removeOrphans?: boolean } = {}): number {
     const files = listJournalFiles(this.#directory);
-    const orphans: string[] = [];
-    // How far each file was read: kept only once the transaction has committed, so that what a failed
-    // transaction read is read again next time.
-    const progress = new Map<string, { offset: number; header: JournalHeader }>();
-    let imported = 0;
     // Newest file first, so that what is read is a prefix of every writer's chain: a writer appends to one file
     // at a time and moves on only once it is full, so a later file that holds any record means every earlier
     // file was complete before it was read, and is read in full after it. Read oldest first, a file could be
     // read, then finished and followed by records in the next file, read in the same pass: those went in
     // first, and the earlier file's tail, at or below the writer's last seq, was skipped for good.
     const reads = [...files].reverse().map((file) => this.#readFile(file, options.removeOrphans === true)).reverse();
-    this.#db.transaction(() => {
-      for (const { file, read, orphaned } of reads) {
-        if (read === undefined) continue;
-        progress.set(file, { offset: read.offset, header: read.header });
-        const writer = read.header.writer;
-        let lastSeq = this.#lastSeq.get({ writer }) ?? 0;
-        let lastSealed = this.#lastSealedSeq.get({ writer }) ?? 0;
-        for (const entry of read.entries) {
-          if ('record' in entry) {
-            if (entry.record.seq <= lastSeq) continue;
-            this.#insert(writer, entry.record);
-            lastSeq = entry.record.seq;
-            imported += 1;
-          } else if (entry.digest.writer === writer && entry.digest.toSeq > lastSealed) {
-            insertDigest(this.#db, entry.digest);
-            lastSealed = entry.digest.toSeq;
-          }
-        }
-        if (orphaned) orphans.push(file);
-      }
-    }).immediate();
+    const entries = reads.flatMap(({ read }) => read?.entries.map((entry) => ({ writer: read.header.writer, entry })) ?? []);
+    // In chunks, each a transaction of its own, in chain order, so each commit holds a prefix of what was read. The
+    // WAL holds every page a transaction changes until it commits: checkpointed between chunks, a backlog of
+    // 50,000 records needs a chunk's worth of free disk beside it, not its own size again.
+    let imported = 0;
+    for (let start = 0; start < entries.length; start += IMPORT_CHUNK_ENTRIES) {
+      imported += this.#importChunk(entries.slice(start, start + IMPORT_CHUNK_ENTRIES));
+      if (start + IMPORT_CHUNK_ENTRIES < entries.length) checkpointLargeWal(this.#db);
+    }
+    // How far each file was read is kept only once everything read has committed, so that what a failed
+    // transaction read is read again next time (records already in are then skipped by their seq).
+    const progress = new Map(reads.flatMap(({ file, read }) => read === undefined ? [] : [[file, { offset: read.offset, header: read.header }] as const]));
+    const orphans = reads.filter(({ read, orphaned }) => read !== undefined && orphaned).map(({ file }) => file);
     for (const [file, read] of progress) this.#progress.set(file, read);
     for (const file of orphans) {
       removeJournalFile(file);
@@ -113,6 +105,31 @@ export class JournalImporter {
     }
     for (const known of this.#progress.keys()) if (!files.includes(known)) this.#progress.delete(known);
     return imported;
+  }
+
+  /** Inserts, in one transaction, each record past its writer's last seq and each digest past its last digest. */
+  #importChunk(chunk: readonly { writer: string; entry: JournalEntry }[]): number {
+    return this.#db.transaction(() => {
+      const positions = new Map<string, { lastSeq: number; lastSealed: number }>();
+      let imported = 0;
+      for (const { writer, entry } of chunk) {
+        let position = positions.get(writer);
+        if (position === undefined) {
+          position = { lastSeq: this.#lastSeq.get({ writer }) ?? 0, lastSealed: this.#lastSealedSeq.get({ writer }) ?? 0 };
+          positions.set(writer, position);
+        }
+        if ('record' in entry) {
+          if (entry.record.seq <= position.lastSeq) continue;
+          this.#insert(writer, entry.record);
+          position.lastSeq = entry.record.seq;
+          imported += 1;
+        } else if (entry.digest.writer === writer && entry.digest.toSeq > position.lastSealed) {
+          insertDigest(this.#db, entry.digest);
+          position.lastSealed = entry.digest.toSeq;
+        }
+      }
+      return imported;
+    }).immediate();
   }
 
   /**
@@ -208,20 +225,30 @@ function parseEntry(line: string): JournalEntry | undefined {
   return { record: { seq: Number(match[1]), prevHash: Buffer.from(match[2]!, 'hex'), hash: Buffer.from(match[3]!, 'hex'), json: match[4]! } };
 }
 
-/** The statements that copy records into the database, prepared once. */
+/**
+ * The statements that copy records into the database, prepared once. A resource's ARN is stored once
+ * (`audit_resource_names`); each record that names it adds a narrow row. Its id is looked up each time, not
+ * cached: a rolled-back transaction would leave a cached id pointing at nothing.
+ */
 function prepareRecordInserter(db: AuditDatabase) {
   const insertRecord = db.prepare(
     `INSERT INTO audit_records (writer, seq, prev_hash, hash, event_json, event_time, event_id, event_name, read_only,
        username, access_key_id, event_source, account_id, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const resourceId = db.prepare<[string], number>('SELECT id FROM audit_resource_names WHERE name = ?').pluck();
+  const insertName = db.prepare('INSERT INTO audit_resource_names (name) VALUES (?)');
+  // OR IGNORE: one ARN under two types in one record is no event Strongroom writes (verification reports it).
   const insertResource = db.prepare(
-    'INSERT INTO audit_resources (record_id, resource_type, resource_name, event_time) VALUES (?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO audit_resource_refs (resource_id, event_time, record_id, resource_type) VALUES (?, ?, ?, ?)',
   );
   return (writer: string, record: JournalRecord): void => {
     const c = columnsOf(record.json);
     const { lastInsertRowid } = insertRecord.run(writer, record.seq, record.prevHash, record.hash, record.json,
       c.eventTime, c.eventId, c.eventName, c.readOnly, c.username, c.accessKeyId, c.eventSource, c.accountId, c.errorCode);
-    for (const resource of c.resources) insertResource.run(lastInsertRowid, resource.type, resource.name, c.eventTime);
+    for (const resource of c.resources) {
+      const id = resourceId.get(resource.name) ?? insertName.run(resource.name).lastInsertRowid;
+      insertResource.run(id, c.eventTime, lastInsertRowid, resource.type === KMS_KEY_RESOURCE_TYPE ? null : resource.type);
+    }
   };
 }
 

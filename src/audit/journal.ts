@@ -1,5 +1,8 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, write, writeSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import {
+  closeSync, constants, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, statfsSync, statSync, unlinkSync, write, writeSync,
+  type StatsFs,
+} from 'node:fs';
+import { mkdir, open, statfs, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Digest } from './digest.js';
@@ -84,58 +87,154 @@ export interface JournalFile {
   close(): void;
 }
 
+/** The size of a journal file unless the log is told otherwise: preallocated, so every byte of it is on disk. */
+export const JOURNAL_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A journal file could not be made for want of space (checked before, or ENOSPC, EDQUOT or EFBIG on the way):
+ * says where, how much it needs and how much there is, which is what an operator needs to act on.
+ */
+export class JournalSpaceError extends Error {
+  constructor(readonly directory: string, readonly needed: number, readonly available: number, options?: ErrorOptions) {
+    super(`the audit journal needs ${formatBytes(needed)} free in ${directory}; ${formatBytes(available)} available`, options);
+    this.name = 'JournalSpaceError';
+  }
+}
+
 /**
  * Creates a journal file of the writer: header written, then zeroed up to `capacity` bytes, file and directory
  * fsynced. Why zeroed: a write over bytes that already exist changes no metadata, so its sync is one flush of
  * the data instead of the data plus a filesystem journal commit (measured: ~40% less time, and fewer device
  * flushes). Readers stop at the first zero byte. Synchronous (~10 ms for 8 MiB): for the first file, when the log
  * opens; later files are prepared ahead with `prepareJournalFile`.
+ *
+ * Free space is checked first (JournalSpaceError, nothing created), and a failure part-way (a full disk while
+ * zeroing, a failed fsync) removes the file before it throws: a failed attempt leaves nothing behind.
  */
-export function createJournalFile(directory: string, writer: string, generation: number, capacity = 8 * 1024 * 1024): JournalFile {
+export function createJournalFile(directory: string, writer: string, generation: number, capacity = JOURNAL_FILE_BYTES): JournalFile {
   mkdirSync(directory, { recursive: true, mode: 0o700 });
+  requireSpace(directory, capacity, availableBytes(statfsSync(directory)));
   const path = journalFilePath(directory, writer, generation);
-  const fd = openSync(path, 'wx', 0o600);
-  const length = writeSync(fd, journalHeaderLine(writer));
-  const zeros = Buffer.alloc(ZERO_CHUNK_BYTES);
-  for (let position = length; position < capacity; position += zeros.length) {
-    writeSync(fd, zeros, 0, Math.min(zeros.length, capacity - position), position);
+  const fd = openSync(path, 'wx', 0o600); // fails before anything exists (the name is taken): nothing to remove
+  try {
+    let length: number;
+    try {
+      length = writeAllSync(fd, Buffer.from(journalHeaderLine(writer)), 0);
+      const zeros = Buffer.alloc(ZERO_CHUNK_BYTES);
+      for (let position = length; position < capacity;) {
+        position += writeAllSync(fd, zeros.subarray(0, Math.min(zeros.length, capacity - position)), position);
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    syncDirectory(directory);
+    return openForAppends(path, length, capacity);
+  } catch (error) {
+    removeFailedFile(path);
+    throw spaceErrorOr(error, directory, capacity, () => availableBytes(statfsSync(directory)));
   }
-  fsyncSync(fd);
-  closeSync(fd);
-  syncDirectory(directory);
-  return openForAppends(path, length, capacity);
 }
 
 /**
  * `createJournalFile` on the thread pool: the writer prepares its next file while it fills the current one, so
  * moving on to it never stalls the event loop (8 MiB of zeros and an fsync took 10–12 ms there, about once a
- * second per process under load).
+ * second per process under load). The same checks: no file when the space is not there, none left on failure.
  */
-export async function prepareJournalFile(directory: string, writer: string, generation: number, capacity = 8 * 1024 * 1024): Promise<JournalFile> {
+export async function prepareJournalFile(directory: string, writer: string, generation: number, capacity = JOURNAL_FILE_BYTES): Promise<JournalFile> {
   await mkdir(directory, { recursive: true, mode: 0o700 });
+  requireSpace(directory, capacity, availableBytes(await statfs(directory)));
   const path = journalFilePath(directory, writer, generation);
   const file = await open(path, 'wx', 0o600);
-  let length: number;
   try {
-    length = (await file.write(journalHeaderLine(writer))).bytesWritten;
-    const zeros = Buffer.alloc(ZERO_CHUNK_BYTES);
-    for (let position = length; position < capacity; position += zeros.length) {
-      await file.write(zeros, 0, Math.min(zeros.length, capacity - position), position);
+    let length: number;
+    try {
+      length = await writeAll(file, Buffer.from(journalHeaderLine(writer)), 0);
+      const zeros = Buffer.alloc(ZERO_CHUNK_BYTES);
+      for (let position = length; position < capacity;) {
+        position += await writeAll(file, zeros.subarray(0, Math.min(zeros.length, capacity - position)), position);
+      }
+      await file.sync();
+    } finally {
+      await file.close();
     }
-    await file.sync();
-  } finally {
-    await file.close();
+    const directoryHandle = await open(directory, 'r');
+    try {
+      await directoryHandle.sync();
+    } finally {
+      await directoryHandle.close();
+    }
+    return openForAppends(path, length, capacity);
+  } catch (error) {
+    removeFailedFile(path);
+    throw spaceErrorOr(error, directory, capacity, () => availableBytes(statfsSync(directory)));
   }
-  const directoryHandle = await open(directory, 'r');
-  try {
-    await directoryHandle.sync();
-  } finally {
-    await directoryHandle.close();
-  }
-  return openForAppends(path, length, capacity);
 }
 
 const ZERO_CHUNK_BYTES = 1024 * 1024;
+
+/** Writes all of `bytes` at `position` (a write may be short, e.g. at a file size limit) and returns how many. */
+function writeAllSync(fd: number, bytes: Buffer, position: number): number {
+  for (let done = 0; done < bytes.length;) {
+    const written = writeSync(fd, bytes, done, bytes.length - done, position + done);
+    if (written === 0) throw new Error('journal file write made no progress');
+    done += written;
+  }
+  return bytes.length;
+}
+
+async function writeAll(file: FileHandle, bytes: Buffer, position: number): Promise<number> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position + done);
+    if (bytesWritten === 0) throw new Error('journal file write made no progress');
+    done += bytesWritten;
+  }
+  return bytes.length;
+}
+
+/** What an unprivileged writer may still use of the filesystem. */
+function availableBytes(stats: StatsFs): number {
+  return stats.bavail * stats.bsize;
+}
+
+function requireSpace(directory: string, needed: number, available: number): void {
+  if (available < needed) throw new JournalSpaceError(directory, needed, available);
+}
+
+/** A full disk, a quota or a file size limit says so as a JournalSpaceError; any other error is kept as it is. */
+function spaceErrorOr(error: unknown, directory: string, needed: number, available: () => number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT' && code !== 'EFBIG') return error;
+  let free = 0;
+  try {
+    free = available();
+  } catch {
+    // The error says enough without the figure.
+  }
+  return new JournalSpaceError(directory, needed, free, { cause: error });
+}
+
+/** Removes what a failed attempt created (it holds no record); a removal that fails too is left to the next start. */
+function removeFailedFile(path: string): void {
+  try {
+    removeJournalFile(path);
+  } catch {
+    // Header only, or less: the next start removes it (see removeAbandonedJournalFiles and the importer's orphans).
+  }
+}
+
+/** `8388608` → `8.0 MiB`. */
+function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  if (bytes < 1024) return `${bytes} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
 
 /** Zero-padded generation, so that a writer's files sort in the order they were written. */
 function journalFilePath(directory: string, writer: string, generation: number): string {
@@ -198,6 +297,44 @@ export function removeJournalFile(path: string): void {
   }
   syncDirectory(dirname(path));
 }
+
+/**
+ * Removes the journal files that never got their header: zero-length, or a first line cut short (a process that
+ * ended between creating the file and writing its header, which is written first). They hold no record, and the
+ * importer, which cannot tell whose they are, would leave them forever. Only files untouched for `minAgeMs`: a
+ * live process writes the header an instant after it creates the file. Files with a header are the importer's
+ * to judge (it removes those of ended processes once imported). Returns the paths removed.
+ */
+export function removeAbandonedJournalFiles(directory: string, minAgeMs = 60_000): string[] {
+  const removed: string[] = [];
+  for (const path of listJournalFiles(directory)) {
+    try {
+      if (Date.now() - statSync(path).mtimeMs < minAgeMs || hasHeaderLine(path)) continue;
+      removeJournalFile(path);
+      removed.push(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return removed;
+}
+
+/** Whether the file's first line is complete (before the first zero byte), or it is too long to tell. */
+function hasHeaderLine(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = Buffer.alloc(HEADER_SCAN_BYTES);
+    const read = readSync(fd, bytes, 0, bytes.length, 0);
+    const zero = bytes.subarray(0, read).indexOf(0);
+    const text = bytes.subarray(0, zero === -1 ? read : zero);
+    return text.includes(0x0a) || (zero === -1 && read === bytes.length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Far more than any header (a writer id, a host name and a pid). */
+const HEADER_SCAN_BYTES = 64 * 1024;
 
 /** True when the journal's process has ended (on this host), so nobody appends to it any more. */
 export function isOrphaned(header: JournalHeader): boolean {

@@ -121,3 +121,20 @@ test('the journal of a process that ended while it was being read is read to its
   assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6]);
   db.close();
 });
+
+test('a backlog is imported in chunks: a failure in a later chunk keeps what earlier ones committed, and loses nothing', async () => {
+  const path = join(dir, 'chunks.db');
+  const log = openAuditLog({ path, signingKey: privateKey, now: Date.now, writerId: 'w', indexWhenIdleMs: 1e9, sealEvery: 1e9 });
+  await Promise.all(Array.from({ length: 6000 }, (_, i) => log.append(event(i + 1))));
+  const db = openAuditDatabase(path);
+  db.exec(`CREATE TRIGGER fail_late BEFORE INSERT ON audit_records WHEN NEW.event_id = 'evt-5500'
+           BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+  const importer = new JournalImporter(db);
+  assert.throws(() => importer.import(), /disk trouble/);
+  assert.equal(db.prepare('SELECT COUNT(*) FROM audit_records').pluck().get(), 5000, 'the first chunk stays');
+  db.exec('DROP TRIGGER fail_late');
+  assert.equal(importer.import(), 1000, 'the rest is read again and goes in once');
+  db.close();
+  await log.close();
+  assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
+});
