@@ -4,6 +4,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { INTERNAL_ERROR_MESSAGE, KMSInternalException, KmsError, UnknownOperationException } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { adminOperationOf, handleAdminRequest } from './admin-endpoint.js';
+import { answerHealthRequest, isHealthRequest, type ReadinessChecks } from './health-endpoints.js';
 import { jsonErrorResponse } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { cloudTrailOperationOf, handleCloudTrailRequest, type CloudTrailLookup } from './cloudtrail-endpoint.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   readonly cloudTrail?: CloudTrailLookup;
   /** Answers the admin API's ExplainAuthorization: the authorizer the pipeline enforces, when it can explain. */
   readonly explainer?: AuthorizationExplainer;
+  /** What `GET /readyz` checks (none: ready whenever it answers). */
+  readonly readiness?: ReadinessChecks;
 }
 
 /** Which protocol a request speaks, and for the JSON protocols the operation its target names. */
@@ -34,9 +37,9 @@ type Route =
 
 /**
  * The API as a function from request to response, independent of node:http (tests call it in-process).
- * Routes by protocol, turns every failure into the AWS error of that protocol in one place, and records
- * every request's outcome before answering: a request whose outcome cannot be recorded is not answered
- * with success.
+ * `/healthz` and `/readyz` are answered first (health-endpoints.ts). Otherwise it routes by protocol, turns
+ * every failure into the AWS error of that protocol in one place, and records every request's outcome before
+ * answering: a request whose outcome cannot be recorded is not answered with success.
  */
 export class App {
   readonly #options: AppOptions;
@@ -46,6 +49,8 @@ export class App {
   }
 
   async handle(request: WireRequest): Promise<WireResponse> {
+    // Probes are answered before any outcome exists: unauthenticated, and never recorded in the trail.
+    if (isHealthRequest(request)) return answerHealthRequest(request, this.#options.readiness ?? {});
     const { outcomes, log, now } = this.#options;
     const requestId = randomUUID();
     const draft = startOutcome(request, requestId, now());

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import { checkpointLargeWal, openAuditDatabase } from './audit-database.js';
-import { BackgroundIndexer } from './background-indexer.js';
+import { BackgroundIndexer, type ChainWatchSettings } from './background-indexer.js';
 import type { Digest } from './digest.js';
 import type { CloudTrailEvent } from './event.js';
 import { JournalImporter } from './journal-import.js';
@@ -69,6 +69,8 @@ export interface AuditLogOptions {
   readonly onSinkError?: (error: unknown) => void;
   /** Wraps the journal file (tests inject write failures with it). */
   readonly wrapJournal?: (journal: JournalFile) => JournalFile;
+  /** Verify the trail as it is indexed (chain-watch.ts, on the indexing thread), and hear each check. */
+  readonly chainWatch?: ChainWatchSettings;
 }
 
 /** The durable, hash-chained audit trail of one writer. */
@@ -142,7 +144,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   // Made now, not at the first append, so that a volume too small for it refuses the start (JournalSpaceError
   // says how much is needed) instead of failing requests later.
   let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
-  const indexer = new BackgroundIndexer({ path: options.path, busyTimeoutMs });
+  const indexer = new BackgroundIndexer({ path: options.path, busyTimeoutMs }, options.chainWatch ? { chainWatch: options.chainWatch } : {});
   /** The file to move on to when this one is full, prepared on the thread pool once it is half full. */
   let spare: Promise<JournalFile> | undefined;
   /** This writer's full journal files: removed once indexing has read them. */

@@ -1,5 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import type { IndexerReply, IndexerRequest, IndexerWorkerData } from './indexer-worker.js';
+import type { ChainCheck, IndexerReply, IndexerRequest, IndexerWorkerData } from './indexer-worker.js';
+
+export type { ChainCheck } from './indexer-worker.js';
+export type { ChainBreak } from './chain-watch.js';
+
+/** Verify the trail as it is indexed (chain-watch.ts, on the indexing thread), and hear what each check found. */
+export interface ChainWatchSettings {
+  /** SPKI PEM of the audit signing key. */
+  readonly publicKeyPem: string;
+  /** Called on this thread with each check's result, before the run that made it resolves. */
+  readonly onCheck: (check: ChainCheck) => void;
+}
 
 /** An indexing failure as the thread reported it (the code is SQLite's, e.g. `SQLITE_BUSY`). */
 export class IndexingError extends Error {
@@ -22,12 +33,13 @@ export class IndexingError extends Error {
  * meanwhile (a run already under way may have started reading before their records were written).
  *
  * @example
- *   const indexer = new BackgroundIndexer({ path, busyTimeoutMs: 5000 });
+ *   const indexer = new BackgroundIndexer({ path, busyTimeoutMs: 5000 }, { chainWatch: { publicKeyPem, onCheck } });
  *   const records = await indexer.index(); // every journal's acknowledged records are now in audit.db
  *   await indexer.close();
  */
 export class BackgroundIndexer {
   readonly #data: IndexerWorkerData;
+  readonly #onCheck: ((check: ChainCheck) => void) | undefined;
   #worker: Worker | undefined;
   #nextId = 1;
   readonly #waiting = new Map<number, { resolve: (records: number) => void; reject: (error: Error) => void }>();
@@ -37,8 +49,10 @@ export class BackgroundIndexer {
   #queued: Promise<number> | undefined;
   #closed = false;
 
-  constructor(data: IndexerWorkerData) {
-    this.#data = data;
+  constructor(data: IndexerWorkerData, options: { readonly chainWatch?: ChainWatchSettings } = {}) {
+    const chainWatch = options.chainWatch;
+    this.#data = chainWatch === undefined ? data : { ...data, publicKeyPem: chainWatch.publicKeyPem };
+    this.#onCheck = chainWatch?.onCheck;
   }
 
   /** Resolves with the number of records imported once every journal, as it is now, is in the database. */
@@ -82,8 +96,15 @@ export class BackgroundIndexer {
       const waiting = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
       if (this.#waiting.size === 0) worker.unref();
-      if ('error' in reply) waiting?.reject(new IndexingError(reply.error.name, reply.error.message, reply.error.code));
-      else waiting?.resolve(reply.records);
+      if ('error' in reply) {
+        waiting?.reject(new IndexingError(reply.error.name, reply.error.message, reply.error.code));
+        return;
+      }
+      try {
+        if (reply.chain !== undefined) this.#onCheck?.(reply.chain);
+      } finally {
+        waiting?.resolve(reply.records);
+      }
     });
     // A thread that failed (or could not start) fails what it was asked; the next run starts a new one.
     const fail = (error: Error) => {

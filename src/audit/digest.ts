@@ -119,11 +119,29 @@ export function insertDigest(db: AuditDatabase, digest: Digest): void {
 /** A writer's digests in seq order. */
 export function readDigests(db: AuditDatabase, writer: string): Digest[] {
   const rows = db.prepare('SELECT * FROM audit_digests WHERE writer = ? ORDER BY from_seq, id').all(writer) as DigestRow[];
-  return rows.map((row) => ({
+  return rows.map(digestOfRow);
+}
+
+/** A writer's last digest (the one sealing its highest seqs), if it has any. */
+export function readLastDigest(db: AuditDatabase, writer: string): Digest | undefined {
+  const row = db.prepare('SELECT * FROM audit_digests WHERE writer = ? ORDER BY from_seq DESC, id DESC LIMIT 1').get(writer) as
+    | DigestRow
+    | undefined;
+  return row && digestOfRow(row);
+}
+
+/** Every writer's digests stored after row `afterId` (what was indexed since), by writer, then in seq order. */
+export function readDigestsStoredAfter(db: AuditDatabase, afterId: number): Digest[] {
+  const rows = db.prepare('SELECT * FROM audit_digests WHERE id > ? ORDER BY writer, from_seq, id').all(afterId) as DigestRow[];
+  return rows.map(digestOfRow);
+}
+
+function digestOfRow(row: DigestRow): Digest {
+  return {
     writer: row.writer, fromSeq: row.from_seq, toSeq: row.to_seq, firstPrevHash: row.first_prev_hash,
     lastHash: row.last_hash, recordHashes: row.record_hashes, time: row.time,
     prevSignatureHash: row.prev_signature_hash, signature: row.signature,
-  }));
+  };
 }
 
 /** A writer's retention marker, if older records of it were removed. */

@@ -7,6 +7,9 @@
  * `responseElements` is decided by the allow-list in `redaction-rules.ts`, never by the caller.
  */
 
+import type { AuditObject } from './audit-value.js';
+
+export type { AuditObject, AuditValue } from './audit-value.js';
 export { toAuditParameters, toAuditResponse } from './redaction.js';
 
 /** `userIdentity.type` values CloudTrail uses for the principals Strongroom knows. */
@@ -63,12 +66,6 @@ export interface TlsDetails {
   cipherSuite: string;
   clientProvidedHostHeader: string;
 }
-
-/** A JSON value as it may appear in `requestParameters` / `responseElements`. */
-export type AuditValue = string | number | boolean | null | AuditValue[] | { [name: string]: AuditValue };
-
-/** A JSON object of audit values. */
-export type AuditObject = { [name: string]: AuditValue };
 
 export type EventType = 'AwsApiCall' | 'AwsServiceEvent';
 

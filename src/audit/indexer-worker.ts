@@ -1,39 +1,60 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openAuditDatabase, type AuditDatabase } from './audit-database.js';
+import { checkpointLargeWal, openAuditDatabase, type AuditDatabase } from './audit-database.js';
+import { ChainWatch, type ChainBreak } from './chain-watch.js';
 import { JournalImporter } from './journal-import.js';
+import { loadAuditPublicKey } from './signing-key.js';
 
 /**
  * The indexing thread's entry (started by BackgroundIndexer; other modules import only its types). It owns a
  * connection of its own to `audit.db` and imports the journals each time it is asked, so that neither the copy
  * (tens of µs per record) nor a wait for another process's lock ever runs on the event loop.
  *
+ * After an import that left the WAL past its limit, it checkpoints and truncates the WAL (checkpointLargeWal).
+ *
  * Messages in: `{ id }` imports now, `{ close: true }` closes the connection and ends the thread.
- * Messages out: `{ id, records }`, or `{ id, error }` with the error's name, message and code only.
+ * Messages out: `{ id, records, chain? }`, or `{ id, error }` with the error's name, message and code only. With
+ * a public key, each import is followed by a check of what was stored since (chain-watch.ts), whose result is
+ * `chain`: the breaks found, or the name of the error that stopped the check (the import stands either way).
  */
 export interface IndexerWorkerData {
   /** The audit database; its journals are the directory beside it. */
   readonly path: string;
   readonly busyTimeoutMs: number;
+  /** SPKI PEM of the audit signing key: when given, the trail is verified as it is indexed. */
+  readonly publicKeyPem?: string;
 }
+
+/** What the check after an import found. */
+export type ChainCheck = { readonly breaks: readonly ChainBreak[] } | { readonly error: { readonly name: string } };
 
 export type IndexerRequest = { readonly id: number } | { readonly close: true };
 
 export type IndexerReply =
-  | { readonly id: number; readonly records: number }
+  | { readonly id: number; readonly records: number; readonly chain?: ChainCheck }
   | { readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
 
 const port = parentPort;
 if (port === null) throw new Error('indexer-worker.ts runs as a worker thread');
-const { path, busyTimeoutMs } = workerData as IndexerWorkerData;
+const { path, busyTimeoutMs, publicKeyPem } = workerData as IndexerWorkerData;
 /** Opened by the first request (opening may wait for the lock too, and fail like an import: it is retried). */
-let opened: { db: AuditDatabase; importer: JournalImporter } | undefined;
+let opened: { db: AuditDatabase; importer: JournalImporter; watch: ChainWatch | undefined } | undefined;
 
-function importer(): JournalImporter {
+function open(): { importer: JournalImporter; watch: ChainWatch | undefined } {
   if (opened === undefined) {
     const db = openAuditDatabase(path, { busyTimeoutMs });
-    opened = { db, importer: new JournalImporter(db) };
+    const watch = publicKeyPem === undefined ? undefined : new ChainWatch(db, loadAuditPublicKey(publicKeyPem));
+    opened = { db, importer: new JournalImporter(db), watch };
   }
-  return opened.importer;
+  return opened;
+}
+
+/** The watch's check, an error in it reported by name only (it says nothing of the import, which committed). */
+function check(watch: ChainWatch): ChainCheck {
+  try {
+    return { breaks: watch.check() };
+  } catch (error) {
+    return { error: { name: error instanceof Error ? error.name : 'Error' } };
+  }
 }
 
 port.on('message', (request: IndexerRequest) => {
@@ -44,7 +65,9 @@ port.on('message', (request: IndexerRequest) => {
   }
   let reply: IndexerReply;
   try {
-    reply = { id: request.id, records: importer().import() };
+    const { importer, watch } = open();
+    const records = importer.import();
+    reply = { id: request.id, records, ...(watch === undefined ? {} : { chain: check(watch) }) };
   } catch (error) {
     const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
     reply = {
@@ -57,4 +80,13 @@ port.on('message', (request: IndexerRequest) => {
     };
   }
   port.postMessage(reply);
+  // After the answer, so that no reader waits for it: a large import left a large WAL, which would otherwise
+  // keep its disk space for good (and a backlog imported after a full disk could fill it again).
+  if ('records' in reply && reply.records > 0 && opened !== undefined) {
+    try {
+      checkpointLargeWal(opened.db);
+    } catch {
+      // Busy or failing: the next import tries again, and SQLite's own checkpoints go on meanwhile.
+    }
+  }
 });

@@ -1,4 +1,4 @@
-import type { AuditObject, AuditValue } from './event.js';
+import type { AuditObject, AuditValue } from './audit-value.js';
 import { operationRule, type FieldRule, type StructureRule } from './redaction-rules.js';
 
 /**

@@ -15,6 +15,7 @@ import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { openAuditTrail, type AuditTrail, type AuditTrailSettings } from './audit/audit-trail.js';
 import { dataDirectoryLayout, prepareDataDirectory } from './data-directory.js';
+import { nodeReadinessChecks } from './readiness-checks.js';
 
 export interface NodeOptions {
   readonly dataDir: string;
@@ -89,6 +90,7 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     ...(authorizer instanceof PolicyAuthorizer ? { explainer: authorizer } : {}),
     outcomes: audit?.outcomes ?? options.outcomes ?? discardOutcomes,
     ...(audit ? { cloudTrail: audit.lookupEvents } : {}),
+    readiness: nodeReadinessChecks({ store, rootKey, ...(audit ? { audit } : {}) }),
     log: options.log,
     now,
   });

@@ -26,6 +26,7 @@ import type { Store } from '../../store/store.js';
 import { dataDirectoryLayout } from '../data-directory.js';
 import { auditPublicKeyPem, loadOrCreateAuditSigningKey } from './audit-signing-key-store.js';
 import { createAuditOutcomeSink } from './audit-outcome-sink.js';
+import { trackTrailHealth, type AuditTrailStatus } from './trail-health.js';
 
 /** How a node records its audit trail (`NodeOptions.audit`). */
 export interface AuditTrailSettings {
@@ -42,6 +43,8 @@ export interface AuditTrailSettings {
   readonly wrapJournal?: AuditLogOptions['wrapJournal'];
   /** The size of each journal file, preallocated (default 8 MiB). */
   readonly journalFileBytes?: number;
+  /** Index when nothing was appended for this long (default 100 ms; tests set it high to index only when they ask). */
+  readonly indexWhenIdleMs?: number;
 }
 
 /** A node's audit trail: the outcome sink, the readers the API needs, background events and retention. */
@@ -62,6 +65,8 @@ export interface AuditTrail {
   seal(): Promise<void>;
   /** Seals, then closes the trail and its stream. */
   close(): Promise<void>;
+  /** Whether it accepts writes and its chains verified so far (for `/readyz`; nothing secret). */
+  status(): AuditTrailStatus;
 }
 
 export interface OpenAuditTrailOptions extends AuditTrailSettings {
@@ -87,6 +92,12 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
   const path = dataDirectoryLayout(options.dataDir).auditDatabase;
   const signingKey = await loadOrCreateAuditSigningKey(options.store.settings, options.rootKey);
   const stream = openStream(options.stream);
+  const publicKeyPem = auditPublicKeyPem(signingKey);
+  const health = trackTrailHealth(options.log);
+  // Records stay durable in the journal; indexing is retried. Only the error's name and code: no record content.
+  const logIndexError = (error: unknown) => options.log.error('audit-index-failed', {
+    error: error instanceof Error ? error.name : 'unknown', code: String((error as { code?: unknown }).code ?? ''),
+  });
   const auditLog = openAuditLog({
     path,
     signingKey,
@@ -96,12 +107,15 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
     ...(stream ? { sinks: [stream] } : {}),
     ...(options.wrapJournal ? { wrapJournal: options.wrapJournal } : {}),
     ...(options.journalFileBytes !== undefined ? { journalFileBytes: options.journalFileBytes } : {}),
+    ...(options.indexWhenIdleMs !== undefined ? { indexWhenIdleMs: options.indexWhenIdleMs } : {}),
     onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
-    // Records stay durable in the journal; indexing is retried. Only the error's name and code: no record content.
-    onIndexError: (error) => options.log.error('audit-index-failed', {
-      error: error instanceof Error ? error.name : 'unknown', code: String((error as { code?: unknown }).code ?? ''),
-    }),
+    onIndexError: logIndexError,
+    // The indexing thread verifies what it indexes (chain-watch.ts).
+    chainWatch: { publicKeyPem, onCheck: (check) => health.onCheck(check) },
   });
+  // The first check now rather than at the first request: an unsealed tail broken before this start is seen.
+  auditLog.index().catch(logIndexError);
+  const append = health.watchWrites((event) => auditLog.append(event));
   const reader: AuditDatabase = openAuditDatabase(path, { ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
   // Every process journals its own records; a read first brings every journal into the database (on the
   // indexer's thread), so it sees every acknowledged record, whichever process wrote it.
@@ -112,9 +126,9 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
   const defaultRegion = options.defaultRegion ?? 'us-east-1';
   const sessions = options.store.identities;
   return {
-    publicKeyPem: auditPublicKeyPem(signingKey),
+    publicKeyPem,
     outcomes: createAuditOutcomeSink({
-      log: auditLog,
+      log: { append },
       defaultRegion,
       sessionCreatedAt: async (accessKeyId) => (await sessions.getAccessKey(accessKeyId))?.createdAt,
     }),
@@ -122,9 +136,9 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
       lastUsage: async (keyArn) => keyLastUsage(await current(), keyArn),
       trackingStart: async () => trackingStartTime(await current()),
     },
-    append: (event) => auditLog.append(event),
+    append,
     lookupEvents: async (query) => lookupEvents(await current(), query),
-    recordServiceEvent: (event) => auditLog.append(serviceEventOf(event, randomUUID())),
+    recordServiceEvent: (event) => append(serviceEventOf(event, randomUUID())),
     applyRetention: async (retentionDays, archiveDir) =>
       applyRetention(await current(), {
         olderThan: options.now() - retentionDays * DAY_MS,
@@ -133,7 +147,9 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
         ...(archiveDir !== undefined ? { archiveDir } : {}),
       }),
     seal: () => auditLog.seal(),
+    status: () => health.status(),
     async close() {
+      health.closed();
       try {
         await auditLog.close();
       } finally {
