@@ -1,5 +1,8 @@
 // Lint: typescript-eslint's recommended rules, no floating promises, and the import directions of
 // DESIGN.md enforced per layer (a layer may import only from the layers below it).
+// Import cycles inside a layer are forbidden too, type-only imports included, by
+// scripts/check-import-cycles.mjs, which `npm run lint` runs after ESLint: `import-x/no-cycle` skips
+// type-only imports, and every cycle this project has had was type-only.
 import tseslint from 'typescript-eslint';
 
 /** Files of `layer` may not import from the `forbidden` layers. */

@@ -4,9 +4,8 @@ import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wir
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { runKmsOperation, type KmsCall, type KmsPipeline } from './kms-pipeline.js';
 import type { Operation } from './operation.js';
-import { KMS_OPERATIONS } from './operations/index.js';
+import { KMS_OPERATIONS, UNSUPPORTED_OPERATIONS } from './operations/index.js';
 import type { OutcomeDraft } from './request-outcome-builder.js';
-import { isKmsOperationName } from './validation/validate-request.js';
 
 const ACCEPTED_CONTENT_TYPES = new Set([AMZ_JSON_1_1, 'application/x-amz-json-1.0', 'application/json']);
 
@@ -48,10 +47,11 @@ export async function handleKmsRequest(
   }
 }
 
+/** An implemented operation; a named unsupported one is refused as such, any other name is unknown (as at AWS). */
 function findOperation(name: string): Operation {
   const operation = KMS_OPERATIONS.get(name);
   if (operation) return operation;
-  if (isKmsOperationName(name)) {
+  if (UNSUPPORTED_OPERATIONS.has(name)) {
     throw new UnsupportedOperationException(`${name} is not supported by Strongroom.`);
   }
   throw new UnknownOperationException('');

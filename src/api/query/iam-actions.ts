@@ -1,4 +1,4 @@
-import type { QueryAction } from './query-endpoint.js';
+import type { QueryAction } from './query-action.js';
 import { ACCESS_KEY_ACTIONS } from './iam/access-key-actions.js';
 import { ROLE_ACTIONS } from './iam/role-actions.js';
 import { ROLE_POLICY_ACTIONS, USER_POLICY_ACTIONS } from './iam/inline-policy-actions.js';

@@ -1,20 +1,13 @@
-import type { Authenticated, Authenticator, SignedService } from '../../auth/authenticator.js';
+import type { Authenticator } from '../../auth/authenticator.js';
 import { KmsError, ValidationException } from '../../errors.js';
 import type { WireRequest, WireResponse } from '../http/wire-request.js';
 import type { ServiceDependencies } from '../../service/services.js';
 import type { OutcomeDraft } from '../request-outcome-builder.js';
 import { IAM_ACTIONS } from './iam-actions.js';
+import type { QueryAction } from './query-action.js';
 import { iamContextOf, type QueryContext } from './query-context.js';
-import { xmlErrorResponse, xmlResponse, type XmlValue } from './xml-wire.js';
+import { xmlErrorResponse, xmlResponse } from './xml-wire.js';
 import { STS_ACTIONS, STS_NAMESPACE } from './sts-actions.js';
-
-/** One action of a query-protocol service (STS, IAM): parameters in, an XML result tree out. */
-export interface QueryAction {
-  readonly service: SignedService;
-  readonly namespace: string;
-  readonly readOnly: boolean;
-  handle(parameters: URLSearchParams, identity: Authenticated, context: QueryContext): Promise<XmlValue>;
-}
 
 const ACTIONS: ReadonlyMap<string, QueryAction> = new Map([...STS_ACTIONS, ...IAM_ACTIONS]);
 

@@ -2,7 +2,7 @@ import { assumeRole, SESSION_DURATION } from '../../auth/iam/assume-role.js';
 import { isDevelopmentCredential } from '../../auth/credential-resolver.js';
 import { ValidationError } from '../../auth/iam/iam-errors.js';
 import { ROLE_SESSION_NAME, optionalInteger, optionalValid, requireValid } from '../../auth/iam/iam-names.js';
-import type { QueryAction } from './query-endpoint.js';
+import type { QueryAction } from './query-action.js';
 import { iamTimestamp } from './iam/iam-wire.js';
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';

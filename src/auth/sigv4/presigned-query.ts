@@ -1,5 +1,5 @@
+import type { SignatureClaim } from './claimed-signature.js';
 import { incompleteQueryParameters, malformedExpires } from './failures.js';
-import type { SignatureClaim } from './signature-claim.js';
 
 /** Presigned URLs may be valid for at most a week, as at AWS. */
 export const MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;

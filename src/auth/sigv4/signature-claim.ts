@@ -1,3 +1,4 @@
+import type { SignatureClaim } from './claimed-signature.js';
 import {
   bothHeaderAndQueryAuthentication,
   duplicateParameter,
@@ -7,25 +8,6 @@ import {
 } from './failures.js';
 import { headerText, type HttpRequestToVerify } from './http-request.js';
 import { hasQueryParameter, readPresignedQuery } from './presigned-query.js';
-
-/**
- * What a request claims about its signature, from the Authorization header or from the query string of a
- * presigned URL, before anything of it is checked.
- */
-export interface SignatureClaim {
-  readonly algorithm: string;
-  /** `accessKeyId/YYYYMMDD/region/service/aws4_request`, as sent. */
-  readonly credential: string;
-  /** The SignedHeaders list as sent (`host;x-amz-date`). */
-  readonly signedHeaders: string;
-  readonly signature: string;
-  /** The request time as sent, and where it came from. */
-  readonly date: { readonly text: string; readonly source: 'x-amz-date' | 'date' };
-  /** Presigned requests: the X-Amz-Expires seconds, when given. */
-  readonly expiresSeconds?: number;
-  readonly presigned: boolean;
-  readonly sessionToken?: string;
-}
 
 const REQUIRED = ['Credential', 'Signature', 'SignedHeaders'] as const;
 type RequiredParameter = (typeof REQUIRED)[number];

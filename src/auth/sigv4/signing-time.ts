@@ -1,6 +1,6 @@
 import { formatAmzDate, parseAmzDate, parseHttpDate } from './amz-date.js';
+import type { SignatureClaim } from './claimed-signature.js';
 import { malformedDate, signatureExpired, signatureNotYetCurrent } from './failures.js';
-import type { SignatureClaim } from './signature-claim.js';
 
 /** When the request says it was signed. */
 export interface SigningTime {

@@ -5,7 +5,7 @@ import type { IamContext } from '../../../auth/iam/iam-context.js';
 import { ACCESS_KEY_ID, USER_NAME, optionalValid, requireValid } from '../../../auth/iam/iam-names.js';
 import { requireUser } from '../../../auth/iam/users.js';
 import type { IamUser } from '../../../store/store.js';
-import type { QueryAction } from '../query-endpoint.js';
+import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';
 import { pageOf } from './iam-paging.js';
 import { callingUserName } from './user-actions.js';

@@ -11,7 +11,7 @@ import {
 } from '../../../auth/iam/inline-policies.js';
 import { requireRole } from '../../../auth/iam/roles.js';
 import { requireUser } from '../../../auth/iam/users.js';
-import type { QueryAction } from '../query-endpoint.js';
+import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';
 import { pageOf } from './iam-paging.js';
 import { encodedPolicyDocument } from './iam-wire.js';

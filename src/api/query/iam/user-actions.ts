@@ -2,7 +2,7 @@ import { userArn } from '../../../auth/iam/iam-authorization.js';
 import { ValidationError } from '../../../auth/iam/iam-errors.js';
 import { PATH, USER_NAME, optionalValid, requireValid } from '../../../auth/iam/iam-names.js';
 import { createUser, deleteUser, listUsers, requireUser } from '../../../auth/iam/users.js';
-import type { QueryAction } from '../query-endpoint.js';
+import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';
 import { pageOf } from './iam-paging.js';
 import { iamTimestamp, userXml } from './iam-wire.js';
