@@ -17,7 +17,6 @@ import type { ServiceDependencies } from './services.js';
  * Signs with the key's current private key; the signing itself runs off the event loop where OpenSSL can.
  * @throws InvalidKeyUsageException for an algorithm the key's spec does not offer.
  * @throws ValidationException for a message type the algorithm refuses or a digest of the wrong length.
- * @throws UnsupportedOperationException for RSASSA-PSS over a DIGEST (not computable here; see README).
  * @example const signature = await signMessage(deps, key, 'ECDSA_SHA_256', message, 'RAW');
  */
 export async function signMessage(

@@ -17,8 +17,8 @@ import { InvalidKeyMaterialError } from './crypto-errors.js';
  *   which is exactly noble's `ed25519ph.sign(message)`.
  *
  * Keys stay OpenSSL `KeyObject`s; the raw private scalar or seed is exported only for the one call, held in
- * `SecretBytes` and wiped right after. RSASSA-PSS over a digest is not here: noble has no RSA, and we never
- * hand-write a signature scheme, so that combination stays unsupported.
+ * `SecretBytes` and wiped right after. RSASSA-PSS over a digest is not here (noble has no RSA): see
+ * `rsa-pss-prehashed.ts`.
  */
 
 type EcdsaCurve = typeof p256;

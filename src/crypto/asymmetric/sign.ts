@@ -4,6 +4,7 @@ import type { PrivateKeyHandle } from './key-handles.js';
 import { mlDsaScheme } from './ml-dsa-keys.js';
 import { signEcdsaDigest, signEd25519ph } from './noble-signatures.js';
 import { signPkcs1Prehashed } from './rsa-pkcs1-prehashed.js';
+import { signPssPrehashed } from './rsa-pss-prehashed.js';
 import {
   checkSigningMessage,
   signingScheme,
@@ -52,10 +53,10 @@ function planSigning(
     if (signing.family === 'ecdsa' && kind.type === 'ec') {
       return { via: 'direct', run: () => signEcdsaDigest(keyObject, kind.curve, kind.fieldBytes, message) };
     }
-    // RSASSA-PSS over a digest: neither OpenSSL 3.0 through Node nor noble offers it (see noble-signatures.ts).
-    if (signing.family !== 'rsa-pkcs1' || signing.hash === null) throw unavailableInRuntime(algorithm, messageType);
     const hash = signing.hash;
-    return { via: 'direct', run: () => signPkcs1Prehashed(keyObject, hash, message) };
+    if (signing.family === 'rsa-pkcs1' && hash !== null) return { via: 'direct', run: () => signPkcs1Prehashed(keyObject, hash, message) };
+    if (signing.family === 'rsa-pss' && hash !== null) return { via: 'direct', run: () => signPssPrehashed(keyObject, hash, message) };
+    throw unavailableInRuntime(algorithm, messageType); // unreachable: checkSigningMessage admits no other DIGEST
   }
   return { via: 'crypto.sign', hash: signing.hash, key: opensslKeyOptions(handle.keyObject, signing) };
 }
@@ -64,8 +65,7 @@ function planSigning(
  * Signs a message (RAW), a digest (DIGEST: signed as is, never re-hashed) or an ML-DSA μ (EXTERNAL_MU),
  * synchronously on the calling thread.
  *
- * @throws UnsupportedAlgorithmError when the key's spec does not offer `algorithm`, or this runtime cannot
- *   compute it (DIGEST with RSASSA-PSS).
+ * @throws UnsupportedAlgorithmError when the key's spec does not offer `algorithm`.
  * @throws InvalidSignatureInputError for a message type the algorithm refuses or a digest of the wrong length.
  * @example
  *   const signature = sign(handle, 'ECDSA_SHA_256', Buffer.from('hello'), 'RAW'); // DER ECDSA signature
@@ -82,7 +82,7 @@ export function sign(
 
 /**
  * `sign` off the event loop where Node allows it: OpenSSL signatures through `crypto.sign` run on libuv's
- * threadpool (an RSA-4096 signature takes ~3.5 ms). PKCS#1 DIGEST signatures (`privateEncrypt` has no
+ * threadpool (an RSA-4096 signature takes ~3.5 ms). RSA DIGEST signatures (`privateEncrypt` has no
  * asynchronous form), ECDSA DIGEST and Ed25519ph (noble) and ML-DSA (JavaScript) run synchronously.
  * Validation errors reject the promise.
  */

@@ -103,7 +103,10 @@ export function checkSigningMessage(
   }
 }
 
-/** The error for a combination that AWS offers but Node 20's OpenSSL 3.0 cannot compute (see the report). */
+/**
+ * The error for a combination that AWS offers but this runtime cannot compute. None is left (RSASSA-PSS over
+ * a DIGEST is `rsa-pss-prehashed.ts`); sign and verify keep it as the answer of their exhaustive dispatch.
+ */
 export function unavailableInRuntime(algorithm: SigningAlgorithm, messageType: MessageType): UnsupportedAlgorithmError {
   return new UnsupportedAlgorithmError(`${algorithm} with message type ${messageType} is not available in this runtime`);
 }

@@ -4,6 +4,7 @@ import type { PublicKeyHandle } from './key-handles.js';
 import { mlDsaScheme } from './ml-dsa-keys.js';
 import { verifyEcdsaDigest, verifyEd25519ph } from './noble-signatures.js';
 import { verifyPkcs1Prehashed } from './rsa-pkcs1-prehashed.js';
+import { verifyPssPrehashed } from './rsa-pss-prehashed.js';
 import { opensslKeyOptions } from './sign.js';
 import { checkSigningMessage, signingScheme, unavailableInRuntime, type MessageType } from './signing-schemes.js';
 
@@ -12,8 +13,7 @@ import { checkSigningMessage, signingScheme, unavailableInRuntime, type MessageT
  * (EXTERNAL_MU). Answers `false` for any signature that is not valid — malformed, BER instead of DER, the
  * wrong length, a PSS salt other than the digest length — and throws only for inputs AWS refuses outright.
  *
- * @throws UnsupportedAlgorithmError when the key's spec does not offer `algorithm`, or this runtime cannot
- *   compute it (DIGEST with RSASSA-PSS).
+ * @throws UnsupportedAlgorithmError when the key's spec does not offer `algorithm`.
  * @throws InvalidSignatureInputError for a message type the algorithm refuses or a digest of the wrong length.
  * @example
  *   const publicKey = loadPublicKey(spki, 'ECC_NIST_P256');
@@ -42,8 +42,9 @@ export function verify(
   if (signing.family === 'ed25519ph') return verifyEd25519ph(keyObject, message, signature);
   if (messageType === 'DIGEST') {
     if (signing.family === 'ecdsa' && kind.type === 'ec') return verifyEcdsaDigest(keyObject, kind.curve, message, signature);
-    if (signing.family !== 'rsa-pkcs1' || signing.hash === null) throw unavailableInRuntime(algorithm, messageType);
-    return verifyPkcs1Prehashed(publicKey.keyObject, signing.hash, message, signature);
+    if (signing.family === 'rsa-pkcs1' && signing.hash !== null) return verifyPkcs1Prehashed(keyObject, signing.hash, message, signature);
+    if (signing.family === 'rsa-pss' && signing.hash !== null) return verifyPssPrehashed(keyObject, signing.hash, message, signature);
+    throw unavailableInRuntime(algorithm, messageType); // unreachable: checkSigningMessage admits no other DIGEST
   }
   try {
     return opensslVerify(signing.hash, message, opensslKeyOptions(publicKey.keyObject, signing), signature);

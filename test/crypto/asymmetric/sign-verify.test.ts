@@ -72,8 +72,10 @@ describe('sign and verify', () => {
     assert.throws(() => sign(handle('ECC_NIST_P256'), 'ECDSA_SHA_256', digest, 'EXTERNAL_MU'), InvalidSignatureInputError);
   });
 
-  test('DIGEST with RSASSA-PSS is refused as unavailable in this runtime; Ed25519ph takes only a DIGEST, as AWS', () => {
-    assert.throws(() => sign(handle('RSA_2048'), 'RSASSA_PSS_SHA_256', Buffer.alloc(32), 'DIGEST'), UnsupportedAlgorithmError);
+  test('RSASSA-PSS DIGEST signatures verify as RAW signatures of the message; Ed25519ph takes only a DIGEST, as AWS', () => {
+    const message = Buffer.from('hash me once');
+    const signature = sign(handle('RSA_2048'), 'RSASSA_PSS_SHA_256', createHash('sha256').update(message).digest(), 'DIGEST');
+    assert.equal(verify(handle('RSA_2048').publicKey, 'RSASSA_PSS_SHA_256', message, 'RAW', signature), true);
     assert.throws(() => sign(handle('ECC_NIST_EDWARDS25519'), 'ED25519_PH_SHA_512', Buffer.from('m'), 'RAW'), {
       name: 'InvalidSignatureInputError',
       message: 'Message type RAW is incompatible with algorithm ED25519_PH_SHA_512.',
