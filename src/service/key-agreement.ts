@@ -1,4 +1,5 @@
-import { deriveSharedSecret as ecdh } from '../crypto/asymmetric/index.js';
+import { deriveSharedSecret as ecdh, InvalidPublicKeyError } from '../crypto/asymmetric/index.js';
+import { ValidationException } from '../errors.js';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import type { KmsKey } from '../keys/key.js';
 import type { KeyAgreementAlgorithm } from '../keys/key-spec.js';
@@ -26,6 +27,8 @@ export async function deriveSharedSecret(
   try {
     return ecdh(handle, peerPublicKey);
   } catch (error) {
+    // AWS refuses a peer key it cannot use without saying why (recorded: ValidationException, no message).
+    if (error instanceof InvalidPublicKeyError) throw new ValidationException('');
     throw toAwsError(error);
   }
 }

@@ -14,7 +14,8 @@ export const MAX_ON_DEMAND_ROTATIONS = 25;
  */
 export function assertRotatable(key: KmsKey): void {
   if (key.spec !== 'SYMMETRIC_DEFAULT' || key.origin !== 'AWS_KMS') {
-    throw new UnsupportedOperationException(`${key.arn} key does not support key rotation.`);
+    // AWS answers without a message (recorded: RotateKeyOnDemand of an RSA key).
+    throw new UnsupportedOperationException('');
   }
 }
 
@@ -52,7 +53,8 @@ export async function rotateOnDemand(deps: ServiceDependencies, key: KmsKey): Pr
   ).length;
   if (onDemandCount >= MAX_ON_DEMAND_ROTATIONS) {
     throw new LimitExceededException(
-      `The number of on-demand rotations for ${key.arn} has reached its limit of ${MAX_ON_DEMAND_ROTATIONS}.`,
+      'The on-demand rotations limit has been reached for the given keyId. ' +
+        `No more on-demand rotations can be performed for this key: ${key.arn}`,
     );
   }
   const material = newSymmetricMaterial(deps, key.arn, 'ON_DEMAND');

@@ -131,11 +131,13 @@ describe('validateRequest: the live service overrides the model', () => {
     }
   });
 
-  test('GenerateRandom requires NumberOfBytes', () => {
-    assert.equal(
-      validationMessage('GenerateRandom', {}),
-      "1 validation error detected: Value null at 'numberOfBytes' failed to satisfy constraint: " +
-        'Member must not be null',
+  test('GenerateRandom requires NumberOfBytes, in the words AWS uses for it', () => {
+    assert.equal(validationMessage('GenerateRandom', {}), 'NumberOfBytes is required.');
+    assert.equal(validationMessage('GenerateRandom', { NumberOfBytes: null }), 'NumberOfBytes is required.');
+    // A broken constraint of the model is reported first, as the model's violation.
+    assert.match(
+      validationMessage('GenerateRandom', { CustomKeyStoreId: '' }),
+      /^1 validation error detected: Value '' at 'customKeyStoreId' failed to satisfy constraint: /,
     );
   });
 

@@ -18,6 +18,13 @@ export const CreateKey = accountOperation({
   readOnly: false,
   async handle({ input, scope, caller, deps: givenDeps }) {
     refuseKeyStoreMembers(input);
+    const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+    if (input.KeyUsage === undefined && spec !== 'SYMMETRIC_DEFAULT') {
+      // Only the symmetric encryption key has a usage to default to; AWS makes every other spec say its usage.
+      throw new ValidationException(
+        'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
+      );
+    }
     // The key id is drawn first so the policy checks see the ARN the key will have.
     const keyId = givenDeps.newKeyId();
     const deps = { ...givenDeps, newKeyId: () => keyId };
@@ -33,7 +40,7 @@ export const CreateKey = accountOperation({
     const tags = fromWireTags(input.Tags);
     validateNewTags([], tags);
     const key = await createKey(deps, scope, {
-      spec: input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT',
+      spec,
       usage: input.KeyUsage ?? 'ENCRYPT_DECRYPT',
       origin: input.Origin ?? 'AWS_KMS',
       description: input.Description ?? '',

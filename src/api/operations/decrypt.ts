@@ -1,6 +1,6 @@
 import { keyOperation } from '../operation.js';
 import { readCiphertextHeader } from '../../service/symmetric-encryption.js';
-import { decryptUnderKey } from '../wire/key-encryption.js';
+import { assertDecryptingKey, decryptUnderKey } from '../wire/key-encryption.js';
 import { refuseRecipient } from '../wire/recipient.js';
 import { requireCiphertext } from '../wire/required-ciphertext.js';
 
@@ -21,17 +21,21 @@ export const Decrypt = keyOperation({
     },
     acceptsAlias: true,
     states: 'use',
-    usages: ['ENCRYPT_DECRYPT'],
+    // The key usage is checked by decryptUnderKey, after the ciphertext (see there).
   },
   // As in AWS, a dry run checks the ciphertext too unless DryRunModifiers says IGNORE_CIPHERTEXT.
   async dryRun({ input, key, deps }) {
-    if (input.DryRunModifiers?.includes('IGNORE_CIPHERTEXT') === true) return;
+    if (input.DryRunModifiers?.includes('IGNORE_CIPHERTEXT') === true) {
+      assertDecryptingKey(key.key, undefined, 'Decrypt');
+      return;
+    }
     const { plaintext } = await decryptUnderKey(
       deps,
       key.key,
       input.EncryptionAlgorithm,
       requireCiphertext(input.CiphertextBlob),
       input.EncryptionContext,
+      'Decrypt',
     );
     plaintext.wipe();
   },
@@ -42,6 +46,7 @@ export const Decrypt = keyOperation({
       input.EncryptionAlgorithm,
       requireCiphertext(input.CiphertextBlob),
       input.EncryptionContext,
+      'Decrypt',
     );
     return {
       KeyId: key.key.arn,

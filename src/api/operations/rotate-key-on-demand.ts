@@ -12,6 +12,6 @@ export const RotateKeyOnDemand = keyOperation({
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'rotate' },
   async handle({ key, deps }) {
     const rotated = await rotateOnDemand(deps, key.key);
-    return { KeyId: rotated.id };
+    return { KeyId: rotated.arn };
   },
 });

@@ -2,6 +2,7 @@ import { SerializationException } from '../../errors.js';
 import { KMS_INPUT_SHAPES, KMS_OPERATION_INPUTS } from '../generated/kms-schema.js';
 import type { KmsOperationName, KmsOperations } from '../generated/kms-shapes.js';
 import { compileShape, type CompiledShape } from './compiled-shape.js';
+import { liveRequirementFirst } from './live-required-members.js';
 import { isJsonObject, readStructure } from './read-value.js';
 import { validationError } from './violation-message.js';
 
@@ -44,15 +45,16 @@ export function isKmsOperationName(name: string): name is KmsOperationName {
  *   const input = validateRequest('Encrypt', { KeyId: 'alias/app', Plaintext: 'aGVsbG8=' });
  *   input.Plaintext; // <Buffer 68 65 6c 6c 6f>
  *
- *   validateRequest('GenerateRandom', {});
- *   // ValidationException: 1 validation error detected: Value null at 'numberOfBytes' failed to satisfy
+ *   validateRequest('Encrypt', { Plaintext: 'aGVsbG8=' });
+ *   // ValidationException: 1 validation error detected: Value null at 'keyId' failed to satisfy
  *   //   constraint: Member must not be null
  */
 export function validateRequest<Op extends KmsOperationName>(operation: Op, body: unknown): KmsOperations[Op]['input'] {
   const shape = OPERATION_INPUTS[operation];
   if (!isJsonObject(body)) throw new SerializationException('Expected a JSON object as the request body');
-  const violations: string[] = [];
-  const input = readStructure(shape, body, '', violations);
+  const found: string[] = [];
+  const input = readStructure(shape, body, '', found);
+  const violations = liveRequirementFirst(operation, body, found);
   if (violations.length > 0) throw validationError(violations);
   return input as unknown as KmsOperations[Op]['input'];
 }
