@@ -4,6 +4,7 @@ import { serve } from '../server/serve.js';
 import { ACCOUNTS_USAGE, runAccountsCommand } from './accounts.js';
 import { runAuditCommand } from './audit/audit-command.js';
 import { AUTHZ_USAGE, runAuthzCommand } from './authz.js';
+import { commandOutput, OutputError, printSync, type CommandOutput } from './command-output.js';
 import { IAM_USAGE, runIamCommand } from './iam.js';
 
 const USAGE = `Usage: strongroom <command> [options]
@@ -26,25 +27,35 @@ Commands:
   audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
 ${ACCOUNTS_USAGE}${IAM_USAGE}${AUTHZ_USAGE}`;
 
+/** The exit code when the reader of the output went away: a Unix tool killed by SIGPIPE exits so (128 + 13). */
+const EXIT_READER_GONE = 141;
+
+/**
+ * Standard output as a Node stream, opened by the first command that prints (never by `serve`, which prints
+ * with `printSync`: opening it turns a pipe non-blocking for every process sharing it).
+ */
+let output: CommandOutput | undefined;
+const stdout = (): CommandOutput => (output ??= commandOutput(process.stdout));
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'serve':
-      await serve(readServerConfig(args));
+      await serve(readServerConfig(args), (text) => printSync(1, text));
       return 0;
     case 'audit':
-      return runAuditCommand(args, (text) => process.stdout.write(text));
+      return runAuditCommand(args, stdout().print);
     case 'accounts':
-      return runAccountsCommand(args, (text) => process.stdout.write(text));
+      return runAccountsCommand(args, stdout().write);
     case 'iam':
-      return runIamCommand(args, (text) => process.stdout.write(text));
+      return runIamCommand(args, stdout().write);
     case 'authz':
-      return runAuthzCommand(args, (text) => process.stdout.write(text));
+      return runAuthzCommand(args, stdout().write);
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(USAGE);
+      stdout().write(USAGE);
       return command === undefined ? 1 : 0;
     default:
       process.stderr.write(`strongroom: unknown command '${command}'\n\n${USAGE}`);
@@ -52,10 +63,27 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`strongroom: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+/**
+ * Runs the command and exits with its code once everything it printed is written: `process.exit` discards
+ * what a pipe has not taken yet. A failed write is an error of the command (non-zero, on stderr), except that a
+ * reader who went away (EPIPE) ends it quietly, as it ends other Unix tools.
+ */
+async function runToExit(argv: readonly string[]): Promise<never> {
+  let code: number;
+  try {
+    code = await main(argv);
+    await output?.flush();
+  } catch (error) {
+    code = reportFailure(error);
+    await output?.flush().catch(() => undefined); // what was printed before the failure, if it still can be
+  }
+  process.exit(code);
+}
+
+function reportFailure(error: unknown): number {
+  if (error instanceof OutputError && error.readerGone) return EXIT_READER_GONE;
+  process.stderr.write(`strongroom: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+void runToExit(process.argv.slice(2));

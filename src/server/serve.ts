@@ -15,15 +15,17 @@ const BACKGROUND_JOB_INTERVAL_MS = 60_000;
 type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string };
 
 /**
- * Runs the server until SIGTERM/SIGINT. With one worker it serves from this process; with more, this process
- * is the primary (first-start set-up, background jobs, supervision) and each worker serves on the shared port.
- * Prints one line when ready to answer. Rejects with a message when it cannot start.
+ * Runs the server until SIGTERM/SIGINT, then stops cleanly: in-flight requests finish (within a grace period)
+ * and every audit chain is sealed; signals that come during the stop do not cut it short. With one worker it
+ * serves from this process; with more, this process is the primary (first-start set-up, background jobs,
+ * supervision) and each worker serves on the shared port.
+ * Prints (through `print`) one line when ready to answer. Rejects with a message when it cannot start.
  */
-export async function serve(config: ServerConfig, print: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+export async function serve(config: ServerConfig, print: (text: string) => void): Promise<void> {
   const log = createLogger();
   // Listening for the stop signal starts before anything is printed: a supervisor may send it the moment it
-  // reads the ready line.
-  const stopRequested = waitForSignal();
+  // reads the ready line. It lasts until the process exits, so that no later signal kills a stop in progress.
+  const stopRequested = waitForStopSignal(log);
   if (cluster.isWorker) return serveAsWorker(config, log, stopRequested);
   // Before anything else, so a bad certificate refuses to start; the self-signed one is generated here, before
   // any worker is forked, so workers only read it.
@@ -56,7 +58,15 @@ export async function serve(config: ServerConfig, print: (text: string) => void 
   await node.close();
 }
 
+/**
+ * A primary that runs workers serves no request: its audit trail holds only background jobs' events (a few an
+ * hour), so its journal files are small, and a start needs the space of the workers' journals only.
+ */
+const PRIMARY_JOURNAL_FILE_BYTES = 256 * 1024;
+
 function nodeOptions(config: ServerConfig, log: Logger) {
+  const servesRequests = config.workers === 1 || cluster.isWorker;
+  const journalFileBytes = servesRequests ? config.audit?.journalFileBytes : PRIMARY_JOURNAL_FILE_BYTES;
   return {
     dataDir: config.dataDir,
     log,
@@ -66,7 +76,7 @@ function nodeOptions(config: ServerConfig, log: Logger) {
           audit: {
             defaultRegion: config.defaultRegion,
             ...(config.audit.stream ? { stream: config.audit.stream } : {}),
-            ...(config.audit.journalFileBytes !== undefined ? { journalFileBytes: config.audit.journalFileBytes } : {}),
+            ...(journalFileBytes !== undefined ? { journalFileBytes } : {}),
           },
         }
       : {}),
@@ -179,9 +189,28 @@ function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   });
 }
 
-function waitForSignal(): Promise<void> {
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+/**
+ * Resolves on the first SIGTERM or SIGINT, and keeps listening for the life of the process: with no listener
+ * left, Node applies the signal's default action and the process dies where it stands. A clean stop often gets
+ * more than one signal: one sent to the process group (Ctrl-C, `kill -- -PGID`, a container runtime) reaches
+ * each worker directly and again from the primary's `stop()`, and people press Ctrl-C twice. The second one
+ * used to kill workers in the middle of their stop, before they sealed their chains. Now the stop in progress
+ * finishes (in-flight requests have the grace period of `closeServer`, then the trail is sealed and closed).
+ */
+function waitForStopSignal(log: Logger): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log.info('server-stop-in-progress', { signal, pid: process.pid });
+        return;
+      }
+      stopping = true;
+      log.info('server-stopping', { signal, pid: process.pid });
+      resolve();
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   });
 }

@@ -27,14 +27,23 @@ const OPTIONS = {
 } as const;
 
 /**
+ * Where a command prints. Every record read is printed, so a printer that returns a promise is awaited before
+ * the next line: a slow reader holds the command back instead of its output piling up in memory (and a
+ * failed write stops it).
+ */
+export type Print = (text: string) => void | Promise<void>;
+
+/**
  * `strongroom audit ...`: reads `<data-dir>/audit.db` after importing the journals beside it (a running server
  * keeps writing meanwhile).
  * Resolves with the exit code: 0, or 1 when `verify` finds a problem.
  *
  * @example
- *   await runAuditCommand(['verify', '--data-dir', '/var/lib/strongroom'], (text) => process.stdout.write(text));
+ *   const output = commandOutput(process.stdout);
+ *   await runAuditCommand(['verify', '--data-dir', '/var/lib/strongroom'], output.print);
+ *   await output.flush();
  */
-export async function runAuditCommand(args: readonly string[], print: (text: string) => void): Promise<number> {
+export async function runAuditCommand(args: readonly string[], print: Print): Promise<number> {
   const [command, ...rest] = args;
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
   const dataDir = resolve(values['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data');
@@ -42,21 +51,21 @@ export async function runAuditCommand(args: readonly string[], print: (text: str
   if (command === 'verify' || command === 'tail' || command === 'query' || command === 'export') importJournals(path);
   switch (command) {
     case 'public-key':
-      print(await auditPublicKey(dataDir, values['public-key']));
+      await print(await auditPublicKey(dataDir, values['public-key']));
       return 0;
     case 'verify':
       return verify(path, await auditPublicKey(dataDir, values['public-key']), print);
     case 'tail':
       return withDatabase(path, (db) => tail(db, count(values.n, 10), values.follow === true, print));
     case 'query':
-      return withDatabase(path, (db) => {
-        for (const event of queryAuditEvents(db, filterOf(values), count(values.limit, 100))) print(`${event.json}\n`);
-        return Promise.resolve(0);
+      return withDatabase(path, async (db) => {
+        for (const event of queryAuditEvents(db, filterOf(values), count(values.limit, 100))) await print(`${event.json}\n`);
+        return 0;
       });
     case 'export':
       return withDatabase(path, (db) => exportEvents(db, filterOf(values), values.out, print));
     default:
-      print(AUDIT_USAGE);
+      await print(AUDIT_USAGE);
       return command === undefined || command === 'help' ? 0 : 2;
   }
 }
@@ -74,37 +83,38 @@ function importJournals(path: string): void {
   }
 }
 
-function verify(path: string, publicKey: string, print: (text: string) => void): number {
+async function verify(path: string, publicKey: string, print: Print): Promise<number> {
   const report = verifyAuditTrail(path, publicKey);
   for (const writer of report.writers) {
-    print(`writer ${writer.writer}: ${writer.records} records, sealed through ${writer.sealedThrough}\n`);
+    await print(`writer ${writer.writer}: ${writer.records} records, sealed through ${writer.sealedThrough}\n`);
   }
-  for (const problem of report.problems) print(`${problem.kind} ${problem.writer} #${problem.seq}: ${problem.detail}\n`);
-  print(report.ok ? 'audit trail verified\n' : 'AUDIT TRAIL FAILED VERIFICATION\n');
+  for (const problem of report.problems) await print(`${problem.kind} ${problem.writer} #${problem.seq}: ${problem.detail}\n`);
+  await print(report.ok ? 'audit trail verified\n' : 'AUDIT TRAIL FAILED VERIFICATION\n');
   return report.ok ? 0 : 1;
 }
 
-async function tail(db: AuditDatabase, n: number, follow: boolean, print: (text: string) => void): Promise<number> {
+async function tail(db: AuditDatabase, n: number, follow: boolean, print: Print): Promise<number> {
   let lastId = 0;
   for (const event of queryAuditEvents(db, {}, n)) {
-    print(`${event.json}\n`);
+    await print(`${event.json}\n`);
     lastId = Math.max(lastId, event.id);
   }
   while (follow) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     importJournals(db.name);
     for (const event of queryAuditEvents(db, { afterId: lastId })) {
-      print(`${event.json}\n`);
+      await print(`${event.json}\n`);
       lastId = Math.max(lastId, event.id);
     }
   }
   return 0;
 }
 
-function exportEvents(db: AuditDatabase, filter: AuditFilter, out: string | undefined, print: (text: string) => void): Promise<number> {
+async function exportEvents(db: AuditDatabase, filter: AuditFilter, out: string | undefined, print: Print): Promise<number> {
   if (out === undefined) {
-    for (const event of iterateAuditEvents(db, filter)) print(`${event.json}\n`);
-    return Promise.resolve(0);
+    // Each page is read whole before it is printed, so waiting for the reader holds no statement open.
+    for (const event of iterateAuditEvents(db, filter)) await print(`${event.json}\n`);
+    return 0;
   }
   const fd = openSync(out, 'w', 0o600);
   try {
@@ -113,7 +123,7 @@ function exportEvents(db: AuditDatabase, filter: AuditFilter, out: string | unde
   } finally {
     closeSync(fd);
   }
-  return Promise.resolve(0);
+  return 0;
 }
 
 async function withDatabase(path: string, use: (db: AuditDatabase) => Promise<number>): Promise<number> {
