@@ -125,8 +125,12 @@ export class BackgroundIndexer {
  * tsx before it loads indexer-worker.ts: a worker does not inherit the loader hooks of the thread that started it.
  */
 function startIndexerThread(data: IndexerWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./indexer-worker.js', import.meta.url), { workerData: data });
+  // The thread's stdout and stderr are its own streams (it prints nothing): inherited, Node would pipe them into
+  // this process's, which opens process.stdout and sets fd 1 non-blocking for every process sharing it, and the
+  // `--audit-stream -` sink's synchronous writes then fail with EAGAIN whenever its reader falls behind.
+  const options = { workerData: data, stdout: true, stderr: true };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./indexer-worker.js', import.meta.url), options);
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./indexer-worker.ts', import.meta.url).href);
-  return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${entry}); })`, { eval: true, workerData: data });
+  return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${entry}); })`, { ...options, eval: true });
 }
