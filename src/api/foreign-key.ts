@@ -23,8 +23,7 @@ export function namesAnotherAccount(reference: string, scope: KeyScope): boolean
  * The one answer to a caller who may not use a key of another account — whether that key exists, is named by
  * key ARN or alias ARN, or the caller's request fails some other check on it (a malformed grant token, no such
  * grant). It names the resource as the caller named it, never the key behind an alias, so it tells the caller
- * nothing the request did not already say. The README promises this ("a key of another account that does not
- * exist is refused exactly like one that exists"); administrators find the real reason in the server log.
+ * nothing the request did not already say, as docs/authorization.md#another-accounts-keys promises.
  *
  * @example
  *   throw foreignKeyDenied(caller, 'kms:Decrypt', 'arn:aws:kms:us-east-1:444455556666:key/1234');

@@ -31,7 +31,7 @@ export interface ExplainedDecision {
 
 /**
  * AWS KMS's authorization, enforced on every request: key policies, IAM identity policies and grants, with
- * condition keys built from the request (see ADR 0003 and the README's "Authorization").
+ * condition keys built from the request (see ADR 0003 and docs/authorization.md).
  * Hot path for a key without grants and a caller without identity policies (an account's root user): one
  * cached policy compile lookup, one cached grant-list check by key revision, one evaluation.
  *

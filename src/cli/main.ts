@@ -23,6 +23,7 @@ Commands:
           --audit-retention-days N   remove sealed audit records older than N days (default: keep all)
           --audit-archive-dir DIR    archive them there first (default <data-dir>/audit-archive; 'none')
           --audit-stream FILE|-      also stream every audit record as JSON Lines to FILE or stdout
+          --audit-journal-file-size SIZE  each preallocated audit journal file (default 8m; 64k to 1024m)
           --no-audit                 record no audit trail (only to measure its cost; never in production)
   audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
 ${ACCOUNTS_USAGE}${IAM_USAGE}${AUTHZ_USAGE}`;

@@ -22,7 +22,7 @@ export interface GeneratedDataKeyPair {
  * (GenerateDataKeyPair) or wipes it (…WithoutPlaintext).
  *
  * @throws InvalidKeyUsageException for a KMS key that is not a symmetric encryption key.
- * @throws UnsupportedOperationException for SM2, which this server cannot do (see README).
+ * @throws UnsupportedOperationException for SM2, which this server cannot do (see docs/kms-operations.md).
  * @example const pair = await generateDataKeyPair(deps, key, 'ECC_NIST_P256', { purpose: 'signing' });
  */
 export async function generateDataKeyPair(

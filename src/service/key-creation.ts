@@ -39,7 +39,7 @@ export async function createKey(
   }
   if (params.spec === 'SM2') {
     // AWS offers SM2 only in its China Regions; Node's OpenSSL cannot do SM2DSA with AWS's distinguishing ID
-    // or SM2PKE, so this server behaves like every other Region (see README).
+    // or SM2PKE, so this server behaves like every other Region (see docs/kms-operations.md).
     throw new UnsupportedOperationException('KeySpec SM2 is not supported in this region.');
   }
   const id = deps.newKeyId();
