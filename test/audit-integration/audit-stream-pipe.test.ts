@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { test } from 'node:test';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { administratorCredentials, BUNDLED_CLI as CLI, newDataDir } from '../support/server-process.js';
+import { administratorCredentials, BUNDLED_CLI as CLI, newDataDir, readyEndpoint } from '../support/server-process.js';
 
 const REQUESTS = 600;
 const CLIENTS = 16;
@@ -23,15 +23,8 @@ test('the audit stream delivers every record to a pipe whose reader falls behind
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--workers', '2', '--data-dir', dataDir, '--audit-stream', '-'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  let output = '';
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-  });
+  const output = { text: '' };
+  const endpoint = await readyEndpoint(child, () => '', output);
   // The reader stalls for a second while the load runs: the pipe fills up, and the server waits for it (the
   // stream writes everything, or the records' requests wait) rather than dropping lines.
   child.stdout.pause();
@@ -56,7 +49,7 @@ test('the audit stream delivers every record to a pipe whose reader falls behind
     child.kill('SIGTERM');
     await exited;
   }
-  const streamed = new Set(output.split('\n').filter((line) => line.startsWith('{"eventVersion"'))
+  const streamed = new Set(output.text.split('\n').filter((line) => line.startsWith('{"eventVersion"'))
     .map((line) => (JSON.parse(line) as { requestID: string }).requestID));
   const missing = [...answered].filter((requestId) => !streamed.has(requestId));
   assert.equal(missing.length, 0, `${missing.length} of ${answered.size} answered requests never reached the stream`);

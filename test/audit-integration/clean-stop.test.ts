@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { administratorCredentials, BUNDLED_CLI as CLI } from '../support/server-process.js';
+import { administratorCredentials, BUNDLED_CLI as CLI, readyEndpoint } from '../support/server-process.js';
 
 type ServerChild = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -29,15 +29,7 @@ async function startServer(dataDir: string, workers: number) {
     stderr += chunk.toString('utf8');
     stderrChanged.dispatchEvent(new Event('data'));
   });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /Strongroom listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening:\n${stderr}`)));
-  });
+  const endpoint = await readyEndpoint(child, () => stderr);
   child.stdout.resume();
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   return {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { administratorCredentials, BUNDLED_CLI as CLI } from '../support/server-process.js';
+import { administratorCredentials, BUNDLED_CLI as CLI, readyEndpoint } from '../support/server-process.js';
 import { readTrail } from './trail-reader.js';
 
 const CLIENTS = 16;
@@ -18,15 +18,7 @@ async function startServer(dataDir: string) {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /Strongroom listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-  });
+  const endpoint = await readyEndpoint(child);
   child.stderr.resume();
   return { child, endpoint, killGroup: () => process.kill(-child.pid!, 'SIGKILL') };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,23 @@ export async function newDataDir(): Promise<string> {
 
 /** The built bundle; tests that run it fail, saying so, when it is missing. */
 export const BUNDLED_CLI = join(PROJECT_ROOT, 'dist/strongroom.js');
+
+/**
+ * The endpoint of a spawned `strongroom serve` once it prints its ready line; rejects when it exits first
+ * (`stderr()` then says why). Its stdout keeps being read (and collected in `output`, if given) afterwards.
+ */
+export function readyEndpoint(child: ChildProcess & { stdout: Readable }, stderr: () => string = () => '', output?: { text: string }): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (output) output.text = text;
+      const match = /listening on (https?:\/\/[^\s]+)/.exec(text);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening\n${stderr()}`)));
+  });
+}
 
 /** Starts `strongroom serve ...args`; resolves when it prints its ready line or exits. */
 export async function startServerProcess(
