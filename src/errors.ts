@@ -1,7 +1,10 @@
 /**
- * The error catalogue: one class per AWS exception name, each knowing its `__type` and HTTP status.
- * Errors are shared by every layer (it imports nothing) and mapped to the wire in exactly one place (`api/http/respond.ts`); anything that is not a
+ * The error catalogue: every AWS exception a caller can see, one class per exception name, each knowing its
+ * `__type` (or query-protocol `Code`) and HTTP status. Grouped by service below: the protocols, KMS, IAM and STS,
+ * CloudTrail. Errors are shared by every layer (this module imports nothing) and mapped to the wire in exactly one
+ * place (`api/app.ts`, through `api/http/json-wire.ts` or `api/query/xml-wire.ts`); anything that is not a
  * `KmsError` becomes a bare `KMSInternalException` there, with details only in the server's log.
+ * `docs/errors.md` lists them all; `test/api/error-catalogue.test.ts` keeps the two in step.
  *
  * Messages are part of the contract (tests and SDK users match on them): they follow AWS's wording and
  * never contain plaintext, key material, secrets or signatures.
@@ -20,86 +23,109 @@ export class KmsError extends Error {
   }
 }
 
-type ErrorClass = new (message: string) => KmsError;
-
-function define(type: string, status = 400): ErrorClass {
-  const named = {
-    [type]: class extends KmsError {
-      constructor(message: string) {
-        super(type, message, status);
-      }
-    },
+/**
+ * The base class of one catalogue entry. Its `type` is the literal exception name, so every exception is its
+ * own type: a function that accepts a `NotFoundException` refuses a `DisabledException` at compile time, and
+ * `instanceof` narrows to the one exception. The catalogue's only helper.
+ *
+ * @example
+ *   export class NotFoundException extends exception('NotFoundException') {}
+ *   throw new NotFoundException(`Key '${arn}' does not exist`); // __type NotFoundException, status 400
+ */
+function exception<const Type extends string>(type: Type, status = 400) {
+  return class extends KmsError {
+    declare readonly type: Type;
+    constructor(message: string) {
+      super(type, message, status);
+    }
   };
-  return named[type] as ErrorClass;
 }
 
-// KMS service exceptions (from the model's error shapes).
-export const AlreadyExistsException = define('AlreadyExistsException');
-export type AlreadyExistsException = KmsError;
-export const ConflictException = define('ConflictException');
-export type ConflictException = KmsError;
-export const CustomKeyStoreNotFoundException = define('CustomKeyStoreNotFoundException');
-export type CustomKeyStoreNotFoundException = KmsError;
-export const DisabledException = define('DisabledException');
-export type DisabledException = KmsError;
-export const DryRunOperationException = define('DryRunOperationException');
-export type DryRunOperationException = KmsError;
-export const IncorrectKeyException = define('IncorrectKeyException');
-export type IncorrectKeyException = KmsError;
-export const InvalidAliasNameException = define('InvalidAliasNameException');
-export type InvalidAliasNameException = KmsError;
-export const InvalidArnException = define('InvalidArnException');
-export type InvalidArnException = KmsError;
-export const InvalidCiphertextException = define('InvalidCiphertextException');
-export type InvalidCiphertextException = KmsError;
-export const InvalidGrantTokenException = define('InvalidGrantTokenException');
-export type InvalidGrantTokenException = KmsError;
-export const InvalidKeyUsageException = define('InvalidKeyUsageException');
-export type InvalidKeyUsageException = KmsError;
-export const InvalidMarkerException = define('InvalidMarkerException');
-export type InvalidMarkerException = KmsError;
-export const KMSInternalException = define('KMSInternalException', 500);
-export type KMSInternalException = KmsError;
-export const KMSInvalidMacException = define('KMSInvalidMacException');
-export type KMSInvalidMacException = KmsError;
-export const KMSInvalidSignatureException = define('KMSInvalidSignatureException');
-export type KMSInvalidSignatureException = KmsError;
-export const KMSInvalidStateException = define('KMSInvalidStateException');
-export type KMSInvalidStateException = KmsError;
-export const KeyUnavailableException = define('KeyUnavailableException', 500);
-export type KeyUnavailableException = KmsError;
-export const LimitExceededException = define('LimitExceededException');
-export type LimitExceededException = KmsError;
-export const MalformedPolicyDocumentException = define('MalformedPolicyDocumentException');
-export type MalformedPolicyDocumentException = KmsError;
-export const NotFoundException = define('NotFoundException');
-export type NotFoundException = KmsError;
-export const TagException = define('TagException');
-export type TagException = KmsError;
-export const UnsupportedOperationException = define('UnsupportedOperationException');
-export type UnsupportedOperationException = KmsError;
-
 // Exceptions common to every AWS JSON/query service (protocol, authentication, validation).
-export const AccessDeniedException = define('AccessDeniedException');
-export type AccessDeniedException = KmsError;
-export const ValidationException = define('ValidationException');
-export type ValidationException = KmsError;
-export const SerializationException = define('SerializationException');
-export type SerializationException = KmsError;
-export const UnknownOperationException = define('UnknownOperationException');
-export type UnknownOperationException = KmsError;
-export const MissingAuthenticationTokenException = define('MissingAuthenticationTokenException');
-export type MissingAuthenticationTokenException = KmsError;
-export const IncompleteSignatureException = define('IncompleteSignatureException');
-export type IncompleteSignatureException = KmsError;
-export const InvalidSignatureException = define('InvalidSignatureException');
-export type InvalidSignatureException = KmsError;
-export const UnrecognizedClientException = define('UnrecognizedClientException');
-export type UnrecognizedClientException = KmsError;
-export const ExpiredTokenException = define('ExpiredTokenException');
-export type ExpiredTokenException = KmsError;
-export const RequestEntityTooLargeException = define('RequestEntityTooLargeException', 413);
-export type RequestEntityTooLargeException = KmsError;
+export class AccessDeniedException extends exception('AccessDeniedException') {}
+export class ValidationException extends exception('ValidationException') {}
+export class SerializationException extends exception('SerializationException') {}
+export class UnknownOperationException extends exception('UnknownOperationException') {}
+export class MissingAuthenticationTokenException extends exception('MissingAuthenticationTokenException') {}
+export class IncompleteSignatureException extends exception('IncompleteSignatureException') {}
+export class InvalidSignatureException extends exception('InvalidSignatureException') {}
+export class UnrecognizedClientException extends exception('UnrecognizedClientException') {}
+export class ExpiredTokenException extends exception('ExpiredTokenException') {}
+export class RequestEntityTooLargeException extends exception('RequestEntityTooLargeException', 413) {}
+export class KMSInternalException extends exception('KMSInternalException', 500) {}
 
 /** The one message every unexpected failure shows the caller. */
 export const INTERNAL_ERROR_MESSAGE = 'The request processing has failed because of an unknown error, exception or failure.';
+
+// KMS service exceptions (from the model's error shapes).
+export class AlreadyExistsException extends exception('AlreadyExistsException') {}
+export class ConflictException extends exception('ConflictException') {}
+export class CustomKeyStoreNotFoundException extends exception('CustomKeyStoreNotFoundException') {}
+export class DisabledException extends exception('DisabledException') {}
+export class DryRunOperationException extends exception('DryRunOperationException') {}
+export class IncorrectKeyException extends exception('IncorrectKeyException') {}
+export class InvalidAliasNameException extends exception('InvalidAliasNameException') {}
+export class InvalidArnException extends exception('InvalidArnException') {}
+export class InvalidCiphertextException extends exception('InvalidCiphertextException') {}
+export class InvalidGrantTokenException extends exception('InvalidGrantTokenException') {}
+export class InvalidKeyUsageException extends exception('InvalidKeyUsageException') {}
+export class InvalidMarkerException extends exception('InvalidMarkerException') {}
+export class KMSInvalidMacException extends exception('KMSInvalidMacException') {}
+export class KMSInvalidSignatureException extends exception('KMSInvalidSignatureException') {}
+export class KMSInvalidStateException extends exception('KMSInvalidStateException') {}
+export class KeyUnavailableException extends exception('KeyUnavailableException', 500) {}
+export class LimitExceededException extends exception('LimitExceededException') {}
+export class MalformedPolicyDocumentException extends exception('MalformedPolicyDocumentException') {}
+export class NotFoundException extends exception('NotFoundException') {}
+export class TagException extends exception('TagException') {}
+export class UnsupportedOperationException extends exception('UnsupportedOperationException') {}
+
+// IAM and STS (query protocol, answered in XML): codes and statuses of the IAM and STS models.
+/** "User with name bob already exists." */
+export class EntityAlreadyExists extends exception('EntityAlreadyExists', 409) {}
+/** "The user with name bob cannot be found." */
+export class NoSuchEntity extends exception('NoSuchEntity', 404) {}
+/** "Cannot delete entity, must delete policies first." */
+export class DeleteConflict extends exception('DeleteConflict', 409) {}
+/** A policy document that does not parse or breaks the grammar. */
+export class MalformedPolicyDocument extends exception('MalformedPolicyDocument') {}
+/** A quota (access keys per user, policy size) would be exceeded. */
+export class LimitExceeded extends exception('LimitExceeded', 409) {}
+/** A parameter fails its constraint ("1 validation error detected: ..."; see `validationError`). */
+export class ValidationError extends exception('ValidationError') {}
+/** IAM's and STS's authorization failure (KMS's is `AccessDeniedException`). */
+export class AccessDenied extends exception('AccessDenied', 403) {}
+
+/**
+ * IAM's and STS's message for one failed parameter constraint, e.g.
+ * `1 validation error detected: Value 'a b' at 'userName' failed to satisfy constraint: Member must satisfy
+ * regular expression pattern: [\w+=,.@-]+`.
+ */
+export function validationError(member: string, value: string | undefined, constraint: string): ValidationError {
+  const shown = value === undefined ? 'null' : `'${value}'`;
+  return new ValidationError(`1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`);
+}
+
+// CloudTrail's LookupEvents (JSON 1.1, from the CloudTrail model). Three carry AWS's model text as their default.
+/** More than one lookup attribute, an unknown attribute key, or an empty or over-long value. */
+export class InvalidLookupAttributesException extends exception('InvalidLookupAttributesException') {}
+/** StartTime after EndTime. */
+export class InvalidTimeRangeException extends exception('InvalidTimeRangeException') {
+  constructor(message = 'Occurs if the timestamp values are invalid. Either the start time occurs after the end time or the time range is outside the range of possible values.') {
+    super(message);
+  }
+}
+/** MaxResults outside 1–50. */
+export class InvalidMaxResultsException extends exception('InvalidMaxResultsException') {
+  constructor(message = 'This exception is thrown if the limit specified is not valid.') {
+    super(message);
+  }
+}
+/** A NextToken that is malformed or was issued for different parameters. */
+export class InvalidNextTokenException extends exception('InvalidNextTokenException') {
+  constructor(message = 'A token that is not valid, or a token that was previously used in a request with different parameters.') {
+    super(message);
+  }
+}
+/** An `EventCategory` other than `insight`. */
+export class InvalidEventCategoryException extends exception('InvalidEventCategoryException') {}

@@ -1,7 +1,9 @@
 import type { LookupAttribute, LookupEventsQuery, LookupEventsResult } from '../audit/index.js';
-import { InvalidLookupAttributesException } from '../audit/index.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { KmsError, SerializationException, UnknownOperationException, UnsupportedOperationException } from '../errors.js';
+import {
+  InvalidEventCategoryException, InvalidLookupAttributesException, SerializationException, UnknownOperationException,
+  UnsupportedOperationException,
+} from '../errors.js';
 import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import type { OutcomeDraft } from './request-outcome-builder.js';
@@ -53,7 +55,7 @@ export async function handleCloudTrailRequest(
   if (!lookup) throw new UnsupportedOperationException('The audit trail is off on this server.');
   const body = parseJsonObjectBody(request.body);
   if (body['EventCategory'] !== undefined) {
-    if (body['EventCategory'] !== 'insight') throw new KmsError('InvalidEventCategoryException', 'The event category is not valid.');
+    if (body['EventCategory'] !== 'insight') throw new InvalidEventCategoryException('The event category is not valid.');
     return jsonResponse(draft.requestId, { Events: [] }); // Strongroom records no Insights events.
   }
   const result = await lookup({ accountId: caller.accountId, ...queryOf(body) });

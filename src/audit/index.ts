@@ -17,6 +17,5 @@ export {
 } from './signing-key.js';
 export { verifyAuditTrail, type VerificationReport, type VerificationProblem, type ProblemKind } from './verify.js';
 export * from './lookup-events.js';
-export * from './lookup-errors.js';
 export { applyRetention, type RetentionOptions, type RetentionResult } from './retention.js';
 export { createJsonLinesSink, type JsonLinesSink, type JsonLinesTarget } from './json-lines-sink.js';

@@ -1,5 +1,5 @@
 import type { AuditDatabase } from './audit-database.js';
-import { InvalidLookupAttributesException, InvalidMaxResultsException, InvalidTimeRangeException } from './lookup-errors.js';
+import { InvalidLookupAttributesException, InvalidMaxResultsException, InvalidTimeRangeException } from '../errors.js';
 import { decodeNextToken, encodeNextToken, queryFingerprint } from './next-token.js';
 
 export { keyLastUsage, trackingStartTime, type KeyLastUsage } from './key-last-usage.js';

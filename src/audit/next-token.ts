@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidNextTokenException } from './lookup-errors.js';
+import { InvalidNextTokenException } from '../errors.js';
 
 /**
  * LookupEvents' NextToken: an opaque cursor (the time and row id of the last event returned) bound to the

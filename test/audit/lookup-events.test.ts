@@ -9,7 +9,7 @@ import { apiCallEvent } from '../../src/audit/event-builder.js';
 import type { UserIdentity } from '../../src/audit/event.js';
 import {
   InvalidLookupAttributesException, InvalidMaxResultsException, InvalidNextTokenException, InvalidTimeRangeException,
-} from '../../src/audit/lookup-errors.js';
+} from '../../src/errors.js';
 import { keyLastUsage, lookupEvents, type LookupAttribute } from '../../src/audit/lookup-events.js';
 import { createAuditSigningKey } from '../../src/audit/signing-key.js';
 

@@ -1,6 +1,6 @@
 import { assumeRole, SESSION_DURATION } from '../../auth/iam/assume-role.js';
 import { isDevelopmentCredential } from '../../auth/credential-resolver.js';
-import { ValidationError } from '../../auth/iam/iam-errors.js';
+import { ValidationError } from '../../errors.js';
 import { ROLE_SESSION_NAME, optionalInteger, optionalValid, requireValid } from '../../auth/iam/iam-names.js';
 import type { QueryAction } from './query-action.js';
 import { iamTimestamp } from './iam/iam-wire.js';

@@ -2,7 +2,7 @@ import type { SecretBytes } from '../../crypto/secret-bytes.js';
 import type { AccessKey, IamUser } from '../../store/store.js';
 import { issueAccessKey } from '../access-keys.js';
 import type { IamContext } from './iam-context.js';
-import { LimitExceeded, NoSuchEntity } from './iam-errors.js';
+import { LimitExceeded, NoSuchEntity } from '../../errors.js';
 
 /** IAM's quota of access keys per user (and per root user). */
 export const ACCESS_KEYS_PER_PRINCIPAL = 2;

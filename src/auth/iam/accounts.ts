@@ -2,7 +2,7 @@ import { DuplicateError, type Account } from '../../store/store.js';
 import { newAccountId } from '../access-keys.js';
 import { createAccessKeyFor, type NewAccessKey } from './access-key-management.js';
 import type { IamContext } from './iam-context.js';
-import { EntityAlreadyExists, ValidationError } from './iam-errors.js';
+import { EntityAlreadyExists, ValidationError } from '../../errors.js';
 
 /** A new account and the first access key of its root principal (returned once). */
 export interface NewAccount {

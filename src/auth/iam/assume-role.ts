@@ -1,6 +1,6 @@
 import type { Caller } from '../caller.js';
 import { evaluateKeyAccess, type RequestContext } from '../policy/index.js';
-import { AccessDenied, ValidationError } from './iam-errors.js';
+import { AccessDenied, ValidationError } from '../../errors.js';
 import type { IamContext } from './iam-context.js';
 import { loadIdentityPolicies, requestPrincipalOf, sessionRoleArn } from './identity-policies.js';
 import { issueRoleSession, type TemporaryCredentials } from './temporary-credentials.js';

@@ -1,6 +1,6 @@
 import type { Caller } from '../caller.js';
 import { accessDeniedMessage, evaluateIdentityOnly, type RequestContext } from '../policy/index.js';
-import { AccessDenied } from './iam-errors.js';
+import { AccessDenied } from '../../errors.js';
 import type { IamContext } from './iam-context.js';
 import { loadIdentityPolicies, requestPrincipalOf, sessionRoleArn } from './identity-policies.js';
 

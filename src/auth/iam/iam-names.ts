@@ -1,4 +1,4 @@
-import { validationError } from './iam-errors.js';
+import { validationError } from '../../errors.js';
 
 /**
  * The constraints of IAM's name, path and document parameters (IAM API reference, "Data Types"), checked

@@ -1,6 +1,6 @@
 import type { InlinePolicy } from '../../store/store.js';
 import type { IamContext } from './iam-context.js';
-import { LimitExceeded, NoSuchEntity } from './iam-errors.js';
+import { LimitExceeded, NoSuchEntity } from '../../errors.js';
 import { policySize, validatePolicyDocument } from './policy-documents.js';
 
 /** A user or role that holds inline policies. */

@@ -1,6 +1,5 @@
-import type { KmsError } from '../../errors.js';
 import { parsePolicy, PolicyDocumentError, type CompiledPolicy } from '../policy/index.js';
-import { LimitExceeded, MalformedPolicyDocument } from './iam-errors.js';
+import { LimitExceeded, MalformedPolicyDocument, type KmsError } from '../../errors.js';
 
 /**
  * Validates an identity or trust policy as IAM does when it is written, mapping the policy engine's neutral

@@ -1,7 +1,7 @@
 import { DuplicateError, type IamRole } from '../../store/store.js';
 import { roleArn } from './iam-authorization.js';
 import type { IamContext } from './iam-context.js';
-import { DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity } from './iam-errors.js';
+import { DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity } from '../../errors.js';
 import { policySize, validatePolicyDocument } from './policy-documents.js';
 import { newUniqueId } from './unique-ids.js';
 

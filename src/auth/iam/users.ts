@@ -1,7 +1,7 @@
 import { DuplicateError, type IamUser } from '../../store/store.js';
 import { userArn } from './iam-authorization.js';
 import type { IamContext } from './iam-context.js';
-import { DeleteConflict, EntityAlreadyExists, NoSuchEntity } from './iam-errors.js';
+import { DeleteConflict, EntityAlreadyExists, NoSuchEntity } from '../../errors.js';
 import { newUniqueId } from './unique-ids.js';
 
 /**

@@ -1,5 +1,5 @@
 import { optionalInteger } from '../../../auth/iam/iam-names.js';
-import { validationError } from '../../../auth/iam/iam-errors.js';
+import { validationError } from '../../../errors.js';
 import type { XmlValue } from '../xml-wire.js';
 
 /**

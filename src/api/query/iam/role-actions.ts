@@ -1,5 +1,5 @@
 import { roleArn } from '../../../auth/iam/iam-authorization.js';
-import { validationError } from '../../../auth/iam/iam-errors.js';
+import { validationError } from '../../../errors.js';
 import { PATH, POLICY_DOCUMENT, ROLE_NAME, optionalInteger, optionalValid, requireValid } from '../../../auth/iam/iam-names.js';
 import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../../../auth/iam/roles.js';
 import type { QueryAction } from '../query-action.js';

@@ -1,5 +1,5 @@
 import { userArn } from '../../../auth/iam/iam-authorization.js';
-import { ValidationError } from '../../../auth/iam/iam-errors.js';
+import { ValidationError } from '../../../errors.js';
 import { PATH, USER_NAME, optionalValid, requireValid } from '../../../auth/iam/iam-names.js';
 import { createUser, deleteUser, listUsers, requireUser } from '../../../auth/iam/users.js';
 import type { QueryAction } from '../query-action.js';
