@@ -30,9 +30,9 @@ export interface KmsCall {
 }
 
 /**
- * Runs one KMS operation: validate the input → resolve the keys it names → authorize → check key state and
- * usage → honour DryRun (with the operation's own dry-run checks) → run the handler. Every operation goes
- * through here; handlers do none of it.
+ * Runs one KMS operation: validate the input (its shape, then the operation's own `validate`) → resolve the
+ * keys it names → authorize → check key state and usage → honour DryRun (with the operation's own dry-run
+ * checks) → run the handler. Every operation goes through here; handlers do none of it.
  */
 export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Promise<unknown> {
   const { operation, caller } = call;
@@ -76,10 +76,11 @@ export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Pro
     }
   };
   try {
-    const source = await resolveDeclaredKey(pipeline, operation.key, input, scope, call);
+    const validated: unknown = operation.validate?.(input as never);
+    const source = await resolveDeclaredKey(pipeline, operation.key, input, validated, scope, call);
     await authorizeKey(actionOf(operation.key, operation), source);
     const destination = operation.destinationKey
-      ? await resolveDeclaredKey(pipeline, operation.destinationKey, input, scope, call)
+      ? await resolveDeclaredKey(pipeline, operation.destinationKey, input, validated, scope, call)
       : undefined;
     if (operation.destinationKey && destination) {
       await authorizeKey(actionOf(operation.destinationKey, operation), destination);
@@ -88,7 +89,7 @@ export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Pro
     const destinationKey = destination?.resolved;
     checkKey(operation.key, key, operation.name);
     if (operation.destinationKey && destinationKey) checkKey(operation.destinationKey, destinationKey, operation.name);
-    const context = { ...base, key, ...(destinationKey ? { destinationKey } : {}) };
+    const context = { ...base, validated, key, ...(destinationKey ? { destinationKey } : {}) };
     if (input['DryRun'] === true) await operation.dryRun?.(context as never);
     assertNotDryRun(input);
     return await operation.handle(context as never);
@@ -116,10 +117,11 @@ async function resolveDeclaredKey(
   pipeline: KmsPipeline,
   declaration: KeyDeclaration<KmsOperationName>,
   input: Record<string, unknown>,
+  validated: unknown,
   scope: KeyScope,
   call: KmsCall,
 ): Promise<NamedKey> {
-  const text = declaration.reference(input as never);
+  const text = declaration.reference(input as never, validated as never);
   if (text === undefined) throw new NotFoundException('Invalid keyId');
   if (!declaration.acceptsAlias && (text.startsWith('alias/') || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(text))) {
     throw new NotFoundException(`Invalid keyId ${text}`);

@@ -13,9 +13,12 @@ export type Output<Op extends KmsOperationName> = KmsOperations[Op]['output'];
  * How an operation names a key, declared once so the pipeline resolves, authorizes and checks it the same
  * way for every operation.
  */
-export interface KeyDeclaration<Op extends KmsOperationName> {
-  /** The key reference the request carries (undefined: not named, which `required` decides about). */
-  readonly reference: (input: Input<Op>) => string | undefined;
+export interface KeyDeclaration<Op extends KmsOperationName, Validated = undefined> {
+  /**
+   * The key reference the request carries (undefined: not named, answered `NotFoundException`). Given what the
+   * operation's `validate` returned, so a key named inside the input (Decrypt's ciphertext) is read only once.
+   */
+  readonly reference: (input: Input<Op>, validated: Validated) => string | undefined;
   /** Whether `alias/...` and alias ARNs are accepted (AWS refuses them in management operations). */
   readonly acceptsAlias: boolean;
   readonly states: KeyStateRule;
@@ -39,7 +42,9 @@ export interface ResolvedKeyContext {
   readonly reference: KeyReference;
 }
 
-export interface KeyRequestContext<Op extends KmsOperationName> extends RequestContext<Op> {
+export interface KeyRequestContext<Op extends KmsOperationName, Validated = undefined> extends RequestContext<Op> {
+  /** What the operation's `validate` returned (undefined when it declares none). */
+  readonly validated: Validated;
   readonly key: ResolvedKeyContext;
   /** Only for operations that declare a destination key (ReEncrypt). */
   readonly destinationKey?: ResolvedKeyContext;
@@ -53,18 +58,27 @@ interface OperationBase<Op extends KmsOperationName> {
   readonly readOnly: boolean;
 }
 
-/** An operation on one key (and, for ReEncrypt, a second): the pipeline resolves the keys first. */
-export interface KeyOperation<Op extends KmsOperationName> extends OperationBase<Op> {
-  readonly key: KeyDeclaration<Op>;
-  readonly destinationKey?: KeyDeclaration<Op>;
+/**
+ * An operation on one key (and, for ReEncrypt, a second): the pipeline resolves the keys first.
+ * `Validated` is what the operation's `validate` makes of the input, handed on to every later step.
+ */
+export interface KeyOperation<Op extends KmsOperationName, Validated = undefined> extends OperationBase<Op> {
+  /**
+   * Checks of the input that AWS makes before it looks the key up (so they fail the same way whatever the key),
+   * run by the pipeline after the input's shape is validated. What it returns — the input's parsed parts — is
+   * given to the key references as their second argument and to the handlers as `validated`, so nothing is
+   * parsed twice. GenerateDataKey checks `KeySpec`/`NumberOfBytes` here; Decrypt reads the ciphertext.
+   */
+  readonly validate?: (input: Input<Op>) => Validated;
+  readonly key: KeyDeclaration<Op, Validated>;
+  readonly destinationKey?: KeyDeclaration<Op, Validated>;
   /**
    * What a `DryRun` checks beyond authorization and key state, run before the pipeline answers
    * `DryRunOperationException` (Decrypt and ReEncrypt check the ciphertext unless `DryRunModifiers` says
    * `IGNORE_CIPHERTEXT`). Throwing answers the request with that error instead.
    */
-  readonly dryRun?: (context: KeyRequestContext<Op>) => Promise<void>;
-  /** Whether a missing key reference is allowed (Decrypt finds its key in the ciphertext). */
-  readonly handle: (context: KeyRequestContext<Op>) => Promise<Output<Op>>;
+  readonly dryRun?: (context: KeyRequestContext<Op, Validated>) => Promise<void>;
+  readonly handle: (context: KeyRequestContext<Op, Validated>) => Promise<Output<Op>>;
 }
 
 /** An operation on the account as a whole (CreateKey, ListKeys, GenerateRandom, ...). */
@@ -73,10 +87,14 @@ export interface AccountOperation<Op extends KmsOperationName> extends Operation
   readonly handle: (context: RequestContext<Op>) => Promise<Output<Op>>;
 }
 
-export type Operation<Op extends KmsOperationName = KmsOperationName> = KeyOperation<Op> | AccountOperation<Op>;
+export type Operation<Op extends KmsOperationName = KmsOperationName, Validated = undefined> =
+  | KeyOperation<Op, Validated>
+  | AccountOperation<Op>;
 
 /** Declares an operation on a key. The helpers exist so each operation file reads as a declaration. */
-export function keyOperation<Op extends KmsOperationName>(definition: KeyOperation<Op>): KeyOperation<Op> {
+export function keyOperation<Op extends KmsOperationName, Validated = undefined>(
+  definition: KeyOperation<Op, Validated>,
+): KeyOperation<Op, Validated> {
   return Object.freeze(definition);
 }
 

@@ -1,4 +1,4 @@
-import { DecryptionFailedError, rsaOaepDecrypt, rsaOaepEncrypt } from '../crypto/asymmetric/index.js';
+import { DecryptionFailedError, maxRsaOaepPlaintext, rsaOaepDecrypt, rsaOaepEncrypt } from '../crypto/asymmetric/index.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import { InvalidCiphertextException, ValidationException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
@@ -39,12 +39,28 @@ export async function encryptWithPublicKey(
   plaintext: Buffer,
 ): Promise<Buffer> {
   assertAlgorithmOffered(key, 'encryptionAlgorithms', algorithm);
+  assertFitsRsaOaep(key, algorithm, plaintext);
   const publicKey = await loadPublicKeyHandle(deps, key);
   try {
     // A copy, so the caller's buffer (the request's plaintext) stays the caller's to wipe.
     return rsaOaepEncrypt(publicKey, algorithm, SecretBytes.copyOf(plaintext));
   } catch (error) {
     throw toAwsError(error);
+  }
+}
+
+/**
+ * RSA-OAEP encrypts at most k − 2·hLen − 2 bytes; AWS refuses longer plaintext naming the algorithm, the
+ * spec and the limit: `Algorithm RSAES_OAEP_SHA_1 and key spec RSA_2048 cannot encrypt data larger than 214
+ * bytes.`
+ */
+function assertFitsRsaOaep(key: KmsKey, algorithm: EncryptionAlgorithm, plaintext: Buffer): void {
+  if (!algorithm.startsWith('RSAES_OAEP_')) return;
+  const limit = maxRsaOaepPlaintext(key.spec, algorithm);
+  if (plaintext.length > limit) {
+    throw new ValidationException(
+      `Algorithm ${algorithm} and key spec ${key.spec} cannot encrypt data larger than ${limit} bytes.`,
+    );
   }
 }
 

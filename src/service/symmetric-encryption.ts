@@ -4,9 +4,10 @@ import {
   sealCiphertextBlob,
   type ParsedCiphertextBlob,
 } from '../crypto/ciphertext-blob.js';
-import { InvalidCiphertextException } from '../errors.js';
+import { InvalidCiphertextException, InvalidKeyUsageException } from '../errors.js';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import type { KmsKey } from '../keys/key.js';
+import type { EncryptionAlgorithm } from '../keys/key-spec.js';
 import { loadMaterial } from './key-materials.js';
 import type { ServiceDependencies } from './services.js';
 
@@ -31,13 +32,41 @@ export async function encryptWithKey(
   return { ciphertext, materialId: key.currentMaterialId };
 }
 
-/** Reads a ciphertext blob's header, or throws `InvalidCiphertextException` for anything not ours. */
-export function readCiphertextHeader(blob: Buffer): ParsedCiphertextBlob {
+/**
+ * A ciphertext as a request carries it, read once. `blob` is its header when the bytes are a ciphertext blob of
+ * this server, and undefined when they are not: raw RSA-OAEP output, or bytes that are nothing at all. Which of
+ * the two only the key can tell, so a failed read is not an error yet; whoever needs a blob refuses then.
+ */
+export interface ReadCiphertext {
+  readonly bytes: Buffer;
+  readonly blob: ParsedCiphertextBlob | undefined;
+}
+
+/** Reads `bytes` once; the result goes to every later step that looks at the ciphertext. */
+export function readCiphertext(bytes: Buffer): ReadCiphertext {
   try {
-    return parseCiphertextBlob(blob);
+    return { bytes, blob: parseCiphertextBlob(bytes) };
   } catch {
-    throw invalidCiphertext();
+    return { bytes, blob: undefined };
   }
+}
+
+/** The key a symmetric ciphertext names, or `InvalidCiphertextException` for anything not a blob of ours. */
+export function keyArnNamedBy(ciphertext: ReadCiphertext): string {
+  if (!ciphertext.blob) throw invalidCiphertext();
+  return ciphertext.blob.keyArn;
+}
+
+/**
+ * Symmetric keys take only `SYMMETRIC_DEFAULT` (the default when the request names none).
+ * @throws InvalidKeyUsageException naming the algorithm and the key otherwise.
+ */
+export function symmetricAlgorithm(key: KmsKey, requested: EncryptionAlgorithm | undefined): EncryptionAlgorithm {
+  const algorithm = requested ?? 'SYMMETRIC_DEFAULT';
+  if (algorithm !== 'SYMMETRIC_DEFAULT') {
+    throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not compatible with the key spec of ${key.arn}.`);
+  }
+  return algorithm;
 }
 
 /** Decrypts a blob made by `key`, with the same encryption context it was made with. */

@@ -1,5 +1,5 @@
 import { keyOperation } from '../operation.js';
-import { encryptUnderKey } from '../wire/key-encryption.js';
+import { encryptUnderKey } from '../../service/encryption.js';
 
 /**
  * Encrypts up to 4096 bytes under a symmetric key (a ciphertext blob bound to the encryption context) or
@@ -11,13 +11,12 @@ export const Encrypt = keyOperation({
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'use', usages: ['ENCRYPT_DECRYPT'] },
   async handle({ input, key, deps }) {
-    const { ciphertext, algorithm } = await encryptUnderKey(
-      deps,
-      key.key,
-      input.EncryptionAlgorithm,
-      input.Plaintext,
-      input.EncryptionContext,
-    );
+    const { ciphertext, algorithm } = await encryptUnderKey(deps, {
+      key: key.key,
+      algorithm: input.EncryptionAlgorithm,
+      plaintext: input.Plaintext,
+      encryptionContext: input.EncryptionContext,
+    });
     return { CiphertextBlob: ciphertext, KeyId: key.key.arn, EncryptionAlgorithm: algorithm };
   },
 });

@@ -48,9 +48,9 @@ import { RevokeGrant } from './revoke-grant.js';
  * Each declaration is typed for its own operation; the registry holds them as the operation union. A handler
  * typed for one operation's input is not assignable to the union's (function parameters are contravariant),
  * so the widening is this one cast — sound because the dispatcher only ever runs an operation on input
- * validated against that same operation's shape.
+ * validated against that same operation's shape, and hands its hooks what that same operation's `validate` made.
  */
-function widen<Op extends KmsOperationName>(operation: Operation<Op>): [string, Operation] {
+function widen<Op extends KmsOperationName, Validated>(operation: Operation<Op, Validated>): [string, Operation] {
   return [operation.name, operation as unknown as Operation];
 }
 

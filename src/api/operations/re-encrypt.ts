@@ -1,8 +1,14 @@
-import { ValidationException } from '../../errors.js';
-import { keyOperation } from '../operation.js';
-import { readCiphertextHeader } from '../../service/symmetric-encryption.js';
+import { keyOperation, type KeyRequestContext } from '../operation.js';
+import {
+  assertDecryptingKey,
+  assertEncryptingKey,
+  decryptUnderKey,
+  encryptUnderKey,
+  type DecryptionRequest,
+} from '../../service/encryption.js';
+import { keyArnNamedBy, readCiphertext, type ReadCiphertext } from '../../service/symmetric-encryption.js';
 import type { KmsKey } from '../../keys/key.js';
-import { assertDecryptingKey, assertEncryptingKey, decryptUnderKey, encryptUnderKey } from '../wire/key-encryption.js';
+import { requireCiphertext } from '../wire/required-ciphertext.js';
 
 /**
  * Decrypts a ciphertext and encrypts its plaintext under another key (or the same key's current material)
@@ -15,8 +21,10 @@ export const ReEncrypt = keyOperation({
   name: 'ReEncrypt',
   action: 'kms:ReEncrypt',
   readOnly: true,
+  // The ciphertext is read here, once, for the source key reference and the handlers.
+  validate: (input) => (input.CiphertextBlob === undefined ? undefined : readCiphertext(input.CiphertextBlob)),
   key: {
-    reference: (input) => input.SourceKeyId ?? readCiphertextHeader(requiredBlob(input.CiphertextBlob)).keyArn,
+    reference: (input, ciphertext) => input.SourceKeyId ?? keyArnNamedBy(requireCiphertext(ciphertext)),
     acceptsAlias: true,
     states: 'use',
     // The source key's usage is checked by decryptUnderKey, after the ciphertext (see there).
@@ -30,40 +38,27 @@ export const ReEncrypt = keyOperation({
     action: 'kms:ReEncryptTo',
   },
   // As in AWS, a dry run checks the source ciphertext too unless DryRunModifiers says IGNORE_CIPHERTEXT.
-  async dryRun({ input, key: source, destinationKey, deps }) {
+  async dryRun(context) {
+    const { input, validated: ciphertext, key: source, destinationKey, deps } = context;
     const ignoreCiphertext = input.DryRunModifiers?.includes('IGNORE_CIPHERTEXT') === true;
-    assertKeysCanReEncrypt(source.key, destinationKey?.key, ignoreCiphertext ? undefined : input.CiphertextBlob);
+    assertKeysCanReEncrypt(source.key, destinationKey?.key, ignoreCiphertext ? undefined : ciphertext);
     if (ignoreCiphertext) return;
-    const { plaintext } = await decryptUnderKey(
-      deps,
-      source.key,
-      input.SourceEncryptionAlgorithm,
-      requiredBlob(input.CiphertextBlob),
-      input.SourceEncryptionContext,
-      'ReEncrypt',
-    );
+    const { plaintext } = await decryptUnderKey(deps, sourceDecryption(context));
     plaintext.wipe();
   },
-  async handle({ input, key: source, destinationKey, deps }) {
+  async handle(context) {
+    const { input, validated: ciphertext, key: source, destinationKey, deps } = context;
     // The pipeline always resolves a declared destination key; this only narrows the type.
     if (!destinationKey) throw new Error('ReEncrypt ran without its destination key');
-    assertKeysCanReEncrypt(source.key, destinationKey.key, input.CiphertextBlob);
-    const decrypted = await decryptUnderKey(
-      deps,
-      source.key,
-      input.SourceEncryptionAlgorithm,
-      requiredBlob(input.CiphertextBlob),
-      input.SourceEncryptionContext,
-      'ReEncrypt',
-    );
+    assertKeysCanReEncrypt(source.key, destinationKey.key, ciphertext);
+    const decrypted = await decryptUnderKey(deps, sourceDecryption(context));
     try {
-      const encrypted = await encryptUnderKey(
-        deps,
-        destinationKey.key,
-        input.DestinationEncryptionAlgorithm,
-        decrypted.plaintext.expose(),
-        input.DestinationEncryptionContext,
-      );
+      const encrypted = await encryptUnderKey(deps, {
+        key: destinationKey.key,
+        algorithm: input.DestinationEncryptionAlgorithm,
+        plaintext: decrypted.plaintext.expose(),
+        encryptionContext: input.DestinationEncryptionContext,
+      });
       return {
         CiphertextBlob: encrypted.ciphertext,
         SourceKeyId: source.key.arn,
@@ -85,17 +80,26 @@ export const ReEncrypt = keyOperation({
  * `IncorrectKeyException` even when both named keys are HMAC keys, recorded against AWS), then the source's
  * usage, then the destination's.
  */
-function assertKeysCanReEncrypt(source: KmsKey, destination: KmsKey | undefined, ciphertext: Buffer | undefined): void {
+function assertKeysCanReEncrypt(
+  source: KmsKey,
+  destination: KmsKey | undefined,
+  ciphertext: ReadCiphertext | undefined,
+): void {
   assertDecryptingKey(source, ciphertext, 'ReEncrypt');
   if (destination) assertEncryptingKey(destination, 'ReEncrypt');
 }
 
-/** The model leaves `CiphertextBlob` optional; the live service requires it, with its validation wording. */
-function requiredBlob(blob: Buffer | undefined): Buffer {
-  if (blob === undefined) {
-    throw new ValidationException(
-      "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null",
-    );
-  }
-  return blob;
+/** The request's source side in domain terms. */
+function sourceDecryption({
+  input,
+  validated: ciphertext,
+  key,
+}: KeyRequestContext<'ReEncrypt', ReadCiphertext | undefined>): DecryptionRequest {
+  return {
+    key: key.key,
+    algorithm: input.SourceEncryptionAlgorithm,
+    ciphertext: requireCiphertext(ciphertext),
+    encryptionContext: input.SourceEncryptionContext,
+    operation: 'ReEncrypt',
+  };
 }
