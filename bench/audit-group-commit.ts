@@ -13,7 +13,7 @@ const { privateKey } = createAuditSigningKey();
 
 /** An Encrypt-like record, as the server writes one per request. */
 const event = (n: number) => apiCallEvent({
-  operation: 'Encrypt', time: Date.now(), region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'aws-sdk-js/3',
+  operation: 'Encrypt', readOnly: true, time: Date.now(), region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'aws-sdk-js/3',
   requestId: `req-${n}`, eventId: `evt-${n}`, recipientAccountId: '111122223333',
   identity: {
     type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333',

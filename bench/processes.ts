@@ -10,7 +10,27 @@ export interface RunningProcess {
 
 /** Spawns `node <script> ...args` and waits for the first `http://...` it prints. */
 export async function startProcess(script: string, args: readonly string[]): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return started(spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }), script);
+}
+
+/**
+ * Spawns `command ...args` in `cwd` (`npm start -- ...`) and waits for the first `http://...` it prints. It runs in a
+ * process group of its own, which `stop()` signals: npm, the shell it runs and the server all get SIGTERM.
+ */
+export async function startCommand(command: string, args: readonly string[], cwd: string): Promise<RunningProcess> {
+  const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const running = await started(child, command);
+  return {
+    ...running,
+    async stop() {
+      if (child.exitCode !== null) return;
+      process.kill(-child.pid!, 'SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+async function started(child: ChildProcess, script: string): Promise<RunningProcess> {
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

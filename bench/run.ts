@@ -16,6 +16,7 @@ import { kmsRequest, signedJsonRequest, type KmsCredentials } from './signed-req
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const CLI = join(here, '..', 'strongroom.js'); // the bundle users run
+const PROJECT_ROOT = join(here, '..', '..'); // run from dist/bench/
 const DURATION_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONCURRENCIES = (process.env['BENCH_CONNECTIONS'] ?? '16,64').split(',').map(Number);
 const WORKERS = availableParallelism();
@@ -46,12 +47,17 @@ function row(name: string, connections: number, result: LoadResult, ceiling?: nu
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-'));
-  const cold = await measureColdStart(CLI, dataDir, WORKERS);
-  const strongroom = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(WORKERS)]);
+  const cold = await measureColdStart(PROJECT_ROOT, CLI, dataDir, WORKERS);
+  // The benchmark measures serving, not AWS's quotas (Sign on an RSA key alone would pass its 1,000/s): off.
+  const strongroom = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(WORKERS), '--quotas', 'off']);
   const baseline = await startProcess(join(here, 'baseline-server.js'), [String(WORKERS)]);
   // The same server without its audit trail (`--no-audit` exists only for this comparison).
   const unauditedDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-unaudited-'));
-  const unaudited = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', unauditedDir, '--workers', String(WORKERS), '--no-audit']);
+  const unaudited = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', unauditedDir, '--workers', String(WORKERS), '--no-audit', '--quotas', 'off']);
+  // The same again with AWS's request quotas on: us-east-1 allows 100,000 symmetric requests a second, more than
+  // this machine serves, so nothing is throttled and the difference is what counting costs on the hot path.
+  const quotasDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-quotas-'));
+  const quotas = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', quotasDir, '--workers', String(WORKERS), '--no-audit', '--quotas', 'aws']);
   try {
     const credentials = await readCredentials(join(dataDir, 'credentials'));
     const keyId = await createKey(strongroom.url, credentials);
@@ -59,6 +65,10 @@ async function main(): Promise<void> {
     const unauditedCredentials = await readCredentials(join(unauditedDir, 'credentials'));
     const unauditedEncrypt = kmsRequest(unaudited.url, unauditedCredentials, 'Encrypt', {
       KeyId: await createKey(unaudited.url, unauditedCredentials), Plaintext: PLAINTEXT,
+    });
+    const quotasCredentials = await readCredentials(join(quotasDir, 'credentials'));
+    const quotasEncrypt = kmsRequest(quotas.url, quotasCredentials, 'Encrypt', {
+      KeyId: await createKey(quotas.url, quotasCredentials), Plaintext: PLAINTEXT,
     });
     const keyOf = async (KeySpec: string, KeyUsage: string) =>
       ((await call(strongroom.url, credentials, 'CreateKey', { KeySpec, KeyUsage }))['KeyMetadata'] as { KeyId: string }).KeyId;
@@ -71,12 +81,15 @@ async function main(): Promise<void> {
       ['GenerateMac (HMAC_256)', 'GenerateMac', { KeyId: await keyOf('HMAC_256', 'GENERATE_VERIFY_MAC'), Message: PLAINTEXT, MacAlgorithm: 'HMAC_SHA_256' }],
     ];
     console.log(`Strongroom benchmark: ${WORKERS} server processes, ${DURATION_SECONDS} s per run, node ${process.version}`);
-    console.log(`cold start to first answered request: first start ${cold.firstMs.toFixed(0)} ms, restart ${cold.restartMs.toFixed(0)} ms`);
+    console.log(`cold start to first answered request, from npm start: first start ${cold.firstMs.toFixed(0)} ms, restart ` +
+      `${cold.restartMs.toFixed(0)} ms, --ephemeral ${cold.ephemeralMs.toFixed(0)} ms (node dist/strongroom.js serve --ephemeral: ` +
+      `${cold.ephemeralNodeMs.toFixed(0)} ms)`);
     console.log(`${'operation'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'vs ceiling'.padStart(11)}`);
     // Every server gets the same warm-up (JIT, caches) before anything is measured, so that no row pays for it.
     const encrypt = kmsRequest(strongroom.url, credentials, 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT });
     const ceilingBody = { headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ KeyId: keyId, Plaintext: PLAINTEXT }) };
     await Promise.all([load(strongroom.url, 16, encrypt, WARM_UP_SECONDS), load(unaudited.url, 16, unauditedEncrypt, WARM_UP_SECONDS)]);
+    await load(quotas.url, 16, quotasEncrypt, WARM_UP_SECONDS);
     await load(baseline.url, 16, ceilingBody, WARM_UP_SECONDS);
     await indexingCatchUp(strongroom.url, credentials);
     const ceilings = new Map<number, number>();
@@ -101,6 +114,13 @@ async function main(): Promise<void> {
         const records = Math.round(result.requestsPerSecond * DURATION_SECONDS);
         console.log(`${'  then indexing the journal'.padEnd(28)}${String(connections).padStart(5)}${`${catchUp.toFixed(0)} ms`.padStart(10)}` +
           `  (about ${records.toLocaleString('en-US')} records, off the request path)`);
+        // Request quotas: two servers without the trail (less noise), one counting AWS's quotas, one not.
+        const quotasOff = await load(unaudited.url, connections, unauditedEncrypt);
+        const quotasOn = await load(quotas.url, connections, quotasEncrypt);
+        console.log(row('Encrypt, no trail, quotas off', connections, quotasOff, ceiling.requestsPerSecond));
+        console.log(row('Encrypt, no trail, quotas aws', connections, quotasOn, ceiling.requestsPerSecond));
+        const quotaCost = 100 * (1 - quotasOn.requestsPerSecond / quotasOff.requestsPerSecond);
+        console.log(`${'  request quotas cost'.padEnd(28)}${String(connections).padStart(5)}${`${quotaCost.toFixed(1)}%`.padStart(10)}  (expected: within noise)`);
       }
     }
     if (SUSTAINED_SECONDS > 0) {
@@ -115,8 +135,10 @@ async function main(): Promise<void> {
     await strongroom.stop();
     await baseline.stop();
     await unaudited.stop();
+    await quotas.stop();
     await rm(dataDir, { recursive: true, force: true });
     await rm(unauditedDir, { recursive: true, force: true });
+    await rm(quotasDir, { recursive: true, force: true });
   }
   // The floor under the trail's cost on this machine: what each group commit's durable write takes from the cores.
   process.stdout.write(await runProcess(join(here, 'durable-write-cost.js'), ''));

@@ -53,6 +53,12 @@ export class UnrecognizedClientException extends exception('UnrecognizedClientEx
 export class ExpiredTokenException extends exception('ExpiredTokenException') {}
 export class RequestEntityTooLargeException extends exception('RequestEntityTooLargeException', 413) {}
 export class KMSInternalException extends exception('KMSInternalException', 500) {}
+/** A request quota of the caller's account and region is used up (`docs/quotas.md`); AWS's message by default. */
+export class ThrottlingException extends exception('ThrottlingException') {
+  constructor(message = 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.') {
+    super(message);
+  }
+}
 
 /** The one message every unexpected failure shows the caller. */
 export const INTERNAL_ERROR_MESSAGE = 'The request processing has failed because of an unknown error, exception or failure.';
@@ -95,6 +101,14 @@ export class LimitExceeded extends exception('LimitExceeded', 409) {}
 export class ValidationError extends exception('ValidationError') {}
 /** IAM's and STS's authorization failure (KMS's is `AccessDeniedException`). */
 export class AccessDenied extends exception('AccessDenied', 403) {}
+/** The query protocol's name for an unknown access key (JSON protocols: `UnrecognizedClientException`). */
+export class InvalidClientTokenId extends exception('InvalidClientTokenId', 403) {}
+/** The query protocol's name for `MissingAuthenticationTokenException`. */
+export class MissingAuthenticationToken extends exception('MissingAuthenticationToken', 403) {}
+/** The query protocol's name for `IncompleteSignatureException`. */
+export class IncompleteSignature extends exception('IncompleteSignature', 403) {}
+/** The query protocol's name for `InvalidSignatureException`. */
+export class SignatureDoesNotMatch extends exception('SignatureDoesNotMatch', 403) {}
 
 /**
  * IAM's and STS's message for one failed parameter constraint, e.g.

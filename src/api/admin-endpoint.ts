@@ -11,7 +11,7 @@ import { listAccountsOperation } from './admin/list-accounts.js';
 import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { iamContextOf } from './query/query-context.js';
-import type { OutcomeDraft } from './request-outcome-builder.js';
+import { failingWith, type Answer, type RequestFacts } from './request-facts.js';
 
 const ADMIN_TARGET_PREFIX = 'StrongroomAdmin.';
 const ACCEPTED_CONTENT_TYPES = new Set([AMZ_JSON_1_1, 'application/x-amz-json-1.0', 'application/json']);
@@ -38,7 +38,7 @@ export function adminOperationOf(target: string | undefined): string | undefined
  * The administrators' API: JSON 1.1 (`POST /`, `X-Amz-Target: StrongroomAdmin.<Operation>`), SigV4 with the
  * service name `strongroom`, errors as `{"__type","message"}`. Only the root principal of the server's
  * administrator account (made at first start) may call it; everyone else gets AccessDeniedException before
- * the body is even read. The outcome draft is filled in like any request's, without secrets.
+ * the body is even read. Its facts are recorded like any request's, without secrets.
  *
  * @example
  *   // curl --aws-sigv4 "aws:amz:us-east-1:strongroom" --user "$AK:$SK" -X POST http://127.0.0.1:4599/ \
@@ -47,33 +47,39 @@ export function adminOperationOf(target: string | undefined): string | undefined
 export async function handleAdminRequest(
   request: WireRequest,
   operationName: string,
-  draft: OutcomeDraft,
+  opening: RequestFacts,
   authenticator: Authenticator,
   options: AdminEndpointOptions,
-): Promise<WireResponse> {
-  draft.service = 'strongroom';
-  draft.operation = operationName;
-  const operation = ADMIN_OPERATIONS.get(operationName);
-  if (operation === undefined) throw new UnknownOperationException('');
-  draft.readOnly = operation.readOnly;
-  const contentType = headerValue(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (request.method !== 'POST' || !contentType || !ACCEPTED_CONTENT_TYPES.has(contentType)) {
-    throw new UnknownOperationException('');
-  }
-  const { caller, region } = await authenticator.authenticate(request, 'strongroom');
-  draft.caller = caller;
-  draft.region = region;
-  await assertAdministrator(options.deps, caller, operation.name);
-  const body = parseJsonObjectBody(request.body);
-  draft.input = body;
-  const { deps, explainer } = options;
-  const result = await operation.handle(body, {
-    store: deps.store,
-    iam: iamContextOf(deps),
-    ...(explainer === undefined ? {} : { explainer }),
+): Promise<Answer<WireResponse>> {
+  const routed: RequestFacts = { ...opening, service: 'strongroom', operation: operationName };
+  const operation = await failingWith(routed, () => {
+    const found = ADMIN_OPERATIONS.get(operationName);
+    if (found === undefined) throw new UnknownOperationException('');
+    return found;
   });
-  draft.output = result.recordedOutput;
-  return jsonResponse(draft.requestId, result.output);
+  const named: RequestFacts = { ...routed, readOnly: operation.readOnly };
+  const { caller, region } = await failingWith(named, () => {
+    const contentType = headerValue(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (request.method !== 'POST' || !contentType || !ACCEPTED_CONTENT_TYPES.has(contentType)) {
+      throw new UnknownOperationException('');
+    }
+    return authenticator.authenticate(request, 'strongroom');
+  });
+  const authenticated: RequestFacts = { ...named, caller, region };
+  const { deps, explainer } = options;
+  const body = await failingWith(authenticated, async () => {
+    await assertAdministrator(deps, caller, operation.name);
+    return parseJsonObjectBody(request.body);
+  });
+  const facts: RequestFacts = { ...authenticated, input: body };
+  const result = await failingWith(facts, () =>
+    operation.handle(body, {
+      store: deps.store,
+      iam: iamContextOf(deps),
+      ...(explainer === undefined ? {} : { explainer }),
+    }),
+  );
+  return { response: jsonResponse(facts.requestId, result.output), facts, output: result.recordedOutput };
 }
 
 /**

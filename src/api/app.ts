@@ -10,9 +10,10 @@ import { headerValue, type WireRequest, type WireResponse } from './http/wire-re
 import { cloudTrailOperationOf, handleCloudTrailRequest, type CloudTrailLookup } from './cloudtrail-endpoint.js';
 import { handleKmsRequest } from './kms-endpoint.js';
 import type { KmsPipeline } from './kms-pipeline.js';
-import type { OutcomeSink } from './outcome.js';
+import type { OutcomeSink, RequestOutcome } from './outcome.js';
 import { handleQueryRequest, queryErrorResponse } from './query/query-endpoint.js';
-import { finishOutcome, startOutcome, type OutcomeDraft } from './request-outcome-builder.js';
+import { handleResetRequest, isResetRequest, type DevelopmentReset } from './reset-endpoint.js';
+import { openingFacts, outcomeOf, RequestFailure, type Answer, type RequestFacts } from './request-facts.js';
 
 const KMS_TARGET_PREFIX = 'TrentService.';
 
@@ -28,12 +29,15 @@ export interface AppOptions {
   readonly explainer?: AuthorizationExplainer;
   /** What `GET /readyz` checks (none: ready whenever it answers). */
   readonly readiness?: ReadinessChecks;
+  /** Development mode only: `POST /_strongroom/reset` and `POST /moto-api/reset` (reset-endpoint.ts); else unknown routes. */
+  readonly developmentReset?: DevelopmentReset;
 }
 
 /** Which protocol a request speaks, and for the JSON protocols the operation its target names. */
 type Route =
   | { readonly protocol: 'kms' | 'cloudtrail' | 'admin'; readonly operation: string }
-  | { readonly protocol: 'query' | 'unknown' };
+  | { readonly protocol: 'query' | 'unknown' }
+  | { readonly protocol: 'reset'; readonly development: DevelopmentReset };
 
 /**
  * The API as a function from request to response, independent of node:http (tests call it in-process).
@@ -53,41 +57,46 @@ export class App {
     if (isHealthRequest(request)) return answerHealthRequest(request, this.#options.readiness ?? {});
     const { outcomes, log, now } = this.#options;
     const requestId = randomUUID();
-    const draft = startOutcome(request, requestId, now());
-    const route = routeOf(request);
+    const opening = openingFacts(request, requestId, now());
+    const development = this.#options.developmentReset;
+    const route: Route = development && isResetRequest(request) ? { protocol: 'reset', development } : routeOf(request);
     let response: WireResponse;
-    let failure: KmsError | undefined;
+    let outcome: RequestOutcome;
     try {
-      response = await this.#dispatch(route, request, draft);
-    } catch (error) {
-      failure = this.#asKmsError(error, draft.operation);
+      const answer = await this.#dispatch(route, request, opening);
+      response = answer.response;
+      outcome = outcomeOf(answer.facts, { output: answer.output });
+    } catch (thrown) {
+      const facts = thrown instanceof RequestFailure ? thrown.facts : opening;
+      const failure = this.#asKmsError(thrown instanceof RequestFailure ? thrown.cause : thrown, facts.operation);
       response = this.#errorResponse(route, requestId, request, failure);
+      outcome = outcomeOf(facts, { error: { type: failure.type, message: failure.message, status: failure.status } });
     }
     try {
-      await outcomes.record(
-        finishOutcome(draft, failure && { type: failure.type, message: failure.message, status: failure.status }),
-      );
+      await outcomes.record(outcome);
     } catch (error) {
-      log.error('outcome-not-recorded', { requestId, operation: draft.operation, error: describe(error) });
+      log.error('outcome-not-recorded', { requestId, operation: outcome.operation, error: describe(error) });
       response = this.#errorResponse(route, requestId, request, new KMSInternalException(INTERNAL_ERROR_MESSAGE));
     }
     return response;
   }
 
-  #dispatch(route: Route, request: WireRequest, draft: OutcomeDraft): Promise<WireResponse> {
+  #dispatch(route: Route, request: WireRequest, opening: RequestFacts): Promise<Answer<WireResponse>> {
     const { authenticator, pipeline, cloudTrail, explainer } = this.#options;
     switch (route.protocol) {
       case 'kms':
-        return handleKmsRequest(request, route.operation, draft, authenticator, pipeline);
+        return handleKmsRequest(request, route.operation, opening, authenticator, pipeline);
       case 'cloudtrail':
-        return handleCloudTrailRequest(request, route.operation, draft, authenticator, cloudTrail);
+        return handleCloudTrailRequest(request, route.operation, opening, authenticator, cloudTrail);
       case 'admin':
-        return handleAdminRequest(request, route.operation, draft, authenticator, {
+        return handleAdminRequest(request, route.operation, opening, authenticator, {
           deps: pipeline.deps,
           ...(explainer === undefined ? {} : { explainer }),
         });
       case 'query':
-        return handleQueryRequest(request, draft, authenticator, pipeline.deps);
+        return handleQueryRequest(request, opening, authenticator, pipeline.deps);
+      case 'reset':
+        return handleResetRequest(request, opening, authenticator, route.development);
       case 'unknown':
         throw new UnknownOperationException('');
     }

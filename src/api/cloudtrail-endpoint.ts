@@ -6,7 +6,7 @@ import {
 } from '../errors.js';
 import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
-import type { OutcomeDraft } from './request-outcome-builder.js';
+import { failingWith, type Answer, type RequestFacts } from './request-facts.js';
 
 /**
  * The `X-Amz-Target` prefixes of CloudTrail's JSON 1.1 protocol: the model's `targetPrefix` (the AWS CLI) and
@@ -35,20 +35,30 @@ export type CloudTrailLookup = (query: LookupEventsQuery) => Promise<LookupEvent
 export async function handleCloudTrailRequest(
   request: WireRequest,
   operationName: string,
-  draft: OutcomeDraft,
+  opening: RequestFacts,
   authenticator: Authenticator,
   lookup: CloudTrailLookup | undefined,
-): Promise<WireResponse> {
-  draft.service = 'cloudtrail';
-  draft.operation = operationName;
-  draft.readOnly = true;
-  const contentType = headerValue(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (request.method !== 'POST' || (contentType !== AMZ_JSON_1_1 && contentType !== 'application/json')) {
-    throw new UnknownOperationException('');
-  }
-  const { caller, region } = await authenticator.authenticate(request, 'cloudtrail');
-  draft.caller = caller;
-  draft.region = region;
+): Promise<Answer<WireResponse>> {
+  const routed: RequestFacts = { ...opening, service: 'cloudtrail', operation: operationName, readOnly: true };
+  const { caller, region } = await failingWith(routed, () => {
+    const contentType = headerValue(request, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (request.method !== 'POST' || (contentType !== AMZ_JSON_1_1 && contentType !== 'application/json')) {
+      throw new UnknownOperationException('');
+    }
+    return authenticator.authenticate(request, 'cloudtrail');
+  });
+  const facts: RequestFacts = { ...routed, caller, region };
+  const events = await failingWith(facts, () => lookUp(request, operationName, caller.accountId, lookup));
+  // The events found are the trail's own records: the record of this lookup does not repeat them.
+  return { response: jsonResponse(facts.requestId, events), facts, output: undefined };
+}
+
+async function lookUp(
+  request: WireRequest,
+  operationName: string,
+  accountId: string,
+  lookup: CloudTrailLookup | undefined,
+): Promise<Record<string, unknown>> {
   if (operationName !== 'LookupEvents') {
     throw new UnsupportedOperationException(`${operationName} is not supported by Strongroom.`);
   }
@@ -56,13 +66,13 @@ export async function handleCloudTrailRequest(
   const body = parseJsonObjectBody(request.body);
   if (body['EventCategory'] !== undefined) {
     if (body['EventCategory'] !== 'insight') throw new InvalidEventCategoryException('The event category is not valid.');
-    return jsonResponse(draft.requestId, { Events: [] }); // Strongroom records no Insights events.
+    return { Events: [] }; // Strongroom records no Insights events.
   }
-  const result = await lookup({ accountId: caller.accountId, ...queryOf(body) });
-  return jsonResponse(draft.requestId, {
+  const result = await lookup({ accountId, ...queryOf(body) });
+  return {
     Events: result.events,
     ...(result.nextToken !== undefined ? { NextToken: result.nextToken } : {}),
-  });
+  };
 }
 
 /** The request's members, type-checked as the JSON protocol's deserializer would. */

@@ -1,146 +1,209 @@
-import type { Authorizer } from '../auth/authorizer.js';
-import type { Caller } from '../auth/caller.js';
-import { DryRunOperationException, InvalidKeyUsageException, KmsError, NotFoundException } from '../errors.js';
-import type { KeyScope } from '../keys/key.js';
+import type { Authorizer } from '../auth/authorization/authorizer.js';
+import type { RequestTerms } from '../auth/authorization/request-terms.js';
+import { AccessDeniedException, DryRunOperationException, InvalidKeyUsageException, KmsError, NotFoundException } from '../errors.js';
+import type { KmsKey } from '../keys/key.js';
 import { assertKeyState } from '../keys/key-state.js';
-import { resolveKey } from '../service/key-resolution.js';
+import { resolveKey, type ResolvedKey } from '../service/key-resolution.js';
+import type { RequestQuotas } from '../service/quotas/request-quotas.js';
 import type { ServiceDependencies } from '../service/services.js';
 import { foreignKeyDenied, namesAnotherAccount } from './foreign-key.js';
 import type { KmsOperationName } from './generated/kms-shapes.js';
-import type { KeyDeclaration, Operation, ResolvedKeyContext } from './operation.js';
+import type { KeyDeclaration, KeyOperation, KeyRequest, KmsRequest, Operation } from './operation.js';
+import { failingWith, RequestFailure, type AuthenticatedFacts, type RequestFacts } from './request-facts.js';
 import { validateRequest } from './validation/validate-request.js';
 
 /** Everything the pipeline needs besides the request itself. */
 export interface KmsPipeline {
   readonly deps: ServiceDependencies;
   readonly authorizer: Authorizer;
+  /** AWS's request quotas (none: no request is throttled). */
+  readonly quotas?: RequestQuotas;
 }
 
-export interface KmsCall {
-  readonly operation: Operation;
-  readonly body: unknown;
-  readonly caller: Caller;
-  readonly region: string;
-  readonly requestId: string;
-  readonly sourceIp: string;
-  readonly secureTransport: boolean;
-  /** Filled in as the call proceeds, for the outcome record. */
-  readonly resources: string[];
-  input?: unknown;
+/** The operation's output and the request's facts as the pipeline leaves them (input and keys added). */
+export interface PipelineResult {
+  readonly facts: RequestFacts;
+  readonly output: unknown;
 }
 
 /**
  * Runs one KMS operation: validate the input (its shape, then the operation's own `validate`) → resolve the
- * keys it names → authorize → check key state and usage → honour DryRun (with the operation's own dry-run
- * checks) → run the handler. Every operation goes through here; handlers do none of it.
+ * keys it names → authorize → spend the request quota → check key state and usage → honour DryRun (with the
+ * operation's own dry-run checks) → run the handler. Every operation goes through here; handlers do none of it. A failure leaves as a
+ * `RequestFailure` carrying the facts learned up to it (request-facts.ts).
  */
-export async function runKmsOperation(pipeline: KmsPipeline, call: KmsCall): Promise<unknown> {
-  const { operation, caller } = call;
-  const input = validateRequest(operation.name, call.body) as Record<string, unknown>;
-  call.input = input;
-  const scope: KeyScope = { accountId: caller.accountId, region: call.region };
-  const base = { input, caller, scope, requestId: call.requestId, deps: pipeline.deps } as const;
-  const authorize = (action: string, resolved?: ResolvedKeyContext) =>
-    pipeline.authorizer.authorize({
-      caller,
-      action,
-      input,
-      sourceIp: call.sourceIp,
-      secureTransport: call.secureTransport,
-      ...(resolved ? { key: resolved.key } : {}),
-      ...(resolved?.reference.kind === 'alias' ? { requestAlias: resolved.reference.aliasName } : {}),
-    });
-
-  if (!operation.key) {
-    await authorize(operation.action);
-    assertNotDryRun(input);
-    return operation.handle(base as never);
-  }
-
-  // A key of another account may be refused, but never in a way that tells whether it exists (foreign-key.ts).
-  // Its record names it only when the request was not denied, so a denial is recorded in the caller's trail
-  // (never the owner's) whether the key exists or not: where a record goes must not tell the caller either.
-  const foreignArns: string[] = [];
-  const authorizeKey = async (action: string, named: NamedKey) => {
-    try {
-      await authorize(action, named.resolved);
-    } catch (error) {
-      if (named.foreign && error instanceof KmsError && error.status < 500) {
-        throw foreignKeyDenied(caller, action, named.reference);
-      }
-      throw error;
-    }
-    if (named.foreign) {
-      call.resources.push(named.resolved.key.arn);
-      foreignArns.push(named.resolved.key.arn);
-    }
-  };
-  try {
-    const validated: unknown = operation.validate?.(input as never);
-    const source = await resolveDeclaredKey(pipeline, operation.key, input, validated, scope, call);
-    await authorizeKey(actionOf(operation.key, operation), source);
-    const destination = operation.destinationKey
-      ? await resolveDeclaredKey(pipeline, operation.destinationKey, input, validated, scope, call)
-      : undefined;
-    if (operation.destinationKey && destination) {
-      await authorizeKey(actionOf(operation.destinationKey, operation), destination);
-    }
-    const key = source.resolved;
-    const destinationKey = destination?.resolved;
-    checkKey(operation.key, key, operation.name);
-    if (operation.destinationKey && destinationKey) checkKey(operation.destinationKey, destinationKey, operation.name);
-    const context = { ...base, validated, key, ...(destinationKey ? { destinationKey } : {}) };
-    if (input['DryRun'] === true) await operation.dryRun?.(context as never);
-    assertNotDryRun(input);
-    return await operation.handle(context as never);
-  } catch (error) {
-    // A later step may deny too (RetireGrant of a grant that does not exist on another account's key).
-    if (error instanceof KmsError && error.type === 'AccessDeniedException') {
-      for (const arn of foreignArns) call.resources.splice(call.resources.indexOf(arn), 1);
-    }
-    throw error;
-  }
-}
-
-/** A resolved key with the reference text that named it and whether that text names another account. */
-interface NamedKey {
-  readonly resolved: ResolvedKeyContext;
-  readonly reference: string;
-  readonly foreign: boolean;
-}
-
-function actionOf(declaration: KeyDeclaration<KmsOperationName>, operation: Operation): string {
-  return declaration.action ?? operation.action;
-}
-
-async function resolveDeclaredKey(
+export async function runKmsOperation(
   pipeline: KmsPipeline,
-  declaration: KeyDeclaration<KmsOperationName>,
-  input: Record<string, unknown>,
-  validated: unknown,
-  scope: KeyScope,
-  call: KmsCall,
-): Promise<NamedKey> {
+  operation: Operation,
+  authenticated: AuthenticatedFacts,
+  body: unknown,
+): Promise<PipelineResult> {
+  const input = await failingWith(authenticated, () => validateRequest(operation.name, body) as Record<string, unknown>);
+  const facts: AuthenticatedFacts = Object.freeze({ ...authenticated, input });
+  const { caller, region, requestId } = facts;
+  const request: KmsRequest<KmsOperationName> = Object.freeze({
+    requestId,
+    caller,
+    scope: { accountId: caller.accountId, region },
+    input: input as never,
+  });
+  if (!operation.key) {
+    return failingWith(facts, async () => {
+      await authorize(pipeline, facts, operation.action, operation.terms?.(input as never) ?? {});
+      await spendQuota(pipeline, facts, operation.name);
+      assertNotDryRun(input);
+      return { facts, output: await operation.handle(request as never, pipeline.deps) };
+    });
+  }
+  return runKeyOperation(pipeline, operation, facts, request);
+}
+
+async function runKeyOperation(
+  pipeline: KmsPipeline,
+  operation: KeyOperation<KmsOperationName>,
+  facts: AuthenticatedFacts,
+  request: KmsRequest<KmsOperationName>,
+): Promise<PipelineResult> {
+  const { input } = facts as { input: Record<string, unknown> };
+  const validated: unknown = await failingWithKeys(facts, [], () => operation.validate?.(input as never));
+  const nameKey = async (declaration: KeyDeclaration<KmsOperationName>, before: readonly NamedKey[]) => {
+    const action = declaration.action ?? operation.action;
+    const text = await failingWithKeys(facts, before, () => referenceOf(declaration, input, validated));
+    const foreign = namesAnotherAccount(text, request.scope);
+    const resolved = await failingWithKeys(facts, before, () => resolveNamed(pipeline, text, request, foreign, action));
+    const named = { arn: resolved.key.arn, foreign, authorized: false };
+    const terms = (declaration.terms ?? operation.terms)?.(input as never) ?? {};
+    await failingWithKeys(facts, [...before, named], () =>
+      authorizeNamed(pipeline, facts, { action, terms, resolved, text, foreign }),
+    );
+    return { key: resolved.key, terms, keys: [...before, { ...named, authorized: true }] };
+  };
+  const source = await nameKey(operation.key, []);
+  const destination = operation.destinationKey ? await nameKey(operation.destinationKey, source.keys) : undefined;
+  const keys = destination?.keys ?? source.keys;
+  return failingWithKeys(facts, keys, async () => {
+    // After authorization, so a throttle never tells a caller what kind of key it may not use.
+    await spendQuota(pipeline, facts, operation.name, source.key, source.terms);
+    checkKey(operation.key, source.key, operation.name);
+    if (operation.destinationKey && destination) checkKey(operation.destinationKey, destination.key, operation.name);
+    const keyRequest: KeyRequest<KmsOperationName, unknown> = Object.freeze({
+      ...request,
+      validated,
+      key: source.key,
+      ...(destination ? { destinationKey: destination.key } : {}),
+    });
+    if (input['DryRun'] === true) await operation.dryRun?.(keyRequest as never, pipeline.deps);
+    assertNotDryRun(input);
+    const output = await operation.handle(keyRequest as never, pipeline.deps);
+    return { facts: Object.freeze({ ...facts, resources: recordedArns(keys) }), output };
+  });
+}
+
+/** `failingWith` for a stage after keys were named: the failure's facts name the keys `recordedArns` allows. */
+async function failingWithKeys<T>(facts: RequestFacts, keys: readonly NamedKey[], stage: () => T | Promise<T>): Promise<T> {
+  try {
+    return await stage();
+  } catch (error) {
+    throw new RequestFailure(error, Object.freeze({ ...facts, resources: recordedArns(keys, error) }));
+  }
+}
+
+/** A key the request named, as its record will know it. */
+interface NamedKey {
+  readonly arn: string;
+  /** Named by a reference into another account than the caller's. */
+  readonly foreign: boolean;
+  readonly authorized: boolean;
+}
+
+/**
+ * The keys a request's record names. A key of another account may be refused, but never in a way that tells
+ * whether it exists (foreign-key.ts); its record names it only when the request was not denied — by the key's
+ * authorization or by a later step (RetireGrant of a grant that does not exist on another account's key) — so
+ * a denial is recorded in the caller's trail, never the owner's, whether the key exists or not: where a record
+ * goes must not tell the caller either.
+ */
+function recordedArns(keys: readonly NamedKey[], error?: unknown): string[] {
+  const denied = error instanceof AccessDeniedException;
+  return keys.filter((key) => !key.foreign || (key.authorized && !denied)).map((key) => key.arn);
+}
+
+function referenceOf(declaration: KeyDeclaration<KmsOperationName>, input: unknown, validated: unknown): string {
   const text = declaration.reference(input as never, validated as never);
   if (text === undefined) throw new NotFoundException('Invalid keyId');
   if (!declaration.acceptsAlias && (text.startsWith('alias/') || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(text))) {
     throw new NotFoundException(`Invalid keyId ${text}`);
   }
-  const foreign = namesAnotherAccount(text, scope);
+  return text;
+}
+
+async function resolveNamed(
+  pipeline: KmsPipeline,
+  text: string,
+  request: KmsRequest<KmsOperationName>,
+  foreign: boolean,
+  action: string,
+): Promise<ResolvedKey> {
   try {
-    const resolved = await resolveKey(pipeline.deps, text, scope);
-    if (!foreign) call.resources.push(resolved.key.arn);
-    return { resolved, reference: text, foreign };
+    return await resolveKey(pipeline.deps, text, request.scope);
   } catch (error) {
     // A key in another account is not confirmed or denied to someone who may not use it.
-    if (foreign && error instanceof NotFoundException) {
-      throw foreignKeyDenied(call.caller, actionOf(declaration, call.operation), text);
-    }
+    if (foreign && error instanceof NotFoundException) throw foreignKeyDenied(request.caller, action, text);
     throw error;
   }
 }
 
-function checkKey(declaration: KeyDeclaration<KmsOperationName>, { key }: ResolvedKeyContext, operation: string): void {
+/** A key's authorization question: the action on it, the request's terms, and how the key was named. */
+interface KeyQuestion {
+  readonly action: string;
+  readonly terms: RequestTerms;
+  readonly resolved: ResolvedKey;
+  /** The reference text that named the key. */
+  readonly text: string;
+  readonly foreign: boolean;
+}
+
+async function authorizeNamed(pipeline: KmsPipeline, facts: AuthenticatedFacts, question: KeyQuestion): Promise<void> {
+  const { action, terms, resolved, text, foreign } = question;
+  try {
+    await authorize(pipeline, facts, action, terms, resolved);
+  } catch (error) {
+    if (foreign && error instanceof KmsError && error.status < 500) throw foreignKeyDenied(facts.caller, action, text);
+    throw error;
+  }
+}
+
+function authorize(
+  pipeline: KmsPipeline,
+  facts: AuthenticatedFacts,
+  action: string,
+  terms: RequestTerms,
+  resolved?: ResolvedKey,
+): Promise<void> | void {
+  return pipeline.authorizer.authorize({
+    caller: facts.caller,
+    action,
+    terms,
+    sourceIp: facts.sourceIp,
+    secureTransport: facts.tls !== undefined,
+    ...(resolved ? { key: resolved.key } : {}),
+    ...(resolved?.reference.kind === 'alias' ? { requestAlias: resolved.reference.aliasName } : {}),
+  });
+}
+
+/** Spends one request of the quota the request counts against (the caller's account's), or throttles it. */
+async function spendQuota(
+  pipeline: KmsPipeline,
+  facts: AuthenticatedFacts,
+  operation: string,
+  key?: KmsKey,
+  terms?: RequestTerms,
+): Promise<void> {
+  const waiting = pipeline.quotas?.take(facts.caller.accountId, facts.region, operation, key?.spec, terms?.dataKeyPairSpec);
+  if (waiting) await waiting;
+}
+
+function checkKey(declaration: KeyDeclaration<KmsOperationName>, key: KmsKey, operation: string): void {
   assertKeyState(key.arn, key.state, declaration.states);
   if (declaration.usages && !declaration.usages.includes(key.usage)) {
     throw new InvalidKeyUsageException(`${key.arn} key usage is ${key.usage} which is not valid for ${operation}.`);

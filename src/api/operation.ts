@@ -1,8 +1,8 @@
 import type { Caller } from '../auth/caller.js';
+import type { RequestTerms } from '../auth/authorization/request-terms.js';
 import type { KeyScope, KmsKey } from '../keys/key.js';
 import type { KeyUsage } from '../keys/key-spec.js';
 import type { KeyStateRule } from '../keys/key-state.js';
-import type { KeyReference } from '../service/key-reference.js';
 import type { ServiceDependencies } from '../service/services.js';
 import type { KmsOperationName, KmsOperations } from './generated/kms-shapes.js';
 
@@ -26,36 +26,44 @@ export interface KeyDeclaration<Op extends KmsOperationName, Validated = undefin
   readonly usages?: readonly KeyUsage[];
   /** The IAM action checked for this key, when it is not the operation's own (ReEncryptFrom/To). */
   readonly action?: string;
+  /** What the request asks of this key, when it differs from the operation's `terms` (ReEncrypt's two sides). */
+  readonly terms?: (input: Input<Op>) => RequestTerms;
 }
 
-export interface RequestContext<Op extends KmsOperationName> {
-  readonly input: Input<Op>;
+/**
+ * One KMS request as an operation's handler sees it: the facts the pipeline established (who asks, in which
+ * account and region, with what validated input, over which connection), frozen. Services are passed beside
+ * it, not in it: they are the server's, not the request's.
+ */
+export interface KmsRequest<Op extends KmsOperationName> {
+  readonly requestId: string;
   readonly caller: Caller;
   /** The caller's account and the request's region. */
   readonly scope: KeyScope;
-  readonly requestId: string;
-  readonly deps: ServiceDependencies;
+  readonly input: Input<Op>;
 }
 
-export interface ResolvedKeyContext {
-  readonly key: KmsKey;
-  readonly reference: KeyReference;
-}
-
-export interface KeyRequestContext<Op extends KmsOperationName, Validated = undefined> extends RequestContext<Op> {
+/** A request on a key, once the pipeline has resolved, authorized and checked it. */
+export interface KeyRequest<Op extends KmsOperationName, Validated = undefined> extends KmsRequest<Op> {
   /** What the operation's `validate` returned (undefined when it declares none). */
   readonly validated: Validated;
-  readonly key: ResolvedKeyContext;
+  readonly key: KmsKey;
   /** Only for operations that declare a destination key (ReEncrypt). */
-  readonly destinationKey?: ResolvedKeyContext;
+  readonly destinationKey?: KmsKey;
 }
 
 interface OperationBase<Op extends KmsOperationName> {
   readonly name: Op;
   /** The IAM action, `kms:<Operation>`. */
   readonly action: string;
-  /** Whether the operation changes nothing (recorded in the audit trail as `readOnly`). */
+  /** Whether the operation changes nothing (recorded in the audit trail as `readOnly`; the only place it is said). */
   readonly readOnly: boolean;
+  /**
+   * What the request asks for, in the authorizer's words (encryption context, algorithms, grant tokens, tags,
+   * ...): the values its condition keys and grant checks are judged by. Absent: the request states nothing
+   * beyond its caller, key and action. Runs on validated input, before the key is looked up.
+   */
+  readonly terms?: (input: Input<Op>) => RequestTerms;
 }
 
 /**
@@ -77,14 +85,14 @@ export interface KeyOperation<Op extends KmsOperationName, Validated = undefined
    * `DryRunOperationException` (Decrypt and ReEncrypt check the ciphertext unless `DryRunModifiers` says
    * `IGNORE_CIPHERTEXT`). Throwing answers the request with that error instead.
    */
-  readonly dryRun?: (context: KeyRequestContext<Op, Validated>) => Promise<void>;
-  readonly handle: (context: KeyRequestContext<Op, Validated>) => Promise<Output<Op>>;
+  readonly dryRun?: (request: KeyRequest<Op, Validated>, deps: ServiceDependencies) => Promise<void>;
+  readonly handle: (request: KeyRequest<Op, Validated>, deps: ServiceDependencies) => Promise<Output<Op>>;
 }
 
 /** An operation on the account as a whole (CreateKey, ListKeys, GenerateRandom, ...). */
 export interface AccountOperation<Op extends KmsOperationName> extends OperationBase<Op> {
   readonly key?: undefined;
-  readonly handle: (context: RequestContext<Op>) => Promise<Output<Op>>;
+  readonly handle: (request: KmsRequest<Op>, deps: ServiceDependencies) => Promise<Output<Op>>;
 }
 
 export type Operation<Op extends KmsOperationName = KmsOperationName, Validated = undefined> =

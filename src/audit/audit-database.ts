@@ -29,6 +29,9 @@ const SCHEMA_VERSION = '2';
  */
 const NEW_DATABASE_PAGE_SIZE = 8192;
 
+/** The name SQLite gives a database that lives in memory only, on its one connection. */
+export const IN_MEMORY_DATABASE = ':memory:';
+
 /** Past this size the WAL file is cut back to it whenever SQLite restarts it (after a complete checkpoint). */
 export const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
 
@@ -123,7 +126,8 @@ export function openAuditDatabase(path: string, options: OpenAuditDatabaseOption
   const readonly = options.readonly === true;
   // Records name principals and carry encryption contexts: readable by the server's user only (SQLite gives
   // the -wal and -shm files the database file's mode).
-  if (!readonly) closeSync(openSync(path, 'a', 0o600));
+  // The path is ':memory:' for an ephemeral server's trail (memory-audit-log.ts): no file to create.
+  if (!readonly && path !== IN_MEMORY_DATABASE) closeSync(openSync(path, 'a', 0o600));
   const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   if (!readonly) {

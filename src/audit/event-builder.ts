@@ -9,12 +9,13 @@ import {
   type UserIdentity,
 } from './event.js';
 import { toAuditParameters, toAuditResponse } from './redaction.js';
-import { operationRule } from './redaction-rules.js';
 
 /** What the request pipeline knows about one answered (or refused) request. */
 export interface ApiCallFacts {
   /** The KMS operation name (`Encrypt`); for a request that named no valid operation, the name it sent. */
   readonly operation: string;
+  /** Whether the operation changes nothing (the operation's declaration says; CloudTrail's `readOnly`). */
+  readonly readOnly: boolean;
   readonly identity: UserIdentity;
   /** Epoch milliseconds when the request was received. */
   readonly time: number;
@@ -41,7 +42,7 @@ export interface ApiCallFacts {
  * Builds the CloudTrail record of an API call, applying the redaction allow-list to its request and response.
  *
  * @example
- *   const event = apiCallEvent({ operation: 'Encrypt', identity, time: now(), region: 'us-east-1',
+ *   const event = apiCallEvent({ operation: 'Encrypt', readOnly: true, identity, time: now(), region: 'us-east-1',
  *     sourceIp, userAgent, requestId, eventId: randomUUID(), recipientAccountId: '111122223333',
  *     input: wireRequest, output: wireResponse, keyArns: [key.arn] });
  *   await auditLog.append(event);
@@ -66,7 +67,7 @@ export function apiCallEvent(facts: ApiCallFacts): CloudTrailEvent {
     ...(facts.additionalEventData === undefined ? {} : { additionalEventData: facts.additionalEventData }),
     requestID: facts.requestId,
     eventID: facts.eventId,
-    readOnly: operationRule(facts.operation)?.readOnly ?? false,
+    readOnly: facts.readOnly,
     ...resourcesOf(facts.keyArns),
     eventType: 'AwsApiCall',
     managementEvent: true,

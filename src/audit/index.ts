@@ -5,11 +5,12 @@
  */
 export * from './event.js';
 export { apiCallEvent, serviceEvent, type ApiCallFacts, type ServiceEventFacts } from './event-builder.js';
-export { OPERATION_RULES, TRACKED_CRYPTOGRAPHIC_OPERATIONS, type KmsOperationName } from './redaction-rules.js';
+export { OPERATION_RULES, TRACKED_CRYPTOGRAPHIC_OPERATIONS } from './redaction-rules.js';
 export { openAuditDatabase, type AuditDatabase } from './audit-database.js';
 export {
   openAuditLog, AuditWriteError, type AuditLog, type AuditLogOptions, type AuditSink, type CommitInfo, type CommittedEvent, type IndexInfo,
 } from './audit-log.js';
+export { openMemoryAuditLog, type MemoryAuditLog, type MemoryAuditLogOptions } from './memory-audit-log.js';
 export type { JournalFile } from './journal.js';
 export { importAuditJournals } from './journal-import.js';
 export {

@@ -5,7 +5,7 @@ import { insertDigest, type Digest } from './digest.js';
 import { isOrphaned, journalDirectoryOf, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader } from './journal.js';
 
 /** A record as read back from a journal. */
-interface JournalRecord {
+export interface JournalRecord {
   readonly seq: number;
   readonly prevHash: Buffer;
   readonly hash: Buffer;
@@ -228,9 +228,10 @@ function parseEntry(line: string): JournalEntry | undefined {
 /**
  * The statements that copy records into the database, prepared once. A resource's ARN is stored once
  * (`audit_resource_names`); each record that names it adds a narrow row. Its id is looked up each time, not
- * cached: a rolled-back transaction would leave a cached id pointing at nothing.
+ * cached: a rolled-back transaction would leave a cached id pointing at nothing. Also what an ephemeral server's
+ * trail, which has no journal, inserts with (memory-audit-log.ts).
  */
-function prepareRecordInserter(db: AuditDatabase) {
+export function prepareRecordInserter(db: AuditDatabase) {
   const insertRecord = db.prepare(
     `INSERT INTO audit_records (writer, seq, prev_hash, hash, event_json, event_time, event_id, event_name, read_only,
        username, access_key_id, event_source, account_id, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -13,9 +13,11 @@
  * - `value`: a string, number or boolean, or a list of them (anything else is dropped);
  * - `map`: a string-to-string map copied with its keys as given (an encryption context);
  * - `date`: a timestamp, written as AWS writes dates inside request and response elements;
+ * - `tags`: a list of `{TagKey, TagValue}`, each copied, except that the value of a tag that carries key
+ *   material by LocalStack's convention (`_custom_key_material_`, honoured in development mode) is hidden;
  * - a nested rule: a structure (or each structure of a list) filtered by its own allow-list.
  */
-export type FieldRule = 'value' | 'map' | 'date' | StructureRule;
+export type FieldRule = 'value' | 'map' | 'date' | 'tags' | StructureRule;
 export interface StructureRule {
   readonly [member: string]: FieldRule;
 }
@@ -27,13 +29,11 @@ export interface OperationRule {
   readonly response?: StructureRule;
   /** AWS adds the affected key's ARN to `responseElements.keyId` of these management operations. */
   readonly addsKeyArn?: true;
-  /** CloudTrail's `readOnly`. */
-  readonly readOnly: boolean;
 }
 
 const KEY: StructureRule = { KeyId: 'value' };
 const PAGE: StructureRule = { Limit: 'value', Marker: 'value' };
-const TAGS: StructureRule = { Tags: { TagKey: 'value', TagValue: 'value' } };
+const TAGS: StructureRule = { Tags: 'tags' };
 const CRYPTO: StructureRule = { KeyId: 'value', EncryptionContext: 'map', DryRun: 'value' };
 const KEY_STORE_SETTINGS: StructureRule = {
   CloudHsmClusterId: 'value',
@@ -54,16 +54,22 @@ const KEY_METADATA: StructureRule = {
   CurrentKeyMaterialId: 'value',
 };
 
-const read = (request: StructureRule): OperationRule => ({ request, readOnly: true });
+/** An operation whose record keeps only request parameters (reads and cryptographic operations). */
+const read = (request: StructureRule): OperationRule => ({ request });
+/** An operation whose record may keep response elements too. */
 const write = (request: StructureRule, response?: StructureRule): OperationRule =>
-  response === undefined ? { request, readOnly: false } : { request, response, readOnly: false };
+  response === undefined ? { request } : { request, response };
 const keyWrite = (request: StructureRule, response?: StructureRule): OperationRule => ({
   ...write(request, response),
   addsKeyArn: true,
 });
 
-/** Every operation of the KMS API model, with what its audit record keeps. */
-export const OPERATION_RULES = {
+/**
+ * Every operation of the KMS API model, with what its audit record keeps (test/audit/redaction.test.ts checks
+ * the names against the model). Whether an operation is read-only is not the audit's to say: the operation's
+ * declaration says it, and the record takes it from the request's outcome.
+ */
+export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   CancelKeyDeletion: keyWrite(KEY, KEY),
   ConnectCustomKeyStore: write({ CustomKeyStoreId: 'value' }),
   CreateAlias: keyWrite({ AliasName: 'value', TargetKeyId: 'value' }),
@@ -148,14 +154,11 @@ export const OPERATION_RULES = {
   UpdatePrimaryRegion: keyWrite({ ...KEY, PrimaryRegion: 'value' }),
   Verify: read({ KeyId: 'value', MessageType: 'value', SigningAlgorithm: 'value', DryRun: 'value' }),
   VerifyMac: read({ KeyId: 'value', MacAlgorithm: 'value', DryRun: 'value' }),
-} as const satisfies Record<string, OperationRule>;
-
-/** A KMS operation name, verbatim (`Encrypt`, `CreateKey`, ...). */
-export type KmsOperationName = keyof typeof OPERATION_RULES;
+};
 
 /** The rule of `operation`, or undefined for a name that is not a KMS operation. */
 export function operationRule(operation: string): OperationRule | undefined {
-  return Object.hasOwn(OPERATION_RULES, operation) ? OPERATION_RULES[operation as KmsOperationName] : undefined;
+  return Object.hasOwn(OPERATION_RULES, operation) ? OPERATION_RULES[operation] : undefined;
 }
 
 /** The operations GetKeyLastUsage tracks (the model's `KeyLastUsageTrackingOperation`). */

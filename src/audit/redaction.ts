@@ -55,10 +55,22 @@ function filterField(value: unknown, rule: FieldRule): AuditValue | undefined {
   if (rule === 'value') return scalarOrScalarList(value);
   if (rule === 'map') return stringMap(value);
   if (rule === 'date') return logDate(value);
+  if (rule === 'tags') return Array.isArray(value) ? value.filter(isPlainObject).map(recordedTag) : undefined;
   if (Array.isArray(value)) {
     return value.filter(isPlainObject).map((element) => filterStructure(element, rule));
   }
   return isPlainObject(value) ? filterStructure(value, rule) : undefined;
+}
+
+/** The tag key whose value is key material (LocalStack's convention): never recorded. */
+const MATERIAL_TAG_KEY = '_custom_key_material_';
+/** What CloudTrail writes in place of a value it does not record. */
+const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+
+function recordedTag(tag: Record<string, unknown>): AuditObject {
+  const recorded = filterStructure(tag, { TagKey: 'value', TagValue: 'value' });
+  if (recorded['tagKey'] === MATERIAL_TAG_KEY && recorded['tagValue'] !== undefined) recorded['tagValue'] = HIDDEN;
+  return recorded;
 }
 
 function scalarOrScalarList(value: unknown): AuditValue | undefined {

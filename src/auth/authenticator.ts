@@ -2,6 +2,7 @@ import { UnrecognizedClientException } from '../errors.js';
 import type { Caller } from './caller.js';
 import type { CredentialResolver, ResolvedCredential } from './credential-resolver.js';
 import { createSigV4Verifier, type HttpRequestToVerify } from './sigv4/index.js';
+import { readUnverifiedCredential } from './sigv4/unverified-credential.js';
 
 export interface Authenticated {
   readonly caller: Caller;
@@ -9,27 +10,43 @@ export interface Authenticated {
   readonly region: string;
 }
 
+const SIGNED_SERVICES = ['strongroom', 'kms', 'sts', 'iam', 'cloudtrail'] as const;
+
 /** The services whose requests this server verifies, each with its own signing-key cache (`strongroom`: the admin API). */
-export type SignedService = 'kms' | 'sts' | 'iam' | 'cloudtrail' | 'strongroom';
+export type SignedService = (typeof SIGNED_SERVICES)[number];
+
+/** What a request's credential scope must name: one service, or `any` of them (development mode's reset). */
+export type ExpectedService = SignedService | 'any';
 
 /**
  * Verifies a request's SigV4 signature for one service and returns who signed it.
  * Throws AWS's authentication exceptions (missing, incomplete, invalid or expired signature; unknown key).
+ * With `--dev-any-credentials` (the resolver says so), a well-formed request whose access key id is not a stored
+ * one is accepted without its signature (docs/development-mode.md).
  */
 export class Authenticator {
   readonly #credentials: CredentialResolver;
-  readonly #verifiers: Map<SignedService, ReturnType<typeof createSigV4Verifier>>;
+  readonly #verifiers: Map<ExpectedService, { services: readonly string[]; verifier: ReturnType<typeof createSigV4Verifier> }>;
 
   constructor(credentials: CredentialResolver, now: () => number) {
     this.#credentials = credentials;
-    this.#verifiers = new Map(
-      (['kms', 'sts', 'iam', 'cloudtrail', 'strongroom'] as const).map((service) => [service, createSigV4Verifier({ service, now })]),
-    );
+    const scopes: Array<[ExpectedService, readonly string[]]> = [
+      ...SIGNED_SERVICES.map((service): [ExpectedService, readonly string[]] => [service, [service]]),
+      ['any', SIGNED_SERVICES],
+    ];
+    this.#verifiers = new Map(scopes.map(([name, services]) => [name, { services, verifier: createSigV4Verifier({ service: services, now }) }]));
   }
 
-  async authenticate(request: HttpRequestToVerify, service: SignedService): Promise<Authenticated> {
-    const verifier = this.#verifiers.get(service);
-    if (!verifier) throw new Error(`no verifier for ${service}`);
+  async authenticate(request: HttpRequestToVerify, service: ExpectedService): Promise<Authenticated> {
+    const expected = this.#verifiers.get(service);
+    if (!expected) throw new Error(`no verifier for ${service}`);
+    // --dev-any-credentials: a well-formed request's scope is read and its signature not checked (credential-resolver.ts).
+    if (this.#credentials.acceptsAnyAccessKeyId) {
+      const { accessKeyId, region } = readUnverifiedCredential(request, expected.services);
+      const caller = await this.#credentials.resolveUnverified(accessKeyId);
+      if (caller) return { caller, region };
+    }
+    const { verifier } = expected;
     let credential: ResolvedCredential | undefined;
     const verified = await verifier.verify(request, async (accessKeyId) => {
       credential = await this.#credentials.resolve(accessKeyId);

@@ -29,6 +29,11 @@ export interface CredentialResolverOptions {
    * of an account in the store: see `CredentialResolver.resolve`.
    */
   readonly devAccountId?: string;
+  /**
+   * Development mode's `--dev-any-credentials` (only with `devAccountId`): `resolveUnverified` accepts any access
+   * key id that is not a stored one, without its signature, as LocalStack does.
+   */
+  readonly acceptAnyAccessKeyId?: boolean;
 }
 
 /** What the verifier needs about an access key, and who it authenticates. */
@@ -78,6 +83,27 @@ export class CredentialResolver {
     const record = await this.#options.identities.getAccessKey(accessKeyId);
     if (!record || record.status !== 'Active') return undefined;
     return { secret: this.#secretOf(record), caller: callerOf(record), record };
+  }
+
+  /** Whether `resolveUnverified` can accept anyone (`--dev-any-credentials`). */
+  get acceptsAnyAccessKeyId(): boolean {
+    return this.#devCredential !== undefined && this.#options.acceptAnyAccessKeyId === true;
+  }
+
+  /**
+   * With `--dev-any-credentials`, the root an access key id stands for when its signature is not checked: a
+   * 12-digit id is that account's root, any other id the development account's. Undefined — verify the signature
+   * as usual — for an access key id in the store (it names a real principal, whose policies and session apply,
+   * and access key ids are not secret: they are in audit records and logs) and for an id that would reach an
+   * account in the store (as for `test`/`test`: only that account's real credentials reach it).
+   */
+  async resolveUnverified(accessKeyId: string): Promise<Caller | undefined> {
+    const dev = this.#devCredential;
+    if (dev === undefined || !this.acceptsAnyAccessKeyId) return undefined;
+    if ((await this.#options.identities.getAccessKey(accessKeyId)) !== undefined) return undefined;
+    const accountId = DEV_ACCOUNT_ACCESS_KEY_ID.test(accessKeyId) ? accessKeyId : dev.caller.accountId;
+    if (await this.#isStoredAccount(accountId)) return undefined;
+    return rootCaller(accountId, accessKeyId);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAccount } from '../auth/iam/accounts.js';
+import { createAccount } from '../service/identities/accounts.js';
 import { writePrivateFile } from '../server/data-directory.js';
 import { credentialsFileText, openDataDirectory, withErrorCode } from './data-directory-session.js';
 

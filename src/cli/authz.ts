@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { explainAuthorizationQuestion } from '../auth/authorization/explain-question.js';
 import { accessDeniedMessage, type DecisionEvidence } from '../auth/policy/index.js';
-import { PolicyAuthorizer, type ExplainedDecision } from '../auth/policy-authorizer.js';
+import { PolicyAuthorizer, type ExplainedDecision } from '../auth/authorization/policy-authorizer.js';
 import { openDataDirectory, withErrorCode } from './data-directory-session.js';
 
 export const AUTHZ_USAGE = `  authz explain     Explain an authorization decision (for administrators; callers never see this).

@@ -1,4 +1,4 @@
-import type { IamContext } from '../auth/iam/iam-context.js';
+import type { IamContext } from '../service/identities/iam-context.js';
 import { PolicyCache } from '../auth/policy/index.js';
 import { RootKey } from '../crypto/root-key.js';
 import { KmsError } from '../errors.js';

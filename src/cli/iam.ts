@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf } from '../auth/iam/access-key-management.js';
-import { ACCESS_KEY_ID, PATH, POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME, optionalInteger, optionalValid, requireValid } from '../auth/iam/iam-names.js';
-import { deleteInlinePolicy, putInlinePolicy, type PolicyHolder } from '../auth/iam/inline-policies.js';
-import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../auth/iam/roles.js';
-import { createUser, deleteUser, listUsers, requireUser } from '../auth/iam/users.js';
+import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf } from '../service/identities/access-key-management.js';
+import { ACCESS_KEY_ID, PATH, POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME, optionalInteger, optionalValid, requireValid } from '../service/identities/iam-names.js';
+import { deleteInlinePolicy, putInlinePolicy, type PolicyHolder } from '../service/identities/inline-policies.js';
+import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../service/identities/roles.js';
+import { createUser, deleteUser, listUsers, requireUser } from '../service/identities/users.js';
 import { openDataDirectory, withErrorCode, type DataDirectorySession } from './data-directory-session.js';
 
 export const IAM_USAGE = `  iam COMMAND       Manage IAM users, access keys, roles and inline policies of an account, on a data

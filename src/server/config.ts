@@ -1,12 +1,23 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseQuotaSetting, type QuotaSetting } from '../service/quotas/quota-file.js';
+import { checkDevAnyCredentials } from './dev-any-credentials.js';
+import { ephemeralConfig } from './ephemeral-config.js';
 
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
+  /** Not used when `ephemeral`: nothing is read or written there. */
   readonly dataDir: string;
+  /**
+   * Everything in memory, nothing written: no data directory, one process, development mode (ephemeral-config.ts).
+   * For test suites that start a server per file; gives up durability by design.
+   */
+  readonly ephemeral: boolean;
   readonly dev: boolean;
+  /** Development mode only, on a loopback address: any access key id, signature unchecked (docs/development-mode.md). */
+  readonly devAnyCredentials?: boolean;
   readonly devAccountId: string;
   /** Worker processes serving requests; 1 serves from the main process itself. */
   readonly workers: number;
@@ -16,6 +27,10 @@ export interface ServerConfig {
   readonly audit: AuditConfig | undefined;
   /** Serve HTTPS with these files or a generated self-signed certificate; undefined serves plain HTTP. */
   readonly tls: TlsConfig | undefined;
+  /** AWS's request quotas (`--quotas aws`), with a file's overrides, or none (`off`, the default with `--dev`). */
+  readonly quotas: QuotaSetting;
+  /** A seed file (`--seed FILE`) applied before the server is ready (docs/seeding.md). */
+  readonly seedFile?: string;
 }
 
 /** Where the TLS certificate comes from. */
@@ -49,8 +64,10 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       host: { type: 'string' },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
+      ephemeral: { type: 'boolean' },
       dev: { type: 'boolean' },
       'dev-account-id': { type: 'string' },
+      'dev-any-credentials': { type: 'boolean' },
       workers: { type: 'string' },
       region: { type: 'string' },
       'no-audit': { type: 'boolean' },
@@ -61,6 +78,8 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-self-signed': { type: 'boolean' },
+      quotas: { type: 'string' },
+      seed: { type: 'string' },
     },
     strict: true,
   });
@@ -71,17 +90,26 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
   const workers = Number(values.workers ?? env['STRONGROOM_WORKERS'] ?? availableParallelism());
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`invalid worker count: ${values.workers}`);
   const dataDir = resolve(values['data-dir'] ?? env['STRONGROOM_DATA_DIR'] ?? 'data');
-  return {
+  const ephemeral = values.ephemeral ?? env['STRONGROOM_EPHEMERAL'] === '1';
+  const dev = values.dev ?? env['STRONGROOM_DEV'] === '1';
+  const seedFile = values.seed ?? env['STRONGROOM_SEED'];
+  const config: ServerConfig = {
     host: values.host ?? env['STRONGROOM_HOST'] ?? '127.0.0.1',
     port,
     dataDir,
-    dev: values.dev ?? env['STRONGROOM_DEV'] === '1',
+    ephemeral,
+    dev,
+    devAnyCredentials: values['dev-any-credentials'] ?? env['STRONGROOM_DEV_ANY_CREDENTIALS'] === '1',
     devAccountId,
     workers,
     defaultRegion: values.region ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
     audit: values['no-audit'] ? undefined : auditConfig(values, env, dataDir),
     tls: tlsConfig(values, env),
+    // An ephemeral server is always in development mode (ephemeral-config.ts), so its default is `off` too.
+    quotas: parseQuotaSetting(values.quotas ?? env['STRONGROOM_QUOTAS'], dev || ephemeral),
+    ...(seedFile !== undefined ? { seedFile: resolve(seedFile) } : {}),
   };
+  return checkDevAnyCredentials(ephemeral ? ephemeralConfig(config, values) : config);
 }
 
 function tlsConfig(

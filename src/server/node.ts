@@ -1,26 +1,35 @@
 import { App } from '../api/app.js';
 import { discardOutcomes, type OutcomeSink } from '../api/outcome.js';
 import { Authenticator } from '../auth/authenticator.js';
-import type { Authorizer } from '../auth/authorizer.js';
+import type { Authorizer } from '../auth/authorization/authorizer.js';
 import { CredentialResolver } from '../auth/credential-resolver.js';
-import { decisionLogFields, PolicyAuthorizer } from '../auth/policy-authorizer.js';
+import { KeyGrantCache } from '../auth/grants/key-grants.js';
+import { decisionLogFields, PolicyAuthorizer } from '../auth/authorization/policy-authorizer.js';
 import { createKeyPairGenerator } from '../crypto/key-generation/key-pair-generator.js';
-import { RootKey } from '../crypto/root-key.js';
+import type { RootKey } from '../crypto/root-key.js';
 import { MaterialCache } from '../keys/material-cache.js';
 import type { Logger } from '../observability/logger.js';
 import { runDueJobs, type ServiceEvent } from '../service/background-jobs.js';
 import { PrivateKeyCache } from '../service/private-key-cache.js';
+import type { RequestQuotas } from '../service/quotas/request-quotas.js';
+import { withDevelopmentMode } from '../service/seeding/development-mode.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
-import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { openAuditTrail, type AuditTrail, type AuditTrailSettings } from './audit/audit-trail.js';
-import { dataDirectoryLayout, prepareDataDirectory } from './data-directory.js';
+import type { AuditTrail, AuditTrailSettings } from './audit/audit-trail.js';
+import { openNodeAuditTrail, openNodeStorage, type NodeStorage } from './node-storage.js';
+import { developmentReset } from './development-reset.js';
 import { nodeReadinessChecks } from './readiness-checks.js';
 
-export interface NodeOptions {
-  readonly dataDir: string;
+/** `{ dataDir }`, or `{ ephemeral: true }`: everything in memory, nothing written (node-storage.ts). */
+export type NodeOptions = NodeSettings & NodeStorage;
+
+interface NodeSettings {
   /** The development account whose root `test`/`test` is (development mode only). */
   readonly devAccountId?: string;
+  /** `--dev-any-credentials` (with `devAccountId` only): any access key id, signature unchecked (credential-resolver.ts). */
+  readonly devAnyCredentials?: boolean;
+  /** The seed file the server started with: applied again after each development-mode reset. */
+  readonly seedFile?: string;
   readonly log: Logger;
   readonly now?: () => number;
   readonly newKeyId?: () => string;
@@ -28,8 +37,10 @@ export interface NodeOptions {
   readonly outcomes?: OutcomeSink;
   /** Wraps the opened store (tests inject storage faults with it). */
   readonly wrapStore?: (store: Store) => Store;
-  /** Record the audit trail in `<data-dir>/audit.db` (it then is the outcome sink, replacing `outcomes`). */
+  /** Record the audit trail in `<data-dir>/audit.db`, or in memory (it then is the outcome sink, replacing `outcomes`). */
   readonly audit?: AuditTrailSettings;
+  /** AWS's request quotas, for the request pipeline (none: no request is throttled). */
+  readonly quotas?: RequestQuotas;
 }
 
 /** One Strongroom node: the store, the root key and the API over them. Several may share a data directory. */
@@ -48,13 +59,10 @@ export interface StrongroomNode {
 /** The composition root of a node: open storage and the root of trust, build the services, wire the API. */
 export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
   const now = options.now ?? Date.now;
-  await prepareDataDirectory(options.dataDir);
-  const layout = dataDirectoryLayout(options.dataDir);
-  const rootKey = await RootKey.loadOrCreate(layout.rootKey);
-  const opened = await openSqliteStore({ path: layout.database, now });
+  const { rootKey, store: opened } = await openNodeStorage(options, now);
   const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const audit = options.audit
-    ? await openAuditTrail({ ...options.audit, dataDir: options.dataDir, store, rootKey, now, log: options.log })
+    ? await openNodeAuditTrail(options, { ...options.audit, store, rootKey, now, log: options.log })
     : undefined;
   const materials = new MaterialCache();
   const privateKeys = new PrivateKeyCache();
@@ -63,7 +71,8 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     onBackgroundError: (error) =>
       options.log.error('background RSA key generation failed', { errorType: error instanceof Error ? error.name : typeof error }),
   });
-  const deps: ServiceDependencies = {
+  // Development mode also marks the services: CreateKey honours LocalStack's tags (seeding/localstack-tags.ts).
+  const deps: ServiceDependencies = withDevelopmentMode({
     store,
     rootKey,
     materials,
@@ -73,24 +82,42 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     ...defaultIdSources(),
     ...(options.newKeyId ? { newKeyId: options.newKeyId } : {}),
     ...(audit ? { keyUsage: audit.keyUsage } : {}),
-  };
+  }, options.devAccountId !== undefined);
   const credentials = new CredentialResolver({
     identities: store.identities,
     rootKey,
     now,
     ...(options.devAccountId !== undefined ? { devAccountId: options.devAccountId } : {}),
+    ...(options.devAnyCredentials === true ? { acceptAnyAccessKeyId: true } : {}),
+  });
+  const grants = new KeyGrantCache(store.grants);
+  // After a development-mode reset keys come back with the same ids at revision 1: nothing cached before may serve.
+  store.onStateCleared(() => {
+    materials.clear();
+    privateKeys.clear();
+    grants.clear();
   });
   // The explanation of a denial goes to the server log only; the caller sees AWS's message.
   const authorizer = options.authorizer ??
-    new PolicyAuthorizer({ store, now, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) });
+    new PolicyAuthorizer({ store, now, grants, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) });
   const app = new App({
     authenticator: new Authenticator(credentials, now),
-    pipeline: { deps, authorizer },
+    pipeline: { deps, authorizer, ...(options.quotas ? { quotas: options.quotas } : {}) },
     // Administrators' explanations come from the authorizer that enforces (none when a test replaced it).
     ...(authorizer instanceof PolicyAuthorizer ? { explainer: authorizer } : {}),
     outcomes: audit?.outcomes ?? options.outcomes ?? discardOutcomes,
     ...(audit ? { cloudTrail: audit.lookupEvents } : {}),
     readiness: nodeReadinessChecks({ store, rootKey, ...(audit ? { audit } : {}) }),
+    ...(options.devAccountId !== undefined
+      ? {
+          developmentReset: developmentReset({
+            deps,
+            developmentAccountId: options.devAccountId,
+            log: options.log,
+            ...(options.seedFile !== undefined ? { seedFile: options.seedFile } : {}),
+          }),
+        }
+      : {}),
     log: options.log,
     now,
   });

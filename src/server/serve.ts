@@ -3,11 +3,17 @@ import type { Server } from 'node:http';
 import { createHttpServer } from '../api/http/http-server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { scheduleBackgroundJobs } from '../service/background-jobs.js';
+import { loadQuotaTable } from '../service/quotas/quota-file.js';
+import type { QuotaTable } from '../service/quotas/quota-table.js';
+import { applySeed, describeSeedOutcome } from '../service/seeding/apply-seed.js';
+import { readSeedFile } from '../service/seeding/parse-seed-file.js';
+import type { SeedDocument } from '../service/seeding/seed-document.js';
 import type { ServerConfig } from './config.js';
 import { scheduleAuditRetention } from './audit/retention-job.js';
 import { dataDirectoryLayout } from './data-directory.js';
 import { ensureAdministrator } from './first-start.js';
 import { openNode, type StrongroomNode } from './node.js';
+import { answerWorkerLeases, servingQuotas } from './quota-leasing.js';
 import { loadTlsCredentials, type LoadedTlsCredentials } from './tls/tls-credentials.js';
 
 const BACKGROUND_JOB_INTERVAL_MS = 60_000;
@@ -27,16 +33,22 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   // reads the ready line. It lasts until the process exits, so that no later signal kills a stop in progress.
   const stopRequested = waitForStopSignal(log);
   if (cluster.isWorker) return serveAsWorker(config, log, stopRequested);
+  // A seed file is read and checked first: a wrong one starts nothing (and names the entry and why).
+  const seed = config.seedFile !== undefined ? await readSeedFile(config.seedFile) : undefined;
   // Before anything else, so a bad certificate refuses to start; the self-signed one is generated here, before
   // any worker is forked, so workers only read it.
   const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
-  const node = await openNode(nodeOptions(config, log));
-  const admin = await ensureAdministrator(node.store, node.rootKey, {
+  const quotaTable = await loadQuotaTable(config.quotas);
+  const node = await openNode(nodeOptions(config, log, quotaTable));
+  // Ephemeral: no credentials file to write, and test/test (development mode) is how clients get in.
+  const admin = config.ephemeral ? undefined : await ensureAdministrator(node.store, node.rootKey, {
     credentialsPath: dataDirectoryLayout(config.dataDir).credentials,
     region: config.defaultRegion,
     now: Date.now(),
     print,
   });
+  // Applied by the primary, before any worker starts and before the ready line (docs/seeding.md).
+  if (seed) await applySeedFile(node, seed, print);
   const jobs = scheduleBackgroundJobs(() => node.runDueJobs(), BACKGROUND_JOB_INTERVAL_MS, (error) =>
     log.error('background-job-failed', { error: String(error) }),
   );
@@ -44,18 +56,37 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   const retention = node.audit && retentionDays !== undefined
     ? scheduleAuditRetention(node.audit, { retentionDays, log, ...(config.audit?.archiveDir ? { archiveDir: config.audit.archiveDir } : {}) })
     : undefined;
+  // With workers, this process owns the node's request quota buckets and leases tokens to them (quota-leasing.ts).
+  const stopLeasing = config.workers > 1 && quotaTable ? answerWorkerLeases(quotaTable) : undefined;
   const stopServing = config.workers === 1 ? await listenInProcess(node, config, tls) : await startWorkers(config);
   const address = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${stopServing.port}`;
   if (tls) print(`TLS certificate ${tls.certFile}, SHA-256 fingerprint ${tls.fingerprint}\n`);
+  if (config.devAnyCredentials) {
+    log.warn('dev-any-credentials', { host: config.host, message: 'requests are accepted without checking their signatures; never in production' });
+  }
   print(
-    `Strongroom listening on ${address} (account ${admin.accountId}, ${config.workers} worker${config.workers > 1 ? 's' : ''}` +
-      `${config.dev ? `, development mode: test/test is the root of account ${config.devAccountId}` : ''})\n`,
+    `Strongroom listening on ${address} (${admin ? `account ${admin.accountId}` : 'ephemeral: in memory, nothing written'}, ${config.workers} worker${config.workers > 1 ? 's' : ''}` +
+      `${config.dev ? `, development mode: test/test is the root of account ${config.devAccountId}` : ''}` +
+      `${config.devAnyCredentials ? ', any access key id accepted unsigned (--dev-any-credentials)' : ''})\n`,
   );
   await stopRequested;
   await stopServing.stop();
+  stopLeasing?.();
   await jobs.stop();
   retention?.stop();
   await node.close();
+}
+
+/** Applies the seed file to the node's store; a file that disagrees with the store stops the start. */
+async function applySeedFile(node: StrongroomNode, seed: SeedDocument, print: (text: string) => void): Promise<void> {
+  try {
+    print(describeSeedOutcome(seed.source, await applySeed(node.deps, seed)));
+  } catch (error) {
+    await node.close();
+    throw error;
+  } finally {
+    seed.wipe();
+  }
 }
 
 /**
@@ -64,13 +95,18 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
  */
 const PRIMARY_JOURNAL_FILE_BYTES = 256 * 1024;
 
-function nodeOptions(config: ServerConfig, log: Logger) {
+function nodeOptions(config: ServerConfig, log: Logger, quotaTable: QuotaTable | undefined) {
   const servesRequests = config.workers === 1 || cluster.isWorker;
   const journalFileBytes = servesRequests ? config.audit?.journalFileBytes : PRIMARY_JOURNAL_FILE_BYTES;
+  const quotas = servesRequests ? servingQuotas(quotaTable) : undefined;
   return {
-    dataDir: config.dataDir,
+    ...(quotas ? { quotas } : {}),
+    ...(config.ephemeral ? { ephemeral: true as const } : { dataDir: config.dataDir }),
     log,
     ...(config.dev ? { devAccountId: config.devAccountId } : {}),
+    ...(config.dev && config.devAnyCredentials ? { devAnyCredentials: true } : {}),
+    // Development mode's reset applies the seed file again (development-reset.ts).
+    ...(config.dev && config.seedFile !== undefined ? { seedFile: config.seedFile } : {}),
     ...(config.audit
       ? {
           audit: {
@@ -95,7 +131,7 @@ async function serveAsWorker(config: ServerConfig, log: Logger, stopRequested: P
   let server: Server;
   try {
     const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
-    node = await openNode(nodeOptions(config, log));
+    node = await openNode(nodeOptions(config, log, await loadQuotaTable(config.quotas)));
     server = createHttpServer(node.app, tls);
     report({ type: 'listening', port: await listen(server, config) });
   } catch (error) {
@@ -120,7 +156,8 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
     for (let i = 0; i < config.workers; i++) {
       cluster.fork().on('message', (message: WorkerMessage) => {
         if (message.type === 'failed') reject(new Error(message.message));
-        else if (++listening === config.workers) resolve(message.port);
+        // Only the ready messages count: a worker that already serves also sends quota lease requests.
+        else if (message.type === 'listening' && ++listening === config.workers) resolve(message.port);
       });
     }
     // A worker that dies before it can say why (a crash, the OOM killer) fails the start instead of hanging it.
@@ -154,7 +191,8 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
   };
 }
 
-function listen(server: Server, config: ServerConfig): Promise<number> {
+/** Listens on `config.port` (0: a free one) and resolves with the port; rejects with a message naming the address. */
+export function listen(server: Server, config: Pick<ServerConfig, 'host' | 'port'>): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
@@ -176,7 +214,7 @@ function listen(server: Server, config: ServerConfig): Promise<number> {
  * Stops accepting connections and lets in-flight requests finish. Keep-alive connections are closed as soon as
  * they fall idle; after `graceMs` whatever remains is cut.
  */
-function closeServer(server: Server, graceMs = 10_000): Promise<void> {
+export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
     const deadline = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -7,10 +7,7 @@ import {
   UnsupportedAlgorithmError,
 } from '../crypto/asymmetric/index.js';
 import type { KmsKey } from '../keys/key.js';
-import { KEY_SPECS, type KeySpecCapabilities } from '../keys/key-spec.js';
-
-/** Which of a spec's algorithm lists an operation draws from. */
-export type AlgorithmFamily = keyof Omit<KeySpecCapabilities, 'usages'>;
+import { offersAlgorithm, type AlgorithmFamily, type KeySpecCapabilities } from '../keys/key-spec.js';
 
 /**
  * Checks that the key's spec offers `algorithm` (the capability table of `keys/key-spec.ts`), with AWS's
@@ -25,8 +22,7 @@ export function assertAlgorithmOffered<F extends AlgorithmFamily>(
   family: F,
   algorithm: KeySpecCapabilities[F][number],
 ): void {
-  const offered: readonly string[] = KEY_SPECS[key.spec][family];
-  if (!offered.includes(algorithm)) {
+  if (!offersAlgorithm(key.spec, family, algorithm)) {
     throw new InvalidKeyUsageException(`Algorithm ${algorithm} is incompatible with key spec ${key.spec}.`);
   }
 }

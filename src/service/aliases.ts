@@ -1,6 +1,6 @@
 import { AlreadyExistsException, InvalidAliasNameException, ValidationException } from '../errors.js';
 import { aliasArn, type Alias, type KeyScope, type KmsKey } from '../keys/key.js';
-import type { KeySpec } from '../keys/key-spec.js';
+import { KEY_SPECS } from '../keys/key-spec.js';
 import { DuplicateError, type Page, type PageRequest } from '../store/store.js';
 import { resolveKey } from './key-resolution.js';
 import type { ServiceDependencies } from './services.js';
@@ -79,7 +79,7 @@ export async function updateAlias(
         `${target.usage}. The key usage of the current CMK and the new CMK must be the same.`,
     );
   }
-  if (keyType(current.spec) !== keyType(target.spec)) {
+  if (KEY_SPECS[current.spec].keyType !== KEY_SPECS[target.spec].keyType) {
     throw new ValidationException(
       `Alias ${name} cannot be changed from a CMK with key spec ${current.spec} to a CMK with key spec ` +
         `${target.spec}. The key type of the current CMK and the new CMK must be the same.`,
@@ -120,11 +120,4 @@ export async function listAliases(
     ...(page.marker !== undefined ? { marker: page.marker } : {}),
     ...(keyId !== undefined ? { keyId } : {}),
   });
-}
-
-type KeyType = 'symmetric' | 'hmac' | 'asymmetric';
-
-function keyType(spec: KeySpec): KeyType {
-  if (spec === 'SYMMETRIC_DEFAULT') return 'symmetric';
-  return spec.startsWith('HMAC_') ? 'hmac' : 'asymmetric';
 }

@@ -1,8 +1,8 @@
-import { DecryptionFailedError, maxRsaOaepPlaintext, rsaOaepDecrypt, rsaOaepEncrypt } from '../crypto/asymmetric/index.js';
+import { DecryptionFailedError, rsaOaepDecrypt, rsaOaepEncrypt } from '../crypto/asymmetric/index.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import { InvalidCiphertextException, ValidationException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
-import type { EncryptionAlgorithm } from '../keys/key-spec.js';
+import { KEY_SPECS, type EncryptionAlgorithm } from '../keys/key-spec.js';
 import { assertAlgorithmOffered, toAwsError } from './algorithm-compatibility.js';
 import { loadPrivateKeyHandle, loadPublicKeyHandle } from './key-materials.js';
 import type { ServiceDependencies } from './services.js';
@@ -12,8 +12,7 @@ import type { EncryptionContext } from './symmetric-encryption.js';
  * Encrypt/Decrypt with an RSA ENCRYPT_DECRYPT key: RSAES-OAEP (SHA-1 or SHA-256, MGF1 with the same hash,
  * empty label). The ciphertext is the raw RSA-OAEP output, as AWS returns it, so a ciphertext made offline
  * with the public key from GetPublicKey decrypts here, and ours decrypt with any standard library. AWS's
- * plaintext limits are RSA-OAEP's own: RSA_2048 214/190 bytes (SHA-1/SHA-256), RSA_3072 342/318,
- * RSA_4096 470/446.
+ * plaintext limits are RSA-OAEP's own, listed per spec and algorithm in the key-spec table.
  */
 
 /**
@@ -39,7 +38,7 @@ export async function encryptWithPublicKey(
   plaintext: Buffer,
 ): Promise<Buffer> {
   assertAlgorithmOffered(key, 'encryptionAlgorithms', algorithm);
-  assertFitsRsaOaep(key, algorithm, plaintext);
+  assertPlaintextFits(key, algorithm, plaintext);
   const publicKey = await loadPublicKeyHandle(deps, key);
   try {
     // A copy, so the caller's buffer (the request's plaintext) stays the caller's to wipe.
@@ -54,10 +53,9 @@ export async function encryptWithPublicKey(
  * spec and the limit: `Algorithm RSAES_OAEP_SHA_1 and key spec RSA_2048 cannot encrypt data larger than 214
  * bytes.`
  */
-function assertFitsRsaOaep(key: KmsKey, algorithm: EncryptionAlgorithm, plaintext: Buffer): void {
-  if (!algorithm.startsWith('RSAES_OAEP_')) return;
-  const limit = maxRsaOaepPlaintext(key.spec, algorithm);
-  if (plaintext.length > limit) {
+function assertPlaintextFits(key: KmsKey, algorithm: EncryptionAlgorithm, plaintext: Buffer): void {
+  const limit = KEY_SPECS[key.spec].maxPlaintextBytes[algorithm];
+  if (limit !== undefined && plaintext.length > limit) {
     throw new ValidationException(
       `Algorithm ${algorithm} and key spec ${key.spec} cannot encrypt data larger than ${limit} bytes.`,
     );

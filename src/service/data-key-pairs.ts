@@ -2,6 +2,7 @@ import type { DataKeyPairSpec } from '../crypto/key-generation/key-pair-generato
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import { InvalidKeyUsageException, UnsupportedOperationException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
+import { KEY_SPECS } from '../keys/key-spec.js';
 import type { ServiceDependencies } from './services.js';
 import { encryptWithKey, type EncryptionContext } from './symmetric-encryption.js';
 
@@ -21,8 +22,8 @@ export interface GeneratedDataKeyPair {
  * exactly as GenerateDataKey encrypts a data key. The caller returns the plaintext private key
  * (GenerateDataKeyPair) or wipes it (…WithoutPlaintext).
  *
- * @throws InvalidKeyUsageException for a KMS key that is not a symmetric encryption key.
- * @throws UnsupportedOperationException for SM2, which this server cannot do (see docs/kms-operations.md).
+ * @throws InvalidKeyUsageException for a KMS key that does not wrap data keys (any but a symmetric encryption key).
+ * @throws UnsupportedOperationException for a spec this server does not offer (SM2: see docs/kms-operations.md).
  * @example const pair = await generateDataKeyPair(deps, key, 'ECC_NIST_P256', { purpose: 'signing' });
  */
 export async function generateDataKeyPair(
@@ -31,10 +32,12 @@ export async function generateDataKeyPair(
   spec: DataKeyPairSpec,
   encryptionContext: EncryptionContext,
 ): Promise<GeneratedDataKeyPair> {
-  if (key.spec !== 'SYMMETRIC_DEFAULT') {
+  if (!KEY_SPECS[key.spec].wrapsDataKeys) {
     throw new InvalidKeyUsageException('You cannot generate a data key pair with an asymmetric CMK');
   }
-  if (spec === 'SM2') throw new UnsupportedOperationException('KeyPairSpec SM2 is not supported in this region.');
+  if (!KEY_SPECS[spec].supportedHere) {
+    throw new UnsupportedOperationException(`KeyPairSpec ${spec} is not supported in this region.`);
+  }
   const pair = await deps.keyPairs.generateDataKeyPair(spec);
   try {
     const { ciphertext, materialId } = await encryptWithKey(deps, key, pair.privateKey.expose(), encryptionContext);

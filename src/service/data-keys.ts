@@ -1,6 +1,7 @@
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import { InvalidKeyUsageException, ValidationException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
+import { KEY_SPECS } from '../keys/key-spec.js';
 import type { ServiceDependencies } from './services.js';
 import { encryptWithKey, type EncryptionContext } from './symmetric-encryption.js';
 
@@ -53,7 +54,7 @@ export async function generateDataKey(
   encryptionContext: EncryptionContext,
 ): Promise<GeneratedDataKey> {
   // Data keys come only from symmetric encryption keys: an RSA or SM2 key has no "current material" to wrap with.
-  if (key.spec !== 'SYMMETRIC_DEFAULT') {
+  if (!KEY_SPECS[key.spec].wrapsDataKeys) {
     throw new InvalidKeyUsageException('You cannot generate a data key with an asymmetric CMK');
   }
   const plaintext = SecretBytes.random(length);

@@ -1,7 +1,7 @@
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import { IncorrectKeyException, InvalidCiphertextException, InvalidKeyUsageException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
-import type { EncryptionAlgorithm } from '../keys/key-spec.js';
+import { DEFAULT_ENCRYPTION_ALGORITHM, isSymmetric, type EncryptionAlgorithm } from '../keys/key-spec.js';
 import { decryptWithPrivateKey, encryptWithPublicKey, refuseEncryptionContext } from './asymmetric-encryption.js';
 import type { ServiceDependencies } from './services.js';
 import {
@@ -56,12 +56,12 @@ export interface DecryptionResult {
 /** Encrypts the plaintext under the key with the requested (or default) algorithm. */
 export async function encryptUnderKey(deps: ServiceDependencies, request: EncryptionRequest): Promise<EncryptionResult> {
   const { key, plaintext, encryptionContext } = request;
-  if (key.spec === 'SYMMETRIC_DEFAULT') {
+  if (isSymmetric(key.spec)) {
     const algorithm = symmetricAlgorithm(key, request.algorithm);
     const { ciphertext, materialId } = await encryptWithKey(deps, key, plaintext, encryptionContext ?? {});
     return { ciphertext, algorithm, materialId };
   }
-  const algorithm = request.algorithm ?? 'SYMMETRIC_DEFAULT';
+  const algorithm = request.algorithm ?? DEFAULT_ENCRYPTION_ALGORITHM;
   const ciphertext = await encryptWithPublicKey(deps, key, algorithm, plaintext);
   refuseEncryptionContext(encryptionContext);
   return { ciphertext, algorithm };
@@ -79,7 +79,7 @@ export async function encryptUnderKey(deps: ServiceDependencies, request: Encryp
 export async function decryptUnderKey(deps: ServiceDependencies, request: DecryptionRequest): Promise<DecryptionResult> {
   const { key, ciphertext, encryptionContext } = request;
   assertDecryptingKey(key, ciphertext, request.operation);
-  if (key.spec === 'SYMMETRIC_DEFAULT') {
+  if (isSymmetric(key.spec)) {
     const algorithm = symmetricAlgorithm(key, request.algorithm);
     if (!ciphertext.blob) throw new InvalidCiphertextException('');
     if (ciphertext.blob.keyArn !== key.arn) throw incorrectKey();
@@ -87,7 +87,7 @@ export async function decryptUnderKey(deps: ServiceDependencies, request: Decryp
     return { plaintext, algorithm, materialId };
   }
   const algorithm = request.algorithm;
-  if (algorithm === undefined || algorithm === 'SYMMETRIC_DEFAULT') throw new InvalidCiphertextException('');
+  if (algorithm === undefined || algorithm === DEFAULT_ENCRYPTION_ALGORITHM) throw new InvalidCiphertextException('');
   refuseEncryptionContext(encryptionContext);
   return { plaintext: await decryptWithPrivateKey(deps, key, algorithm, ciphertext.bytes), algorithm };
 }

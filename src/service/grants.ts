@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidArnException, LimitExceededException, NotFoundException, ValidationException } from '../errors.js';
-import { grantTokenHash, grantTokenSecret, issueGrantToken, parseGrantToken } from '../auth/authorization/grant-token.js';
+import { grantTokenHash, grantTokenSecret, issueGrantToken, parseGrantToken } from '../auth/grants/grant-token.js';
 import type { KmsKey } from '../keys/key.js';
-import type { KeyUsage } from '../keys/key-spec.js';
+import { KEY_SPECS, type KeyUsage } from '../keys/key-spec.js';
 import type { Grant } from '../store/store.js';
 import { grantTokenKey } from './grant-token-key.js';
 import type { ServiceDependencies } from './services.js';
@@ -27,6 +27,8 @@ const OPERATIONS_BY_USAGE: Readonly<Record<KeyUsage, readonly string[]>> = {
   GENERATE_VERIFY_MAC: ['GenerateMac', 'VerifyMac'],
   KEY_AGREEMENT: ['DeriveSharedSecret', 'GetPublicKey'],
 };
+const PUBLIC_KEY_OPERATIONS = ['GetPublicKey'];
+const DATA_KEY_OPERATIONS = ['GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext'];
 const ACCOUNT_ID = /^\d{12}$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)|sts::\d{12}:(assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+|federated-user\/[\w+=,.@-]+))$/;
 
@@ -93,8 +95,9 @@ function normalisePrincipal(principal: string): string {
 function assertOperationsFit(key: KmsKey, operations: readonly string[]): void {
   if (operations.length === 0) throw new ValidationException('Grant operations must not be empty.');
   const allowed = new Set([...COMMON_OPERATIONS, ...OPERATIONS_BY_USAGE[key.usage]]);
-  if (key.spec === 'SYMMETRIC_DEFAULT') allowed.delete('GetPublicKey');
-  else for (const symmetricOnly of ['GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext']) allowed.delete(symmetricOnly);
+  const capabilities = KEY_SPECS[key.spec];
+  if (capabilities.keyType !== 'asymmetric') for (const operation of PUBLIC_KEY_OPERATIONS) allowed.delete(operation);
+  if (!capabilities.wrapsDataKeys) for (const operation of DATA_KEY_OPERATIONS) allowed.delete(operation);
   const invalid = operations.filter((operation) => !allowed.has(operation));
   if (invalid.length > 0) {
     throw new ValidationException(`Grant operations ${invalid.join(', ')} are not valid for ${key.arn}, whose key usage is ${key.usage}.`);

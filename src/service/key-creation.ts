@@ -1,9 +1,12 @@
-import { UnsupportedOperationException, ValidationException } from '../errors.js';
+import { AlreadyExistsException, UnsupportedOperationException, ValidationException } from '../errors.js';
 import { keyArn, type KeyOrigin, type KeyScope, type KmsKey, type Tag } from '../keys/key.js';
 import { KEY_SPECS, type KeySpec, type KeyUsage } from '../keys/key-spec.js';
 import { defaultKeyPolicy } from '../keys/default-key-policy.js';
+import { DuplicateError } from '../store/store.js';
 import { newKeyMaterial } from './key-materials.js';
 import { DEFAULT_ROTATION_PERIOD_DAYS } from './rotation.js';
+import type { GivenMaterial } from './seeding/given-material.js';
+import { wrapGivenMaterial } from './seeding/seeded-material.js';
 import type { ServiceDependencies } from './services.js';
 
 export interface NewKeyParameters {
@@ -14,6 +17,8 @@ export interface NewKeyParameters {
   readonly policy?: string;
   readonly tags: readonly Tag[];
   readonly multiRegion: boolean;
+  /** Material given for the key (LocalStack's `_custom_key_material_` in development mode) instead of new material. */
+  readonly material?: GivenMaterial;
 }
 
 /**
@@ -37,14 +42,13 @@ export async function createKey(
   if (params.multiRegion) {
     throw new UnsupportedOperationException('Multi-Region keys are not supported by this server.');
   }
-  if (params.spec === 'SM2') {
-    // AWS offers SM2 only in its China Regions; Node's OpenSSL cannot do SM2DSA with AWS's distinguishing ID
-    // or SM2PKE, so this server behaves like every other Region (see docs/kms-operations.md).
-    throw new UnsupportedOperationException('KeySpec SM2 is not supported in this region.');
+  if (!KEY_SPECS[params.spec].supportedHere) {
+    // SM2: AWS offers it only in its China Regions, and Node's OpenSSL cannot do it as AWS does (key-spec.ts).
+    throw new UnsupportedOperationException(`KeySpec ${params.spec} is not supported in this region.`);
   }
   const id = deps.newKeyId();
   const arn = keyArn(scope, id);
-  const material = await newKeyMaterial(deps, arn, params.spec);
+  const material = params.material ? wrapGivenMaterial(deps, arn, params.material) : await newKeyMaterial(deps, arn, params.spec);
   const key: KmsKey = {
     ...scope,
     id,
@@ -63,6 +67,12 @@ export async function createKey(
     currentMaterialId: material.id,
     revision: 1,
   };
-  await deps.store.keys.create(key, material);
+  try {
+    await deps.store.keys.create(key, material);
+  } catch (error) {
+    // Only a chosen key id (LocalStack's `_custom_id_`, development mode) can be taken already.
+    if (error instanceof DuplicateError) throw new AlreadyExistsException(`A key with the id ${id} already exists.`);
+    throw error;
+  }
   return key;
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { loadPrivateKey, loadPublicKey, type PrivateKeyHandle, type PublicKeyHandle } from '../crypto/asymmetric/index.js';
-import { generateHmacKey, type HmacKeySpec } from '../crypto/hmac.js';
+import { generateHmacKey } from '../crypto/hmac.js';
 import { buildMaterialAad } from '../crypto/root-key.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import type { KeyMaterial, KmsKey, RotationType } from '../keys/key.js';
-import type { KeySpec } from '../keys/key-spec.js';
+import { isHmacKeySpec, isSymmetric, type KeySpec } from '../keys/key-spec.js';
 import { KMSInternalException } from '../errors.js';
 import type { ServiceDependencies } from './services.js';
 
@@ -65,14 +65,14 @@ export function materialCacheKey(keyArn: string, materialId: string): string {
 }
 
 /**
- * The first key material of a new key of any spec: 32 random bytes (SYMMETRIC_DEFAULT), an HMAC key as long
- * as its digest (HMAC_*), or a fresh key pair (asymmetric specs; RSA off the event loop). Secrets are stored
+ * The first key material of a new key of any spec, by its key type: 32 random bytes (symmetric), an HMAC key as
+ * long as its digest (HMAC), or a fresh key pair (asymmetric; RSA off the event loop). Secrets are stored
  * only wrapped by the root key, exactly like symmetric material; an asymmetric key's public key (DER SPKI)
  * is stored in clear beside it. The secret (or parsed private key) goes straight into its cache.
  */
 export async function newKeyMaterial(deps: ServiceDependencies, keyArn: string, spec: KeySpec): Promise<KeyMaterial> {
-  if (spec === 'SYMMETRIC_DEFAULT') return newSymmetricMaterial(deps, keyArn);
-  if (isHmacSpec(spec)) return wrapSecretMaterial(deps, keyArn, generateHmacKey(spec, randomBytes));
+  if (isSymmetric(spec)) return newSymmetricMaterial(deps, keyArn);
+  if (isHmacKeySpec(spec)) return wrapSecretMaterial(deps, keyArn, generateHmacKey(spec, randomBytes));
   const pair = await deps.keyPairs.generateKeyPair(spec);
   const id = deps.newMaterialId();
   try {
@@ -89,10 +89,6 @@ function wrapSecretMaterial(deps: ServiceDependencies, keyArn: string, secret: S
   const wrapped = deps.rootKey.wrap(secret, buildMaterialAad(keyArn, id));
   deps.materials.set(materialCacheKey(keyArn, id), secret);
   return { keyArn, id, createdAt: deps.now(), wrapped };
-}
-
-function isHmacSpec(spec: KeySpec): spec is HmacKeySpec {
-  return spec === 'HMAC_224' || spec === 'HMAC_256' || spec === 'HMAC_384' || spec === 'HMAC_512';
 }
 
 /**

@@ -1,5 +1,6 @@
 import { LimitExceededException, UnsupportedOperationException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
+import { KEY_SPECS } from '../keys/key-spec.js';
 import { newSymmetricMaterial } from './key-materials.js';
 import { mutateKey } from './key-mutation.js';
 import { DAY_MS, type ServiceDependencies } from './services.js';
@@ -9,11 +10,12 @@ export const DEFAULT_ROTATION_PERIOD_DAYS = 365;
 export const MAX_ON_DEMAND_ROTATIONS = 25;
 
 /**
- * Rotation exists only for symmetric encryption keys whose material AWS KMS generated; AWS answers every rotation
- * operation, reads included, for any other key with `UnsupportedOperationException`.
+ * Rotation exists only for keys of a rotatable spec (symmetric encryption keys) whose material AWS KMS
+ * generated; AWS answers every rotation operation, reads included, for any other key with
+ * `UnsupportedOperationException`.
  */
 export function assertRotatable(key: KmsKey): void {
-  if (key.spec !== 'SYMMETRIC_DEFAULT' || key.origin !== 'AWS_KMS') {
+  if (!KEY_SPECS[key.spec].rotatable || key.origin !== 'AWS_KMS') {
     // AWS answers without a message (recorded: RotateKeyOnDemand of an RSA key).
     throw new UnsupportedOperationException('');
   }

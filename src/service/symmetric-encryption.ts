@@ -7,7 +7,7 @@ import {
 import { InvalidCiphertextException, InvalidKeyUsageException } from '../errors.js';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import type { KmsKey } from '../keys/key.js';
-import type { EncryptionAlgorithm } from '../keys/key-spec.js';
+import { DEFAULT_ENCRYPTION_ALGORITHM, offersAlgorithm, type EncryptionAlgorithm } from '../keys/key-spec.js';
 import { loadMaterial } from './key-materials.js';
 import type { ServiceDependencies } from './services.js';
 
@@ -58,12 +58,13 @@ export function keyArnNamedBy(ciphertext: ReadCiphertext): string {
 }
 
 /**
- * Symmetric keys take only `SYMMETRIC_DEFAULT` (the default when the request names none).
+ * The algorithm of a symmetric key's request: the default when the request names none, else one the key's
+ * spec offers (a symmetric key offers only `SYMMETRIC_DEFAULT`).
  * @throws InvalidKeyUsageException naming the algorithm and the key otherwise.
  */
 export function symmetricAlgorithm(key: KmsKey, requested: EncryptionAlgorithm | undefined): EncryptionAlgorithm {
-  const algorithm = requested ?? 'SYMMETRIC_DEFAULT';
-  if (algorithm !== 'SYMMETRIC_DEFAULT') {
+  const algorithm = requested ?? DEFAULT_ENCRYPTION_ALGORITHM;
+  if (!offersAlgorithm(key.spec, 'encryptionAlgorithms', algorithm)) {
     throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not compatible with the key spec of ${key.arn}.`);
   }
   return algorithm;

@@ -13,8 +13,36 @@ export interface Store {
   readonly identities: IdentityRepository;
   readonly grants: GrantRepository;
   readonly settings: SettingsRepository;
+  /**
+   * Development mode's reset (docs/development-mode.md#resetting-state), in one transaction: deletes every key
+   * with its material versions, aliases and grants, every IAM user, role and inline policy, and every access key
+   * that is not an account root's (IAM users' keys, role sessions), in every account and region. Accounts, their
+   * root access keys and the settings stay. Resolves with what it deleted, after the listeners of
+   * `onStateCleared` in this process have run.
+   */
+  clearState(): Promise<ClearedState>;
+  /**
+   * Calls `listener` (synchronously, so it must be quick: clear a cache) once for every `clearState`, run by this
+   * process or by another sharing the store — in the other processes no later than their next `keys.get` or
+   * `identities.getAccessKey` returns, the lookups a request makes before it reaches any cache of key data.
+   * After a reset a key may be created again with the same id and revision 1: caches of what was read before
+   * it must go.
+   */
+  onStateCleared(listener: () => void): void;
   /** Flushes and closes; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** What `Store.clearState` deleted, counted (material versions go with their keys, and are not counted). */
+export interface ClearedState {
+  readonly keys: number;
+  readonly aliases: number;
+  readonly grants: number;
+  readonly users: number;
+  readonly roles: number;
+  readonly policies: number;
+  /** IAM users' access keys and role sessions' temporary credentials. */
+  readonly accessKeys: number;
 }
 
 export interface PageRequest {

@@ -15,7 +15,7 @@ import { fromShared } from '../support/shared.js';
 
 const model = fromShared('aws-models/kms/service-2.json');
 const implemented = [...KMS_OPERATIONS.keys()];
-const unsupported = [...UNSUPPORTED_OPERATIONS];
+const unsupported = [...UNSUPPORTED_OPERATIONS.keys()];
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
 
 describe('the operation registry and the unsupported list cover the model exactly', () => {
@@ -55,4 +55,18 @@ describe('an unsupported operation is refused over the wire with UnsupportedOper
     const answer = await callKms(server, server.credentials, 'ImportKeyMaterials', {});
     assert.equal(answer.error, 'UnknownOperationException');
   });
+});
+
+/** The operations AWS records with `readOnly: true` (AWS KMS Developer Guide, CloudTrail log entry examples). */
+const AWS_READ_ONLY = new Set([
+  'Decrypt', 'DeriveSharedSecret', 'DescribeCustomKeyStores', 'DescribeKey', 'Encrypt', 'GenerateDataKey',
+  'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'GenerateDataKeyWithoutPlaintext', 'GenerateMac',
+  'GenerateRandom', 'GetKeyLastUsage', 'GetKeyPolicy', 'GetKeyRotationStatus', 'GetParametersForImport',
+  'GetPublicKey', 'ListAliases', 'ListGrants', 'ListKeyPolicies', 'ListKeyRotations', 'ListKeys', 'ListResourceTags',
+  'ListRetirableGrants', 'ReEncrypt', 'Sign', 'Verify', 'VerifyMac',
+]);
+
+test('each operation declares readOnly as AWS records it, implemented or not (the one place that says it)', () => {
+  const declared = new Map([...KMS_OPERATIONS, ...UNSUPPORTED_OPERATIONS].map(([name, { readOnly }]) => [name, readOnly]));
+  for (const [name, readOnly] of declared) assert.equal(readOnly, AWS_READ_ONLY.has(name), name);
 });

@@ -21,7 +21,7 @@ const { privateKey, publicKey } = createAuditSigningKey();
 
 function event(n: number) {
   return apiCallEvent({
-    operation: 'Encrypt', time: 1_700_000_000_000 + n * 1000, region: 'us-east-1', sourceIp: '127.0.0.1',
+    operation: 'Encrypt', readOnly: true, time: 1_700_000_000_000 + n * 1000, region: 'us-east-1', sourceIp: '127.0.0.1',
     userAgent: 'test', requestId: `req-${n}`, eventId: `evt-${n}`, recipientAccountId: '111122223333',
     identity: { type: 'IAMUser', accountId: '111122223333', accessKeyId: 'AKIA1', userName: 'alice' },
     input: { KeyId: 'k', Plaintext: 'c2VjcmV0' }, keyArns: ['arn:aws:kms:us-east-1:111122223333:key/k'],

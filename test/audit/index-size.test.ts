@@ -26,7 +26,7 @@ const KEYS = Array.from({ length: 10 }, (_, n) => `arn:aws:kms:us-east-1:${ACCOU
 function encryptEvent(n: number, contextPairs: number) {
   const context = Object.fromEntries(Array.from({ length: contextPairs }, (_, i) => [`key-${i}`, `value-${i}-abcdefghij`]));
   return apiCallEvent({
-    operation: 'Encrypt', time: 1_700_000_000_000 + n * 1000, region: 'us-east-1', sourceIp: '127.0.0.1',
+    operation: 'Encrypt', readOnly: true, time: 1_700_000_000_000 + n * 1000, region: 'us-east-1', sourceIp: '127.0.0.1',
     userAgent: 'aws-sdk-js/3.600.0 ua/2.1 os/linux lang/js md/nodejs#20.11.0 api/kms#3.600.0',
     requestId: `9b6f0f6e-8a51-4c1d-9d1e-${String(n).padStart(12, '0')}`, eventId: `c0a8f7d2-4b3e-4f6a-8e9d-${String(n).padStart(12, '0')}`,
     recipientAccountId: ACCOUNT, keyArns: [KEYS[n % KEYS.length]!],

@@ -18,7 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const { privateKey, publicKey } = createAuditSigningKey();
 
 const event = (n: number) => apiCallEvent({
-  operation: 'Encrypt', time: 1_700_000_000_000 + n, region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'test',
+  operation: 'Encrypt', readOnly: true, time: 1_700_000_000_000 + n, region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'test',
   requestId: `req-${n}`, eventId: `evt-${n}`, recipientAccountId: '111122223333',
   identity: { type: 'Root', accountId: '111122223333', accessKeyId: 'AKIA1' }, keyArns: ['arn:aws:kms:us-east-1:111122223333:key/k'],
 });

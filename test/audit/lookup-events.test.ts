@@ -41,7 +41,7 @@ before(async () => {
   const log = openAuditLog({ path, signingKey: privateKey, now: () => T0, writerId: 'w' });
   for (const e of EVENTS) {
     await log.append(apiCallEvent({
-      operation: e.operation, identity: e.identity, time: T0 + e.n * 60_000, region: 'us-east-1', sourceIp: '127.0.0.1',
+      operation: e.operation, readOnly: e.operation !== 'CreateKey', identity: e.identity, time: T0 + e.n * 60_000, region: 'us-east-1', sourceIp: '127.0.0.1',
       userAgent: 'test', requestId: `req-${e.n}`, eventId: `evt-${e.n}`, recipientAccountId: e.account, keyArns: e.keyArns,
       ...(e.error === undefined ? {} : { error: e.error }),
     }));
@@ -141,7 +141,7 @@ void describe('keyLastUsage', () => {
     ];
     for (const [n, step] of steps.entries()) {
       await log.append(apiCallEvent({
-        ...step, identity: alice, time: T0 + n * 1000, region: 'eu-west-1', sourceIp: '127.0.0.1', userAgent: 'test',
+        ...step, readOnly: step.operation !== 'DisableKey', identity: alice, time: T0 + n * 1000, region: 'eu-west-1', sourceIp: '127.0.0.1', userAgent: 'test',
         requestId: `r${n}`, eventId: `e${n}`, recipientAccountId: ACCOUNT, keyArns: [KEY_A],
       }));
     }

@@ -89,6 +89,7 @@ void describe('audit redaction', { skip: model.skip }, () => {
 
 const FACTS = {
   operation: 'Encrypt',
+  readOnly: true,
   identity: { type: 'IAMUser' as const, principalId: 'AIDA1', arn: 'arn:aws:iam::111122223333:user/Alice', accountId: '111122223333', accessKeyId: 'AKIA1', userName: 'Alice' },
   time: Date.UTC(2025, 4, 20, 20, 46, 16, 500),
   region: 'us-east-1',

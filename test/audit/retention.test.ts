@@ -20,7 +20,7 @@ let fileCounter = 0;
 
 function event(n: number) {
   return apiCallEvent({
-    operation: 'Encrypt', time: T0 + n * DAY, region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'test',
+    operation: 'Encrypt', readOnly: true, time: T0 + n * DAY, region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'test',
     requestId: `req-${n}`, eventId: `evt-${n}`, recipientAccountId: '111122223333',
     identity: { type: 'IAMUser', accountId: '111122223333', userName: 'alice' }, keyArns: ['arn:aws:kms:us-east-1:111122223333:key/k'],
   });

@@ -20,7 +20,7 @@ const publicKeyPem = exportAuditPublicKey(publicKey);
 
 function event(n: number, writer = 'w') {
   return apiCallEvent({
-    operation: n % 2 === 0 ? 'Encrypt' : 'Decrypt', time: 1_700_000_000_000 + n * 1000, region: 'us-east-1',
+    operation: n % 2 === 0 ? 'Encrypt' : 'Decrypt', readOnly: true, time: 1_700_000_000_000 + n * 1000, region: 'us-east-1',
     sourceIp: '127.0.0.1', userAgent: 'test', requestId: `req-${writer}-${n}`, eventId: `evt-${writer}-${n}`,
     recipientAccountId: '111122223333', identity: { type: 'IAMUser', accountId: '111122223333', userName: 'alice' },
     keyArns: ['arn:aws:kms:us-east-1:111122223333:key/k'],

@@ -12,7 +12,7 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { createAccount } from '../../src/auth/iam/accounts.js';
+import { createAccount } from '../../src/service/identities/accounts.js';
 import { PolicyCache } from '../../src/auth/policy/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { allowPolicy, clientsFor, failureOf, type Credentials } from './iam-client.js';

@@ -5,7 +5,7 @@ import { KMS_INPUT_SHAPES, KMS_OPERATION_INPUTS } from '../../src/api/generated/
 import type { KmsOperationName } from '../../src/api/generated/kms-shapes.js';
 import { KMS_OPERATIONS } from '../../src/api/operations/index.js';
 import type { RequestOutcome } from '../../src/api/outcome.js';
-import { issueGrantToken } from '../../src/auth/authorization/grant-token.js';
+import { issueGrantToken } from '../../src/auth/grants/grant-token.js';
 import { sealCiphertextBlob } from '../../src/crypto/ciphertext-blob.js';
 import { SecretBytes } from '../../src/crypto/secret-bytes.js';
 import { createAccount } from '../authz/principals.js';

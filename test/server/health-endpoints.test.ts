@@ -30,6 +30,8 @@ function failingSettings(failing: { now: boolean }) {
     aliases: store.aliases,
     identities: store.identities,
     grants: store.grants,
+    clearState: () => store.clearState(),
+    onStateCleared: (listener) => store.onStateCleared(listener),
     close: () => store.close(),
     settings: {
       get: (name) => (failing.now ? Promise.reject(new Error('SQLITE_IOERR: disk I/O error')) : store.settings.get(name)),

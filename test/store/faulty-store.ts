@@ -111,6 +111,8 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       get: (name) => settings.get(name),
       put: guarded('settings.put', (name, value) => settings.put(name, value)),
     },
+    clearState: () => store.clearState(),
+    onStateCleared: (listener) => store.onStateCleared(listener),
     close: () => store.close(),
   };
 }

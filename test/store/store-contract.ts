@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import { aliasContract } from './contract/alias-contract.js';
+import { clearStateContract } from './contract/clear-state-contract.js';
 import { durabilityContract } from './contract/durability-contract.js';
 import type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
 import { grantContract } from './contract/grants.js';
@@ -31,5 +32,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, r
     grantContract(openFreshStore);
     iamPrincipalContract(openFreshStore);
     durabilityContract(openFreshStore, reopenStore);
+    clearStateContract(openFreshStore);
   });
 }

@@ -1,5 +1,5 @@
 import type { AuthorizationExplainer } from '../../auth/authorization/explain-question.js';
-import type { IamContext } from '../../auth/iam/iam-context.js';
+import type { IamContext } from '../../service/identities/iam-context.js';
 import type { Store } from '../../store/store.js';
 
 /** The operations of the administrators' API (`X-Amz-Target: StrongroomAdmin.<Operation>`). */

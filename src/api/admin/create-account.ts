@@ -1,5 +1,5 @@
-import { createAccount } from '../../auth/iam/accounts.js';
-import { AlreadyExistsException, KmsError } from '../../errors.js';
+import { createAccount } from '../../service/identities/accounts.js';
+import { AlreadyExistsException, EntityAlreadyExists } from '../../errors.js';
 import { AdminInput } from './admin-input.js';
 import type { AdminOperation } from './admin-operation.js';
 
@@ -35,7 +35,7 @@ async function createWithAwsErrors<T>(create: () => Promise<T>): Promise<T> {
   try {
     return await create();
   } catch (error) {
-    if (error instanceof KmsError && error.type === 'EntityAlreadyExists') throw new AlreadyExistsException(error.message);
+    if (error instanceof EntityAlreadyExists) throw new AlreadyExistsException(error.message);
     throw error;
   }
 }

@@ -8,8 +8,8 @@ export const CancelKeyDeletion = keyOperation({
   readOnly: false,
   // The service answers a key that is not pending deletion with AWS's KMSInvalidStateException.
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
-  async handle({ key, deps }) {
-    const cancelled = await cancelKeyDeletion(deps, key.key);
+  async handle({ key }, deps) {
+    const cancelled = await cancelKeyDeletion(deps, key);
     return { KeyId: cancelled.arn };
   },
 });

@@ -17,8 +17,8 @@ export const CreateAlias = keyOperation({
     acceptsAlias: false,
     states: 'manage',
   },
-  async handle({ input, scope, key, deps }) {
-    await createAlias(deps, scope, input.AliasName, key.key);
+  async handle({ input, scope, key }, deps) {
+    await createAlias(deps, scope, input.AliasName, key);
     return {};
   },
 });

@@ -3,6 +3,8 @@ import type { Grant } from '../../store/store.js';
 import { createGrant } from '../../service/grants.js';
 import { keyOperation } from '../operation.js';
 import type { GrantConstraints } from '../generated/kms-shapes.js';
+import { stated } from '../wire/request-terms.js';
+import type { RequestedGrant } from '../../auth/authorization/request-terms.js';
 
 /**
  * Adds a grant to a key. Authorization (kms:CreateGrant in the key policy, IAM policies, or a grant that
@@ -13,8 +15,21 @@ export const CreateGrant = keyOperation({
   name: 'CreateGrant',
   action: 'kms:CreateGrant',
   readOnly: false,
+  terms: (input) => {
+    const { EncryptionContextSubset: subset, EncryptionContextEquals: equals } = input.Constraints ?? {};
+    return stated({
+      requestedGrant: stated<RequestedGrant>({
+        operations: input.Operations ?? [],
+        encryptionContextSubset: subset,
+        encryptionContextEquals: equals,
+      }),
+      // AWS applies kms:EncryptionContext:* of a CreateGrant to the grant's constraints.
+      encryptionContext: subset === undefined && equals === undefined ? undefined : { ...subset, ...equals },
+      grantTokens: input.GrantTokens,
+    });
+  },
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'use' },
-  async handle({ input, key, caller, deps }) {
+  async handle({ input, key, caller }, deps) {
     refuseServicePrincipals(input.GranteeServicePrincipal, input.RetiringServicePrincipal);
     if (input.GranteePrincipal === undefined) {
       throw new ValidationException(
@@ -22,7 +37,7 @@ export const CreateGrant = keyOperation({
       );
     }
     const constraints = fromWireConstraints(input.Constraints);
-    const { grantId, grantToken } = await createGrant(deps, key.key, caller.accountId, {
+    const { grantId, grantToken } = await createGrant(deps, key, caller.accountId, {
       granteePrincipal: input.GranteePrincipal,
       operations: input.Operations,
       ...(input.RetiringPrincipal === undefined ? {} : { retiringPrincipal: input.RetiringPrincipal }),

@@ -2,10 +2,13 @@ import { accountOperation, type Input } from '../operation.js';
 import { validateNewKeyPolicy } from '../../auth/authorization/new-key-policy.js';
 import { CustomKeyStoreNotFoundException, ValidationException } from '../../errors.js';
 import { keyArn } from '../../keys/key.js';
+import { DEFAULT_KEY_SPEC, KEY_SPECS } from '../../keys/key-spec.js';
 import { createKey } from '../../service/key-creation.js';
+import { readLocalStackTags } from '../../service/seeding/localstack-tags.js';
 import { validateNewTags } from '../../service/tags.js';
 import { toKeyMetadata } from '../wire/key-metadata.js';
 import { fromWireTags } from '../wire/tags.js';
+import { requestedTags, stated } from '../wire/request-terms.js';
 
 /**
  * Creates a customer managed key. `Origin` other than `AWS_KMS` and `MultiRegion: true` are refused by the
@@ -16,17 +19,29 @@ export const CreateKey = accountOperation({
   name: 'CreateKey',
   action: 'kms:CreateKey',
   readOnly: false,
-  async handle({ input, scope, caller, deps: givenDeps }) {
+  terms: (input) => stated({
+    newKey: {
+      spec: input.KeySpec ?? input.CustomerMasterKeySpec ?? DEFAULT_KEY_SPEC,
+      usage: input.KeyUsage ?? 'ENCRYPT_DECRYPT',
+      origin: input.Origin ?? 'AWS_KMS',
+    },
+    tags: requestedTags(input.Tags),
+    bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
+  }),
+  async handle({ input, scope, caller }, givenDeps) {
     refuseKeyStoreMembers(input);
-    const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
-    if (input.KeyUsage === undefined && spec !== 'SYMMETRIC_DEFAULT') {
+    const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? DEFAULT_KEY_SPEC;
+    const usage = input.KeyUsage ?? KEY_SPECS[spec].defaultUsage;
+    if (usage === undefined) {
       // Only the symmetric encryption key has a usage to default to; AWS makes every other spec say its usage.
       throw new ValidationException(
         'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
       );
     }
+    // Development mode only: LocalStack's _custom_id_ and _custom_key_material_ tags (docs/seeding.md).
+    const custom = readLocalStackTags(givenDeps, spec, fromWireTags(input.Tags));
     // The key id is drawn first so the policy checks see the ARN the key will have.
-    const keyId = givenDeps.newKeyId();
+    const keyId = custom.keyId ?? givenDeps.newKeyId();
     const deps = { ...givenDeps, newKeyId: () => keyId };
     if (input.Policy !== undefined) {
       await validateNewKeyPolicy({
@@ -37,17 +52,18 @@ export const CreateKey = accountOperation({
         bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
       });
     }
-    const tags = fromWireTags(input.Tags);
+    const tags = [...custom.tags];
     validateNewTags([], tags);
     const key = await createKey(deps, scope, {
       spec,
-      usage: input.KeyUsage ?? 'ENCRYPT_DECRYPT',
+      usage,
       origin: input.Origin ?? 'AWS_KMS',
       description: input.Description ?? '',
       tags,
       multiRegion: input.MultiRegion ?? false,
       ...(input.Policy !== undefined ? { policy: input.Policy } : {}),
-    });
+      ...(custom.material ? { material: custom.material } : {}),
+    }).finally(() => custom.material?.secret.wipe());
     return { KeyMetadata: toKeyMetadata(key) };
   },
 });

@@ -17,7 +17,7 @@ export const DeleteAlias = keyOperation({
     acceptsAlias: true,
     states: 'any',
   },
-  async handle({ input, scope, deps }) {
+  async handle({ input, scope }, deps) {
     await deleteAlias(deps, scope, input.AliasName);
     return {};
   },

@@ -1,6 +1,7 @@
 import { keyOperation } from '../operation.js';
 import { deriveSharedSecret } from '../../service/key-agreement.js';
 import { refuseRecipient } from '../wire/recipient.js';
+import { stated } from '../wire/request-terms.js';
 
 /**
  * ECDH with a KEY_AGREEMENT key and a peer's public key (DER SPKI on the same curve): the shared secret is
@@ -10,15 +11,16 @@ export const DeriveSharedSecret = keyOperation({
   name: 'DeriveSharedSecret',
   action: 'kms:DeriveSharedSecret',
   readOnly: true,
+  terms: (input) => stated({ grantTokens: input.GrantTokens }),
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'use', usages: ['KEY_AGREEMENT'] },
-  async handle({ input, key, deps }) {
+  async handle({ input, key }, deps) {
     refuseRecipient(input.Recipient);
-    const secret = await deriveSharedSecret(deps, key.key, input.KeyAgreementAlgorithm, input.PublicKey);
+    const secret = await deriveSharedSecret(deps, key, input.KeyAgreementAlgorithm, input.PublicKey);
     return {
-      KeyId: key.key.arn,
+      KeyId: key.arn,
       SharedSecret: secret.expose(),
       KeyAgreementAlgorithm: input.KeyAgreementAlgorithm,
-      KeyOrigin: key.key.origin,
+      KeyOrigin: key.origin,
     };
   },
 });

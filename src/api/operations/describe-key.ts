@@ -1,12 +1,14 @@
 import { keyOperation } from '../operation.js';
 import { toKeyMetadata } from '../wire/key-metadata.js';
+import { stated } from '../wire/request-terms.js';
 
 export const DescribeKey = keyOperation({
   name: 'DescribeKey',
   action: 'kms:DescribeKey',
   readOnly: true,
+  terms: (input) => stated({ grantTokens: input.GrantTokens }),
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'any' },
   async handle({ key }) {
-    return { KeyMetadata: toKeyMetadata(key.key) };
+    return { KeyMetadata: toKeyMetadata(key) };
   },
 });

@@ -6,8 +6,8 @@ export const DisableKeyRotation = keyOperation({
   action: 'kms:DisableKeyRotation',
   readOnly: false,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'rotate' },
-  async handle({ key, deps }) {
-    await disableAutomaticRotation(deps, key.key);
+  async handle({ key }, deps) {
+    await disableAutomaticRotation(deps, key);
     return {};
   },
 });

@@ -7,8 +7,8 @@ export const DisableKey = keyOperation({
   action: 'kms:DisableKey',
   readOnly: false,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'manage' },
-  async handle({ key, deps }) {
-    await mutateKey(deps, key.key, () => ({ fields: { state: 'Disabled' } }));
+  async handle({ key }, deps) {
+    await mutateKey(deps, key, () => ({ fields: { state: 'Disabled' } }));
     return {};
   },
 });

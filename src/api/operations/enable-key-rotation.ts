@@ -6,9 +6,11 @@ export const EnableKeyRotation = keyOperation({
   name: 'EnableKeyRotation',
   action: 'kms:EnableKeyRotation',
   readOnly: false,
+  // AWS judges kms:RotationPeriodInDays by the period the key will have: 365 days when none is given.
+  terms: (input) => ({ rotationPeriodInDays: input.RotationPeriodInDays ?? 365 }),
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'rotate' },
-  async handle({ input, key, deps }) {
-    await enableAutomaticRotation(deps, key.key, input.RotationPeriodInDays);
+  async handle({ input, key }, deps) {
+    await enableAutomaticRotation(deps, key, input.RotationPeriodInDays);
     return {};
   },
 });

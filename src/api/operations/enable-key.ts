@@ -6,8 +6,8 @@ export const EnableKey = keyOperation({
   action: 'kms:EnableKey',
   readOnly: false,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'manage' },
-  async handle({ key, deps }) {
-    await mutateKey(deps, key.key, () => ({ fields: { state: 'Enabled' } }));
+  async handle({ key }, deps) {
+    await mutateKey(deps, key, () => ({ fields: { state: 'Enabled' } }));
     return {};
   },
 });

@@ -13,11 +13,13 @@ export const GetKeyLastUsage = keyOperation({
   action: 'kms:GetKeyLastUsage',
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
-  async handle({ key, deps }) {
+  async handle({ key }, deps) {
     const tracker = deps.keyUsage;
     if (!tracker) throw new UnsupportedOperationException('GetKeyLastUsage needs the audit trail, which is off on this server.');
-    const { arn, id, createdAt } = key.key;
-    const [usage, trailStart] = await Promise.all([tracker.lastUsage(arn), tracker.trackingStart()]);
+    const { arn, id, createdAt } = key;
+    const [recorded, trailStart] = await Promise.all([tracker.lastUsage(arn), tracker.trackingStart()]);
+    // A use before the key was created was of an earlier key with this ARN (deleted, or a development reset).
+    const usage = recorded !== undefined && recorded.timestamp >= createdAt ? recorded : undefined;
     return {
       KeyId: id,
       ...(usage

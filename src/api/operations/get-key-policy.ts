@@ -9,6 +9,6 @@ export const GetKeyPolicy = keyOperation({
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
   async handle({ input, key }) {
     assertDefaultPolicyName(input.PolicyName);
-    return { Policy: key.key.policy, PolicyName: DEFAULT_POLICY_NAME };
+    return { Policy: key.policy, PolicyName: DEFAULT_POLICY_NAME };
   },
 });

@@ -12,12 +12,12 @@ export const GetKeyRotationStatus = keyOperation({
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
   async handle({ key }) {
-    assertRotatable(key.key);
-    const { rotation } = key.key;
-    if (!rotation.enabled) return { KeyRotationEnabled: false, KeyId: key.key.arn };
+    assertRotatable(key);
+    const { rotation } = key;
+    if (!rotation.enabled) return { KeyRotationEnabled: false, KeyId: key.arn };
     return {
       KeyRotationEnabled: true,
-      KeyId: key.key.arn,
+      KeyId: key.arn,
       RotationPeriodInDays: rotation.periodInDays,
       ...(rotation.nextRotationAt !== undefined ? { NextRotationDate: new Date(rotation.nextRotationAt) } : {}),
     };

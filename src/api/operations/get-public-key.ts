@@ -1,8 +1,9 @@
 import { UnsupportedOperationException } from '../../errors.js';
-import { algorithmsFor } from '../../keys/key-spec.js';
+import { algorithmsFor, KEY_SPECS } from '../../keys/key-spec.js';
 import { loadPublicKeyHandle } from '../../service/key-materials.js';
 import type { CustomerMasterKeySpec } from '../generated/kms-shapes.js';
 import { keyOperation } from '../operation.js';
+import { stated } from '../wire/request-terms.js';
 
 /**
  * The public key of an asymmetric key as a DER SubjectPublicKeyInfo, with what a caller needs to use it
@@ -12,13 +13,14 @@ export const GetPublicKey = keyOperation({
   name: 'GetPublicKey',
   action: 'kms:GetPublicKey',
   readOnly: true,
+  terms: (input) => stated({ grantTokens: input.GrantTokens }),
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'use' },
-  async handle({ key, deps }) {
-    const { spec, usage, arn } = key.key;
-    if (spec === 'SYMMETRIC_DEFAULT' || spec.startsWith('HMAC_')) {
+  async handle({ key }, deps) {
+    const { spec, usage, arn } = key;
+    if (KEY_SPECS[spec].keyType !== 'asymmetric') {
       throw new UnsupportedOperationException(`${arn} key spec ${spec} does not have a public key.`);
     }
-    const publicKey = await loadPublicKeyHandle(deps, key.key);
+    const publicKey = await loadPublicKeyHandle(deps, key);
     const algorithms = algorithmsFor(spec, usage);
     return {
       KeyId: arn,

@@ -108,6 +108,12 @@ export const KMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map([
   widen(RevokeGrant),
 ]);
 
+/** What the server says of an operation it does not offer: only whether it would change anything. */
+export interface UnsupportedOperation {
+  /** CloudTrail's `readOnly` for the refusal's record, as AWS records the operation. */
+  readonly readOnly: boolean;
+}
+
 /**
  * The operations of the model this server does not offer, answered with `UnsupportedOperationException`
  * (400) rather than AWS's `UnknownOperationException` for a name KMS does not have. Named, not implied by
@@ -117,19 +123,19 @@ export const KMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map([
  * @example
  *   UNSUPPORTED_OPERATIONS.has('ImportKeyMaterial'); // true
  */
-export const UNSUPPORTED_OPERATIONS: ReadonlySet<string> = new Set<KmsOperationName>([
+export const UNSUPPORTED_OPERATIONS: ReadonlyMap<string, UnsupportedOperation> = new Map<KmsOperationName, UnsupportedOperation>([
   // Custom key stores (CloudHSM and external key stores).
-  'ConnectCustomKeyStore',
-  'CreateCustomKeyStore',
-  'DeleteCustomKeyStore',
-  'DescribeCustomKeyStores',
-  'DisconnectCustomKeyStore',
-  'UpdateCustomKeyStore',
+  ['ConnectCustomKeyStore', { readOnly: false }],
+  ['CreateCustomKeyStore', { readOnly: false }],
+  ['DeleteCustomKeyStore', { readOnly: false }],
+  ['DescribeCustomKeyStores', { readOnly: true }],
+  ['DisconnectCustomKeyStore', { readOnly: false }],
+  ['UpdateCustomKeyStore', { readOnly: false }],
   // Imported key material (Origin EXTERNAL).
-  'DeleteImportedKeyMaterial',
-  'GetParametersForImport',
-  'ImportKeyMaterial',
+  ['DeleteImportedKeyMaterial', { readOnly: false }],
+  ['GetParametersForImport', { readOnly: true }],
+  ['ImportKeyMaterial', { readOnly: false }],
   // Multi-Region keys.
-  'ReplicateKey',
-  'UpdatePrimaryRegion',
+  ['ReplicateKey', { readOnly: false }],
+  ['UpdatePrimaryRegion', { readOnly: false }],
 ]);

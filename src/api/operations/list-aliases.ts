@@ -15,7 +15,7 @@ export const ListAliases = accountOperation({
   name: 'ListAliases',
   action: 'kms:ListAliases',
   readOnly: true,
-  async handle({ input, scope, caller, deps }) {
+  async handle({ input, scope, caller }, deps) {
     if (input.KeyId !== undefined && namesAnotherAccount(input.KeyId, scope)) {
       throw foreignKeyDenied(caller, 'kms:ListAliases', input.KeyId);
     }

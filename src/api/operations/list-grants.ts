@@ -12,17 +12,17 @@ export const ListGrants = keyOperation({
   action: 'kms:ListGrants',
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
-  async handle({ input, key, deps }) {
+  async handle({ input, key }, deps) {
     const request = pageRequest(input, { default: 50, max: 100 });
     const filtered =
       input.GrantId !== undefined || input.GranteePrincipal !== undefined || input.GranteeServicePrincipal !== undefined;
     const page = filtered
-      ? pageOfList('filtered-grants', (await deps.store.grants.listAll(key.key.arn)).filter((grant) =>
+      ? pageOfList('filtered-grants', (await deps.store.grants.listAll(key.arn)).filter((grant) =>
           (input.GrantId === undefined || grant.grantId === input.GrantId) &&
           (input.GranteePrincipal === undefined || grant.granteePrincipal === input.GranteePrincipal) &&
           // No grant here has a service principal as grantee (CreateGrant refuses them): that filter matches none.
           input.GranteeServicePrincipal === undefined), request)
-      : await listingWithMarkers(() => deps.store.grants.list(key.key.arn, request));
+      : await listingWithMarkers(() => deps.store.grants.list(key.arn, request));
     return { Grants: page.items.map(toGrantListEntry), ...pagingMembers(page) };
   },
 });

@@ -13,15 +13,15 @@ export const ListKeyRotations = keyOperation({
   action: 'kms:ListKeyRotations',
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
-  async handle({ input, key, deps }) {
-    assertRotatable(key.key);
-    const materials = await deps.store.keys.listMaterials(key.key.arn);
+  async handle({ input, key }, deps) {
+    assertRotatable(key);
+    const materials = await deps.store.keys.listMaterials(key.arn);
     const listed =
       input.IncludeKeyMaterial === 'ALL_KEY_MATERIAL'
         ? materials
         : materials.filter((material) => material.rotationType !== undefined);
     const page = pageOfList('rotations', listed, pageRequest(input, { default: 100, max: 1000 }));
-    return { Rotations: page.items.map((material) => toRotationsEntry(key.key, material)), ...pagingMembers(page) };
+    return { Rotations: page.items.map((material) => toRotationsEntry(key, material)), ...pagingMembers(page) };
   },
 });
 

@@ -6,7 +6,7 @@ export const ListKeys = accountOperation({
   name: 'ListKeys',
   action: 'kms:ListKeys',
   readOnly: true,
-  async handle({ input, scope, deps }) {
+  async handle({ input, scope }, deps) {
     const request = pageRequest(input, { default: 100, max: 1000 });
     const page = await listingWithMarkers(() => deps.store.keys.list(scope, request));
     return {

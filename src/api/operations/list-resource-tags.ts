@@ -9,7 +9,7 @@ export const ListResourceTags = keyOperation({
   readOnly: true,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
   async handle({ input, key }) {
-    const page = pageOfList('tags', key.key.tags, pageRequest(input, { default: 50, max: 50 }));
+    const page = pageOfList('tags', key.tags, pageRequest(input, { default: 50, max: 50 }));
     return { Tags: toWireTags(page.items), ...pagingMembers(page) };
   },
 });

@@ -14,7 +14,7 @@ export const ListRetirableGrants = accountOperation({
   name: 'ListRetirableGrants',
   action: 'kms:ListRetirableGrants',
   readOnly: true,
-  async handle({ input, caller, deps }) {
+  async handle({ input, caller }, deps) {
     // No grant here is retirable by a service principal (CreateGrant refuses them): that query matches none.
     if (input.RetiringServicePrincipal !== undefined) return { Grants: [], Truncated: false };
     const principal = input.RetiringPrincipal;

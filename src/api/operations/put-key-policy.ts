@@ -12,17 +12,18 @@ export const PutKeyPolicy = keyOperation({
   name: 'PutKeyPolicy',
   action: 'kms:PutKeyPolicy',
   readOnly: false,
+  terms: (input) => ({ bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true }),
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
-  async handle({ input, key, caller, deps }) {
+  async handle({ input, key, caller }, deps) {
     assertDefaultPolicyName(input.PolicyName);
     await validateNewKeyPolicy({
       identities: deps.store.identities,
       caller,
       policy: input.Policy,
-      keyArn: key.key.arn,
+      keyArn: key.arn,
       bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
     });
-    await mutateKey(deps, key.key, () => ({ fields: { policy: input.Policy } }));
+    await mutateKey(deps, key, () => ({ fields: { policy: input.Policy } }));
     return {};
   },
 });

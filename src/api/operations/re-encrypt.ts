@@ -1,4 +1,4 @@
-import { keyOperation, type KeyRequestContext } from '../operation.js';
+import { keyOperation, type KeyRequest } from '../operation.js';
 import {
   assertDecryptingKey,
   assertEncryptingKey,
@@ -8,6 +8,7 @@ import {
 } from '../../service/encryption.js';
 import { keyArnNamedBy, readCiphertext, type ReadCiphertext } from '../../service/symmetric-encryption.js';
 import type { KmsKey } from '../../keys/key.js';
+import { stated } from '../wire/request-terms.js';
 import { requireCiphertext } from '../wire/required-ciphertext.js';
 
 /**
@@ -29,6 +30,11 @@ export const ReEncrypt = keyOperation({
     states: 'use',
     // The source key's usage is checked by decryptUnderKey, after the ciphertext (see there).
     action: 'kms:ReEncryptFrom',
+    terms: (input) => stated({
+      encryptionContext: input.SourceEncryptionContext,
+      encryptionAlgorithm: input.SourceEncryptionAlgorithm,
+      grantTokens: input.GrantTokens,
+    }),
   },
   destinationKey: {
     reference: (input) => input.DestinationKeyId,
@@ -36,33 +42,38 @@ export const ReEncrypt = keyOperation({
     states: 'use',
     // Checked by the handler after the source ciphertext, as AWS orders it (see assertKeysCanReEncrypt).
     action: 'kms:ReEncryptTo',
+    terms: (input) => stated({
+      encryptionContext: input.DestinationEncryptionContext,
+      encryptionAlgorithm: input.DestinationEncryptionAlgorithm,
+      grantTokens: input.GrantTokens,
+    }),
   },
   // As in AWS, a dry run checks the source ciphertext too unless DryRunModifiers says IGNORE_CIPHERTEXT.
-  async dryRun(context) {
-    const { input, validated: ciphertext, key: source, destinationKey, deps } = context;
+  async dryRun(request, deps) {
+    const { input, validated: ciphertext, key: source, destinationKey } = request;
     const ignoreCiphertext = input.DryRunModifiers?.includes('IGNORE_CIPHERTEXT') === true;
-    assertKeysCanReEncrypt(source.key, destinationKey?.key, ignoreCiphertext ? undefined : ciphertext);
+    assertKeysCanReEncrypt(source, destinationKey, ignoreCiphertext ? undefined : ciphertext);
     if (ignoreCiphertext) return;
-    const { plaintext } = await decryptUnderKey(deps, sourceDecryption(context));
+    const { plaintext } = await decryptUnderKey(deps, sourceDecryption(request));
     plaintext.wipe();
   },
-  async handle(context) {
-    const { input, validated: ciphertext, key: source, destinationKey, deps } = context;
+  async handle(request, deps) {
+    const { input, validated: ciphertext, key: source, destinationKey } = request;
     // The pipeline always resolves a declared destination key; this only narrows the type.
     if (!destinationKey) throw new Error('ReEncrypt ran without its destination key');
-    assertKeysCanReEncrypt(source.key, destinationKey.key, ciphertext);
-    const decrypted = await decryptUnderKey(deps, sourceDecryption(context));
+    assertKeysCanReEncrypt(source, destinationKey, ciphertext);
+    const decrypted = await decryptUnderKey(deps, sourceDecryption(request));
     try {
       const encrypted = await encryptUnderKey(deps, {
-        key: destinationKey.key,
+        key: destinationKey,
         algorithm: input.DestinationEncryptionAlgorithm,
         plaintext: decrypted.plaintext.expose(),
         encryptionContext: input.DestinationEncryptionContext,
       });
       return {
         CiphertextBlob: encrypted.ciphertext,
-        SourceKeyId: source.key.arn,
-        KeyId: destinationKey.key.arn,
+        SourceKeyId: source.arn,
+        KeyId: destinationKey.arn,
         SourceEncryptionAlgorithm: decrypted.algorithm,
         DestinationEncryptionAlgorithm: encrypted.algorithm,
         ...(decrypted.materialId !== undefined ? { SourceKeyMaterialId: decrypted.materialId } : {}),
@@ -94,9 +105,9 @@ function sourceDecryption({
   input,
   validated: ciphertext,
   key,
-}: KeyRequestContext<'ReEncrypt', ReadCiphertext | undefined>): DecryptionRequest {
+}: KeyRequest<'ReEncrypt', ReadCiphertext | undefined>): DecryptionRequest {
   return {
-    key: key.key,
+    key,
     algorithm: input.SourceEncryptionAlgorithm,
     ciphertext: requireCiphertext(ciphertext),
     encryptionContext: input.SourceEncryptionContext,

@@ -1,8 +1,9 @@
 import { NotFoundException, ValidationException } from '../../errors.js';
-import { parseGrantToken } from '../../auth/authorization/grant-token.js';
+import { parseGrantToken } from '../../auth/grants/grant-token.js';
 import { deleteGrant, findGrant } from '../../service/grants.js';
 import { foreignKeyDenied } from '../foreign-key.js';
 import { keyOperation } from '../operation.js';
+import { stated } from '../wire/request-terms.js';
 
 /**
  * Retires a grant named by its token, or by key and grant id. The key is the token's (a token names its key)
@@ -13,6 +14,7 @@ export const RetireGrant = keyOperation({
   name: 'RetireGrant',
   action: 'kms:RetireGrant',
   readOnly: false,
+  terms: (input) => ({ grantToRetire: stated<{ grantToken: string; grantId: string }>({ grantToken: input.GrantToken, grantId: input.GrantId }) }),
   key: {
     reference: (input) => {
       if (input.GrantToken !== undefined) return parseGrantToken(input.GrantToken).keyArn;
@@ -24,15 +26,17 @@ export const RetireGrant = keyOperation({
     acceptsAlias: false,
     states: 'any',
   },
-  async handle({ input, key, caller, deps }) {
-    const grant = await findGrant(deps, key.key, {
+  async handle({ input, key, caller }, deps) {
+    const grant = await findGrant(deps, key, {
       ...(input.GrantToken === undefined ? {} : { grantToken: input.GrantToken }),
       ...(input.GrantId === undefined ? {} : { grantId: input.GrantId }),
     }).catch((error: unknown) => {
       // The authorizer lets a request for a grant that does not exist through (nothing to protect), so here a
       // caller of another account would learn that the key exists: it gets the pipeline's foreign-key answer.
-      if (error instanceof NotFoundException && key.key.accountId !== caller.accountId) {
-        throw foreignKeyDenied(caller, 'kms:RetireGrant', key.reference.text);
+      // Another account's key is named by its key ARN here (this operation takes no aliases), so the ARN is the
+      // text the caller sent.
+      if (error instanceof NotFoundException && key.accountId !== caller.accountId) {
+        throw foreignKeyDenied(caller, 'kms:RetireGrant', key.arn);
       }
       throw error;
     });

@@ -7,8 +7,8 @@ export const RevokeGrant = keyOperation({
   action: 'kms:RevokeGrant',
   readOnly: false,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'any' },
-  async handle({ input, key, deps }) {
-    await deleteGrant(deps, await findGrant(deps, key.key, { grantId: input.GrantId }));
+  async handle({ input, key }, deps) {
+    await deleteGrant(deps, await findGrant(deps, key, { grantId: input.GrantId }));
     return {};
   },
 });

@@ -10,8 +10,8 @@ export const RotateKeyOnDemand = keyOperation({
   action: 'kms:RotateKeyOnDemand',
   readOnly: false,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'rotate' },
-  async handle({ key, deps }) {
-    const rotated = await rotateOnDemand(deps, key.key);
+  async handle({ key }, deps) {
+    const rotated = await rotateOnDemand(deps, key);
     return { KeyId: rotated.arn };
   },
 });

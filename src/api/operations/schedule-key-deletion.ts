@@ -9,10 +9,12 @@ export const ScheduleKeyDeletion = keyOperation({
   name: 'ScheduleKeyDeletion',
   action: 'kms:ScheduleKeyDeletion',
   readOnly: false,
+  // AWS judges kms:ScheduleKeyDeletionPendingWindowInDays by the window the key will have: 30 days by default.
+  terms: (input) => ({ pendingWindowInDays: input.PendingWindowInDays ?? 30 }),
   // 'manage' refuses a key already pending deletion with AWS's "<arn> is pending deletion."
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'manage' },
-  async handle({ input, key, deps }) {
-    const scheduled = await scheduleKeyDeletion(deps, key.key, input.PendingWindowInDays);
+  async handle({ input, key }, deps) {
+    const scheduled = await scheduleKeyDeletion(deps, key, input.PendingWindowInDays);
     return {
       KeyId: scheduled.arn,
       KeyState: scheduled.state,

@@ -1,5 +1,6 @@
 import { keyOperation } from '../operation.js';
 import { signMessage } from '../../service/signing.js';
+import { stated } from '../wire/request-terms.js';
 
 /**
  * Signs a message (RAW, at most 4096 bytes), a digest (DIGEST, exactly the algorithm's hash length) or an
@@ -10,9 +11,14 @@ export const Sign = keyOperation({
   name: 'Sign',
   action: 'kms:Sign',
   readOnly: true,
+  terms: (input) => stated({
+    signingAlgorithm: input.SigningAlgorithm,
+    messageType: input.MessageType ?? 'RAW',
+    grantTokens: input.GrantTokens,
+  }),
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'use', usages: ['SIGN_VERIFY'] },
-  async handle({ input, key, deps }) {
-    const signature = await signMessage(deps, key.key, input.SigningAlgorithm, input.Message, input.MessageType ?? 'RAW');
-    return { KeyId: key.key.arn, Signature: signature, SigningAlgorithm: input.SigningAlgorithm };
+  async handle({ input, key }, deps) {
+    const signature = await signMessage(deps, key, input.SigningAlgorithm, input.Message, input.MessageType ?? 'RAW');
+    return { KeyId: key.arn, Signature: signature, SigningAlgorithm: input.SigningAlgorithm };
   },
 });

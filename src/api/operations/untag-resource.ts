@@ -7,9 +7,10 @@ export const UntagResource = keyOperation({
   name: 'UntagResource',
   action: 'kms:UntagResource',
   readOnly: false,
+  terms: (input) => ({ removedTagKeys: input.TagKeys }),
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'manage' },
-  async handle({ input, key, deps }) {
-    await mutateKey(deps, key.key, (current) => ({ fields: { tags: removeTags(current.tags, input.TagKeys) } }));
+  async handle({ input, key }, deps) {
+    await mutateKey(deps, key, (current) => ({ fields: { tags: removeTags(current.tags, input.TagKeys) } }));
     return {};
   },
 });

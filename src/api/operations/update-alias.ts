@@ -19,10 +19,10 @@ export const UpdateAlias = keyOperation({
     states: 'any',
   },
   destinationKey: { reference: (input) => input.TargetKeyId, acceptsAlias: false, states: 'manage' },
-  async handle({ input, scope, key, destinationKey, deps }) {
+  async handle({ input, scope, key, destinationKey }, deps) {
     // The pipeline always resolves a declared destination key; this only narrows the type.
     if (!destinationKey) throw new Error('UpdateAlias ran without its new target key');
-    await updateAlias(deps, scope, input.AliasName, key.key, destinationKey.key);
+    await updateAlias(deps, scope, input.AliasName, key, destinationKey);
     return {};
   },
 });

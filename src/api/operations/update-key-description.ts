@@ -6,8 +6,8 @@ export const UpdateKeyDescription = keyOperation({
   action: 'kms:UpdateKeyDescription',
   readOnly: false,
   key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'manage' },
-  async handle({ input, key, deps }) {
-    await mutateKey(deps, key.key, () => ({ fields: { description: input.Description } }));
+  async handle({ input, key }, deps) {
+    await mutateKey(deps, key, () => ({ fields: { description: input.Description } }));
     return {};
   },
 });

@@ -1,8 +1,10 @@
 import type { Authenticator } from '../../auth/authenticator.js';
-import { KmsError, ValidationException } from '../../errors.js';
+import {
+  IncompleteSignature, InvalidClientTokenId, KmsError, MissingAuthenticationToken, SignatureDoesNotMatch, ValidationException,
+} from '../../errors.js';
 import type { WireRequest, WireResponse } from '../http/wire-request.js';
 import type { ServiceDependencies } from '../../service/services.js';
-import type { OutcomeDraft } from '../request-outcome-builder.js';
+import { failingWith, RequestFailure, type Answer, type RequestFacts } from '../request-facts.js';
 import { IAM_ACTIONS } from './iam-actions.js';
 import type { QueryAction } from './query-action.js';
 import { iamContextOf, type QueryContext } from './query-context.js';
@@ -18,36 +20,36 @@ export function queryParameters(request: WireRequest): URLSearchParams {
 /** AWS's query protocol (`Action=...&Version=...`, form-encoded, XML answers), used by STS and IAM. */
 export async function handleQueryRequest(
   request: WireRequest,
-  draft: OutcomeDraft,
+  opening: RequestFacts,
   authenticator: Authenticator,
   deps: ServiceDependencies,
-): Promise<WireResponse> {
+): Promise<Answer<WireResponse>> {
   const parameters = queryParameters(request);
   const actionName = parameters.get('Action') ?? '';
   const action = ACTIONS.get(actionName);
-  draft.service = action?.service ?? 'sts';
-  draft.operation = actionName;
-  if (!action) throw new ValidationException(`Unknown action ${actionName || '(none)'}`);
-  draft.readOnly = action.readOnly;
-  const identity = await authenticator.authenticate(request, action.service);
-  draft.caller = identity.caller;
-  draft.region = identity.region;
+  const routed: RequestFacts = { ...opening, service: action?.service ?? 'sts', operation: actionName };
+  if (!action) throw new RequestFailure(new ValidationException(`Unknown action ${actionName || '(none)'}`), routed);
+  const named: RequestFacts = { ...routed, readOnly: action.readOnly };
+  const identity = await failingWith(named, () => authenticator.authenticate(request, action.service));
+  const facts: RequestFacts = { ...named, caller: identity.caller, region: identity.region };
   const context: QueryContext = { iam: iamContextOf(deps), sourceIp: request.sourceIp };
-  return xmlResponse(draft.requestId, actionName, action.namespace, await action.handle(parameters, identity, context));
+  const result = await failingWith(facts, () => action.handle(parameters, identity, context));
+  // The answer may hold new credentials: the record keeps the request's facts only.
+  return { response: xmlResponse(facts.requestId, actionName, action.namespace, result), facts, output: undefined };
 }
 
 /** Query-protocol services (STS, IAM) name authentication failures differently, all with status 403. */
-const QUERY_AUTHENTICATION_CODES: Readonly<Record<string, string>> = {
-  UnrecognizedClientException: 'InvalidClientTokenId',
-  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
-  IncompleteSignatureException: 'IncompleteSignature',
-  InvalidSignatureException: 'SignatureDoesNotMatch',
+const QUERY_AUTHENTICATION_ERRORS: Readonly<Record<string, new (message: string) => KmsError>> = {
+  UnrecognizedClientException: InvalidClientTokenId,
+  MissingAuthenticationTokenException: MissingAuthenticationToken,
+  IncompleteSignatureException: IncompleteSignature,
+  InvalidSignatureException: SignatureDoesNotMatch,
 };
 
 /** The XML error of a query-protocol request. */
 export function queryErrorResponse(requestId: string, request: WireRequest, error: KmsError): WireResponse {
   const action = ACTIONS.get(queryParameters(request).get('Action') ?? '');
-  const code = QUERY_AUTHENTICATION_CODES[error.type];
-  const reported = code ? new KmsError(code, error.message, 403) : error;
+  const QueryError = Object.hasOwn(QUERY_AUTHENTICATION_ERRORS, error.type) ? QUERY_AUTHENTICATION_ERRORS[error.type] : undefined;
+  const reported = QueryError ? new QueryError(error.message) : error;
   return xmlErrorResponse(requestId, action?.namespace ?? STS_NAMESPACE, reported);
 }

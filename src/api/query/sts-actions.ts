@@ -1,7 +1,7 @@
-import { assumeRole, SESSION_DURATION } from '../../auth/iam/assume-role.js';
+import { assumeRole, SESSION_DURATION } from '../../service/identities/assume-role.js';
 import { isDevelopmentCredential } from '../../auth/credential-resolver.js';
 import { ValidationError } from '../../errors.js';
-import { ROLE_SESSION_NAME, optionalInteger, optionalValid, requireValid } from '../../auth/iam/iam-names.js';
+import { ROLE_SESSION_NAME, optionalInteger, optionalValid, requireValid } from '../../service/identities/iam-names.js';
 import type { QueryAction } from './query-action.js';
 import { iamTimestamp } from './iam/iam-wire.js';
 

@@ -1,5 +1,5 @@
 import type { KmsKey } from '../../keys/key.js';
-import { algorithmsFor } from '../../keys/key-spec.js';
+import { algorithmsFor, KEY_SPECS } from '../../keys/key-spec.js';
 import type { CustomerMasterKeySpec, KeyMetadata } from '../generated/kms-shapes.js';
 
 /** The wire `KeyMetadata` of a key, with every field AWS returns for a key of its kind. */
@@ -28,6 +28,6 @@ export function toKeyMetadata(key: KmsKey): KeyMetadata {
     ...(algorithms.macAlgorithms.length ? { MacAlgorithms: [...algorithms.macAlgorithms] } : {}),
     MultiRegion: key.multiRegion,
     ...(key.pendingWindowInDays !== undefined ? { PendingDeletionWindowInDays: key.pendingWindowInDays } : {}),
-    ...(key.spec === 'SYMMETRIC_DEFAULT' ? { CurrentKeyMaterialId: key.currentMaterialId } : {}),
+    ...(KEY_SPECS[key.spec].rotatable ? { CurrentKeyMaterialId: key.currentMaterialId } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { Caller } from '../caller.js';
-import { requestPrincipalOf, sessionRoleArn } from '../iam/identity-policies.js';
+import { requestPrincipalOf, sessionRoleArn } from './identity-policies.js';
 import type { NamedPolicy, PolicyCache, RequestPrincipal } from '../policy/index.js';
 import type { IdentityRepository } from '../../store/store.js';
 

@@ -1,12 +1,14 @@
 import type { KmsKey } from '../../keys/key.js';
+import { DEFAULT_ENCRYPTION_ALGORITHM, isSymmetric } from '../../keys/key-spec.js';
+import type { RequestTerms } from './request-terms.js';
 import type { Caller } from '../caller.js';
 import type { ConditionValue } from '../policy/index.js';
 
 /** What a request says about itself, beyond who sent it, for its condition keys. */
-export interface RequestFacts {
+export interface ConditionFacts {
   readonly action: string;
-  /** The validated request (wire member names). */
-  readonly input: Readonly<Record<string, unknown>>;
+  /** What the request asks for, as its operation states it. */
+  readonly terms: RequestTerms;
   readonly caller: Caller;
   readonly key?: KmsKey;
   readonly sourceIp: string;
@@ -35,11 +37,11 @@ const GRANT_MANAGEMENT_ACTIONS = new Set(['kms:CreateGrant', 'kms:ListGrants', '
  * (aws:PrincipalArn, aws:username, ...) are derived by the policy engine from the principal.
  *
  * @example
- *   buildConditionKeys({ action: 'kms:Decrypt', input: { EncryptionContext: { tenant: 'a' } }, caller, key, ... })
+ *   buildConditionKeys({ action: 'kms:Decrypt', terms: { encryptionContext: { tenant: 'a' } }, caller, key, ... })
  *   // → { 'kms:EncryptionContext:tenant': 'a', 'kms:EncryptionContextKeys': ['tenant'], 'kms:CallerAccount': ..., ... }
  */
-export function buildConditionKeys(facts: RequestFacts): Conditions {
-  const { action, input, caller, key } = facts;
+export function buildConditionKeys(facts: ConditionFacts): Conditions {
+  const { action, terms, caller, key } = facts;
   const conditions: Conditions = {
     'aws:SourceIp': facts.sourceIp,
     'aws:SecureTransport': facts.secureTransport,
@@ -49,107 +51,65 @@ export function buildConditionKeys(facts: RequestFacts): Conditions {
   };
   // AWS sets it for temporary credentials only (false unless the session was created with MFA).
   if (caller.type === 'AssumedRole') conditions['aws:MultiFactorAuthPresent'] = false;
-  addEncryptionContext(conditions, encryptionContextOf(action, input));
-  addAlgorithms(conditions, action, input, key);
-  addKeyProperties(conditions, action, input, key);
-  addGrantKeys(conditions, action, input);
-  addTags(conditions, input, key);
+  addEncryptionContext(conditions, terms.encryptionContext);
+  addAlgorithms(conditions, action, terms, key);
+  addKeyProperties(conditions, terms, key);
+  addGrantKeys(conditions, action, terms);
+  addTags(conditions, terms, key);
   if (facts.requestAlias !== undefined) conditions['kms:RequestAlias'] = facts.requestAlias;
   if (facts.resourceAliases !== undefined) conditions['kms:ResourceAliases'] = facts.resourceAliases;
-  if (action === 'kms:EnableKeyRotation') conditions['kms:RotationPeriodInDays'] = numberOr(input['RotationPeriodInDays'], 365);
-  if (action === 'kms:ScheduleKeyDeletion') {
-    conditions['kms:ScheduleKeyDeletionPendingWindowInDays'] = numberOr(input['PendingWindowInDays'], 30);
-  }
-  if (action === 'kms:CreateKey' || action === 'kms:PutKeyPolicy') {
-    conditions['kms:BypassPolicyLockoutSafetyCheck'] = input['BypassPolicyLockoutSafetyCheck'] === true;
-  }
+  setDefined(conditions, 'kms:RotationPeriodInDays', terms.rotationPeriodInDays);
+  setDefined(conditions, 'kms:ScheduleKeyDeletionPendingWindowInDays', terms.pendingWindowInDays);
+  setDefined(conditions, 'kms:BypassPolicyLockoutSafetyCheck', terms.bypassPolicyLockoutSafetyCheck);
   return conditions;
 }
 
-/**
- * The encryption context an action is judged by: ReEncrypt's source or destination context; for CreateGrant
- * the grant's constraints (AWS applies kms:EncryptionContext:* there to the constraints); else the request's.
- */
-export function encryptionContextOf(action: string, input: Readonly<Record<string, unknown>>): Record<string, string> | undefined {
-  if (action === 'kms:ReEncryptFrom') return stringMap(input['SourceEncryptionContext']);
-  if (action === 'kms:ReEncryptTo') return stringMap(input['DestinationEncryptionContext']);
-  if (action === 'kms:CreateGrant') {
-    const constraints = input['Constraints'] as Record<string, unknown> | undefined;
-    const subset = stringMap(constraints?.['EncryptionContextSubset']);
-    const equals = stringMap(constraints?.['EncryptionContextEquals']);
-    return subset === undefined && equals === undefined ? undefined : { ...subset, ...equals };
-  }
-  return stringMap(input['EncryptionContext']);
-}
-
-function addEncryptionContext(conditions: Conditions, context: Record<string, string> | undefined): void {
+function addEncryptionContext(conditions: Conditions, context: Readonly<Record<string, string>> | undefined): void {
   if (context === undefined || Object.keys(context).length === 0) return;
   for (const [name, value] of Object.entries(context)) conditions[`kms:EncryptionContext:${name}`] = value;
   conditions['kms:EncryptionContextKeys'] = Object.keys(context);
 }
 
-function addAlgorithms(conditions: Conditions, action: string, input: Readonly<Record<string, unknown>>, key: KmsKey | undefined): void {
-  const member = action === 'kms:ReEncryptFrom' ? 'SourceEncryptionAlgorithm'
-    : action === 'kms:ReEncryptTo' ? 'DestinationEncryptionAlgorithm' : 'EncryptionAlgorithm';
-  const algorithm = input[member];
-  if (typeof algorithm === 'string') conditions['kms:EncryptionAlgorithm'] = algorithm;
-  else if (SYMMETRIC_ACTIONS.has(action) && key?.spec === 'SYMMETRIC_DEFAULT') conditions['kms:EncryptionAlgorithm'] = 'SYMMETRIC_DEFAULT';
-  setString(conditions, 'kms:SigningAlgorithm', input['SigningAlgorithm']);
-  setString(conditions, 'kms:MacAlgorithm', input['MacAlgorithm']);
-  if (action === 'kms:Sign' || action === 'kms:Verify') conditions['kms:MessageType'] = stringOr(input['MessageType'], 'RAW');
+function addAlgorithms(conditions: Conditions, action: string, terms: RequestTerms, key: KmsKey | undefined): void {
+  if (terms.encryptionAlgorithm !== undefined) conditions['kms:EncryptionAlgorithm'] = terms.encryptionAlgorithm;
+  else if (SYMMETRIC_ACTIONS.has(action) && key !== undefined && isSymmetric(key.spec)) conditions['kms:EncryptionAlgorithm'] = DEFAULT_ENCRYPTION_ALGORITHM;
+  setDefined(conditions, 'kms:SigningAlgorithm', terms.signingAlgorithm);
+  setDefined(conditions, 'kms:MacAlgorithm', terms.macAlgorithm);
+  setDefined(conditions, 'kms:MessageType', terms.messageType);
+  setDefined(conditions, 'kms:DataKeyPairSpec', terms.dataKeyPairSpec);
 }
 
-function addKeyProperties(conditions: Conditions, action: string, input: Readonly<Record<string, unknown>>, key: KmsKey | undefined): void {
-  if (key !== undefined) {
-    conditions['kms:KeySpec'] = key.spec;
-    conditions['kms:KeyUsage'] = key.usage;
-    conditions['kms:KeyOrigin'] = key.origin;
-  } else if (action === 'kms:CreateKey') {
-    conditions['kms:KeySpec'] = stringOr(input['KeySpec'] ?? input['CustomerMasterKeySpec'], 'SYMMETRIC_DEFAULT');
-    conditions['kms:KeyUsage'] = stringOr(input['KeyUsage'], 'ENCRYPT_DECRYPT');
-    conditions['kms:KeyOrigin'] = stringOr(input['Origin'], 'AWS_KMS');
-  }
+function addKeyProperties(conditions: Conditions, terms: RequestTerms, key: KmsKey | undefined): void {
+  const properties = key ?? terms.newKey;
+  if (properties === undefined) return;
+  conditions['kms:KeySpec'] = properties.spec;
+  conditions['kms:KeyUsage'] = properties.usage;
+  conditions['kms:KeyOrigin'] = properties.origin;
 }
 
-function addGrantKeys(conditions: Conditions, action: string, input: Readonly<Record<string, unknown>>): void {
+function addGrantKeys(conditions: Conditions, action: string, terms: RequestTerms): void {
   if (GRANT_MANAGEMENT_ACTIONS.has(action)) conditions['kms:GrantIsForAWSResource'] = false;
-  if (action !== 'kms:CreateGrant') return;
-  const operations = input['Operations'];
-  if (Array.isArray(operations)) conditions['kms:GrantOperations'] = operations.filter((op): op is string => typeof op === 'string');
-  const constraints = input['Constraints'] as Record<string, unknown> | undefined;
-  const types = ['EncryptionContextEquals', 'EncryptionContextSubset'].filter((type) => constraints?.[type] !== undefined);
+  const grant = terms.requestedGrant;
+  if (grant === undefined) return;
+  conditions['kms:GrantOperations'] = grant.operations;
+  const types = [
+    ...(grant.encryptionContextEquals === undefined ? [] : ['EncryptionContextEquals']),
+    ...(grant.encryptionContextSubset === undefined ? [] : ['EncryptionContextSubset']),
+  ];
   if (types.length > 0) conditions['kms:GrantConstraintType'] = types;
 }
 
-function addTags(conditions: Conditions, input: Readonly<Record<string, unknown>>, key: KmsKey | undefined): void {
-  const tags = input['Tags'];
+function addTags(conditions: Conditions, terms: RequestTerms, key: KmsKey | undefined): void {
   const tagKeys: string[] = [];
-  if (Array.isArray(tags)) {
-    for (const tag of tags as Array<Record<string, unknown>>) {
-      if (typeof tag['TagKey'] !== 'string' || typeof tag['TagValue'] !== 'string') continue;
-      conditions[`aws:RequestTag/${tag['TagKey']}`] = tag['TagValue'];
-      tagKeys.push(tag['TagKey']);
-    }
+  for (const tag of terms.tags ?? []) {
+    conditions[`aws:RequestTag/${tag.key}`] = tag.value;
+    tagKeys.push(tag.key);
   }
-  const removed = input['TagKeys'];
-  if (Array.isArray(removed)) tagKeys.push(...removed.filter((name): name is string => typeof name === 'string'));
+  tagKeys.push(...(terms.removedTagKeys ?? []));
   if (tagKeys.length > 0) conditions['aws:TagKeys'] = tagKeys;
   for (const tag of key?.tags ?? []) conditions[`aws:ResourceTag/${tag.key}`] = tag.value;
 }
 
-function stringMap(value: unknown): Record<string, string> | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return value as Record<string, string>;
-}
-
-function setString(conditions: Conditions, name: string, value: unknown): void {
-  if (typeof value === 'string') conditions[name] = value;
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' ? value : fallback;
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' ? value : fallback;
+function setDefined(conditions: Conditions, name: string, value: string | number | boolean | undefined): void {
+  if (value !== undefined) conditions[name] = value;
 }

@@ -1,9 +1,9 @@
 import { NotFoundException, ValidationException } from '../../errors.js';
 import type { KmsKey } from '../../keys/key.js';
 import type { Store } from '../../store/store.js';
-import type { AuthorizationRequest } from '../authorizer.js';
+import type { AuthorizationRequest } from './authorizer.js';
 import type { Caller } from '../caller.js';
-import type { ExplainedDecision } from '../policy-authorizer.js';
+import type { ExplainedDecision } from './policy-authorizer.js';
 
 /**
  * An administrator's question: would this principal be allowed this action (on this key), with this
@@ -61,10 +61,7 @@ export async function explainAuthorizationQuestion(
     caller,
     action: question.action,
     ...(key === undefined ? {} : { key }),
-    input: {
-      ...(key === undefined ? {} : { KeyId: key.arn }),
-      ...(encryptionContext === undefined ? {} : { EncryptionContext: encryptionContext }),
-    },
+    terms: encryptionContext === undefined ? {} : { encryptionContext },
     sourceIp: question.sourceIp,
     secureTransport: true,
   });

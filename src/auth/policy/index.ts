@@ -6,7 +6,7 @@ export { accessDeniedException, accessDeniedMessage } from './access-denied-mess
 export type { CompiledPolicy, CompiledStatement, PolicyKind, PolicyVersion, StatementEffect } from './compiled-policy.js';
 export type { Decision, DecisionEffect, DecisionEvidence, DecisionReason, EvidenceSource } from './decision.js';
 export { defaultKeyPolicy } from '../../keys/default-key-policy.js';
-export { findAllowingGrant, type GrantForEvaluation, type GrantOperation } from './grant-evaluation.js';
+export { findAllowingGrant, type GrantForEvaluation, type GrantOperation } from '../grants/grant-evaluation.js';
 export { evaluateIdentityOnly, evaluateKeyAccess, type KeyAccessQuestion, type NamedPolicy } from './key-access.js';
 export { KEY_POLICY_MAX_BYTES, parsePolicy, type ParsePolicyOptions } from './parse-policy.js';
 export { PolicyCache } from './policy-cache.js';

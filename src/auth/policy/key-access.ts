@@ -2,7 +2,7 @@ import type { CompiledPolicy } from './compiled-policy.js';
 import { ConditionLookup } from './condition-lookup.js';
 import type { Decision, DecisionEvidence, DecisionReason, EvidenceSource } from './decision.js';
 import { evaluatePolicy, type PolicyEvaluation } from './evaluate-policy.js';
-import { findAllowingGrant, type GrantForEvaluation } from './grant-evaluation.js';
+import { findAllowingGrant, type GrantForEvaluation } from '../grants/grant-evaluation.js';
 import { accountOfArn, type RequestContext } from './request-context.js';
 
 /** An identity policy (inline or attached) with the name explanations show. */

@@ -1,6 +1,6 @@
 import { randomBytes as systemRandomBytes } from 'node:crypto';
 import type { KeySpec } from '../asymmetric/aws-names.js';
-import { isSupported } from '../asymmetric/asymmetric-key-kind.js';
+import { asymmetricKeyKind, isSupported } from '../asymmetric/asymmetric-key-kind.js';
 import { UnsupportedAlgorithmError } from '../asymmetric/crypto-errors.js';
 import { generateFreshKeyPair, type AsymmetricKeyPair } from './generate-fresh-key-pair.js';
 import { RsaKeyPool, type RsaKeySpec } from './rsa-key-pool.js';
@@ -36,8 +36,9 @@ export interface KeyPairGenerator {
   close(): Promise<void>;
 }
 
+/** Whether a supported spec is an RSA one (pooled, since RSA generation is slow): the key kind's table says. */
 function isRsa(spec: KeySpec): spec is RsaKeySpec {
-  return spec === 'RSA_2048' || spec === 'RSA_3072' || spec === 'RSA_4096';
+  return asymmetricKeyKind(spec).type === 'rsa';
 }
 
 /**

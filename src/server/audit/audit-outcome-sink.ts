@@ -55,6 +55,7 @@ export function apiCallEventOf(
   const keyOwner = keyArns[0]?.split(':')[4];
   return apiCallEvent({
     operation: outcome.operation,
+    readOnly: outcome.readOnly,
     identity: caller ? userIdentityOf(caller, sessionCreatedAt) : UNAUTHENTICATED_IDENTITY,
     time: outcome.startedAt,
     region: outcome.region ?? defaultRegion,

@@ -161,7 +161,7 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
 }
 
 /** As AWS records them: RotateKey names the rotation type and key id; DeleteKey only the key. */
-function serviceEventOf(event: ServiceEvent, eventId: string) {
+export function serviceEventOf(event: ServiceEvent, eventId: string) {
   const { key } = event;
   return serviceEvent({
     eventName: event.eventName,
@@ -174,7 +174,7 @@ function serviceEventOf(event: ServiceEvent, eventId: string) {
   });
 }
 
-function openStream(target: string | undefined): JsonLinesSink | undefined {
+export function openStream(target: string | undefined): JsonLinesSink | undefined {
   if (target === undefined) return undefined;
   return createJsonLinesSink(target === '-' ? { fd: 1 } : { path: target });
 }

@@ -14,6 +14,8 @@ export class ChangeGeneration {
   readonly #dataVersion: Database.Statement<[], number>;
   readonly #totalChanges: Database.Statement<[], number>;
   #dataVersionThisTurn: number | undefined;
+  #lastReturned = -1;
+  readonly #onMove: Array<() => void> = [];
   readonly #forget = () => {
     this.#dataVersionThisTurn = undefined;
   };
@@ -36,7 +38,21 @@ export class ChangeGeneration {
       this.#dataVersionThisTurn = this.#dataVersion.get() ?? 0;
       setImmediate(this.#forget).unref();
     }
-    return this.#dataVersionThisTurn * 4_294_967_296 + (this.#totalChanges.get() ?? 0);
+    const generation = this.#dataVersionThisTurn * 4_294_967_296 + (this.#totalChanges.get() ?? 0);
+    if (generation !== this.#lastReturned) {
+      this.#lastReturned = generation;
+      for (const listener of this.#onMove) listener();
+    }
+    return generation;
+  }
+
+  /**
+   * Calls `listener` from `current()` whenever the generation it finds differs from the one it last returned
+   * (so at most once per change seen), before returning it: what a listener learns from the database is known
+   * before anything read under the new generation is used. A listener must not write.
+   */
+  onMove(listener: () => void): void {
+    this.#onMove.push(listener);
   }
 }
 

@@ -8,6 +8,7 @@ import { SqliteIdentityRepository } from './identity-repository.js';
 import { SqliteKeyRepository } from './key-repository.js';
 import { migrate } from './migrations/migrate.js';
 import { SqliteSettingsRepository } from './settings-repository.js';
+import { SqliteStateReset } from './state-reset.js';
 
 export { UnsupportedSchemaVersionError } from './migrations/migrate.js';
 
@@ -35,6 +36,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   try {
     migrate(db, options.path, options.now ?? Date.now);
     const generation = new ChangeGeneration(db);
+    const stateReset = new SqliteStateReset(db, generation);
     return {
       // The two lookups every request makes are answered from memory while the database is unchanged.
       keys: withCachedLookup(new SqliteKeyRepository(db), 'get', generation, (scope: KeyScope, id: string) =>
@@ -44,6 +46,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       identities: withCachedLookup(new SqliteIdentityRepository(db), 'getAccessKey', generation, (id: string) => id),
       grants: new SqliteGrantRepository(db),
       settings: new SqliteSettingsRepository(db),
+      clearState: async () => stateReset.clear(),
+      onStateCleared: (listener) => stateReset.onCleared(listener),
       async close(): Promise<void> {
         db.close();
       },

@@ -1,9 +1,9 @@
 import type { Caller } from '../../../auth/caller.js';
-import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf } from '../../../auth/iam/access-key-management.js';
-import { userArn } from '../../../auth/iam/iam-authorization.js';
-import type { IamContext } from '../../../auth/iam/iam-context.js';
-import { ACCESS_KEY_ID, USER_NAME, optionalValid, requireValid } from '../../../auth/iam/iam-names.js';
-import { requireUser } from '../../../auth/iam/users.js';
+import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf } from '../../../service/identities/access-key-management.js';
+import { userArn } from '../../../auth/authorization/iam-authorization.js';
+import type { IamContext } from '../../../service/identities/iam-context.js';
+import { ACCESS_KEY_ID, USER_NAME, optionalValid, requireValid } from '../../../service/identities/iam-names.js';
+import { requireUser } from '../../../service/identities/users.js';
 import type { IamUser } from '../../../store/store.js';
 import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';

@@ -1,6 +1,6 @@
 import type { Caller } from '../../../auth/caller.js';
-import { authorizeIamAction } from '../../../auth/iam/iam-authorization.js';
-import type { IamContext } from '../../../auth/iam/iam-context.js';
+import { authorizeIamAction } from '../../../auth/authorization/iam-authorization.js';
+import type { IamContext } from '../../../service/identities/iam-context.js';
 import type { QueryAction } from '../query-action.js';
 import { IAM_NAMESPACE } from './iam-wire.js';
 

@@ -1,4 +1,4 @@
-import { optionalInteger } from '../../../auth/iam/iam-names.js';
+import { optionalInteger } from '../../../service/identities/iam-names.js';
 import { validationError } from '../../../errors.js';
 import type { XmlValue } from '../xml-wire.js';
 

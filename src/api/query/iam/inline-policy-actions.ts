@@ -1,16 +1,16 @@
 import type { Caller } from '../../../auth/caller.js';
-import { roleArn, userArn } from '../../../auth/iam/iam-authorization.js';
-import type { IamContext } from '../../../auth/iam/iam-context.js';
-import { POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME, requireValid } from '../../../auth/iam/iam-names.js';
+import { roleArn, userArn } from '../../../auth/authorization/iam-authorization.js';
+import type { IamContext } from '../../../service/identities/iam-context.js';
+import { POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME, requireValid } from '../../../service/identities/iam-names.js';
 import {
   deleteInlinePolicy,
   listInlinePolicyNames,
   putInlinePolicy,
   requireInlinePolicy,
   type PolicyHolder,
-} from '../../../auth/iam/inline-policies.js';
-import { requireRole } from '../../../auth/iam/roles.js';
-import { requireUser } from '../../../auth/iam/users.js';
+} from '../../../service/identities/inline-policies.js';
+import { requireRole } from '../../../service/identities/roles.js';
+import { requireUser } from '../../../service/identities/users.js';
 import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';
 import { pageOf } from './iam-paging.js';

@@ -1,7 +1,7 @@
-import { roleArn } from '../../../auth/iam/iam-authorization.js';
+import { roleArn } from '../../../auth/authorization/iam-authorization.js';
 import { validationError } from '../../../errors.js';
-import { PATH, POLICY_DOCUMENT, ROLE_NAME, optionalInteger, optionalValid, requireValid } from '../../../auth/iam/iam-names.js';
-import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../../../auth/iam/roles.js';
+import { PATH, POLICY_DOCUMENT, ROLE_NAME, optionalInteger, optionalValid, requireValid } from '../../../service/identities/iam-names.js';
+import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../../../service/identities/roles.js';
 import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';
 import { pageOf } from './iam-paging.js';

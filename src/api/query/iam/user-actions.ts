@@ -1,7 +1,7 @@
-import { userArn } from '../../../auth/iam/iam-authorization.js';
+import { userArn } from '../../../auth/authorization/iam-authorization.js';
 import { ValidationError } from '../../../errors.js';
-import { PATH, USER_NAME, optionalValid, requireValid } from '../../../auth/iam/iam-names.js';
-import { createUser, deleteUser, listUsers, requireUser } from '../../../auth/iam/users.js';
+import { PATH, USER_NAME, optionalValid, requireValid } from '../../../service/identities/iam-names.js';
+import { createUser, deleteUser, listUsers, requireUser } from '../../../service/identities/users.js';
 import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';
 import { pageOf } from './iam-paging.js';

@@ -1,0 +1,41 @@
+import { RootKey } from '../crypto/root-key.js';
+import { SecretBytes } from '../crypto/secret-bytes.js';
+import { IN_MEMORY } from '../store/sqlite/connection.js';
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
+import type { Store } from '../store/store.js';
+import { openAuditTrail, type AuditTrail, type OpenAuditTrailOptions } from './audit/audit-trail.js';
+import { openMemoryAuditTrail } from './audit/memory-audit-trail.js';
+import { dataDirectoryLayout, prepareDataDirectory } from './data-directory.js';
+
+/**
+ * Where a node keeps its state: a data directory (durable; several processes may share it), or memory only
+ * (`serve --ephemeral` and `startStrongroom`: nothing is read or written on disk, and nothing survives the process).
+ */
+export type NodeStorage = { readonly dataDir: string } | { readonly ephemeral: true };
+
+const ROOT_KEY_BYTES = 32;
+
+/**
+ * The root key and the key store of `storage`. On disk: the data directory is created if needed, the root key
+ * loaded (or created, on the first start) from `root.key`, the SQLite store opened (or created) in it. In memory:
+ * a random root key that exists only in this process, and an in-memory SQLite store with the same schema.
+ */
+export async function openNodeStorage(storage: NodeStorage, now: () => number): Promise<{ rootKey: RootKey; store: Store }> {
+  if ('ephemeral' in storage) {
+    const bytes = SecretBytes.random(ROOT_KEY_BYTES);
+    try {
+      return { rootKey: RootKey.fromBytes(bytes), store: await openSqliteStore({ path: IN_MEMORY, now }) };
+    } finally {
+      bytes.wipe(); // the root key keeps only what it derived from them
+    }
+  }
+  await prepareDataDirectory(storage.dataDir);
+  const layout = dataDirectoryLayout(storage.dataDir);
+  const rootKey = await RootKey.loadOrCreate(layout.rootKey);
+  return { rootKey, store: await openSqliteStore({ path: layout.database, now }) };
+}
+
+/** The audit trail of `storage`: `audit.db` and its journals in the data directory, or in memory. */
+export function openNodeAuditTrail(storage: NodeStorage, options: Omit<OpenAuditTrailOptions, 'dataDir'>): Promise<AuditTrail> {
+  return 'ephemeral' in storage ? openMemoryAuditTrail(options) : openAuditTrail({ ...options, dataDir: storage.dataDir });
+}
