@@ -9,19 +9,10 @@ import { readServerConfig } from '../../src/server/config.js';
 import { isLoopbackHost } from '../../src/server/dev-any-credentials.js';
 import { readyEndpoint } from '../support/server-process.js';
 import { PROJECT_ROOT } from '../support/shared.js';
-import { DEV_ACCOUNT, startDevServer } from './dev-server.js';
+import { DEV_ACCOUNT, failure, startDevServer } from './dev-server.js';
 
 const ANYONE = { accessKeyId: 'FOOBARKEY', secretAccessKey: 'FOOBARSECRET' };
 const YEAR_MS = 365 * 24 * 3600 * 1000;
-
-async function failure(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    return (error as Error).name;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('--dev-any-credentials', () => {
   test('any access key id is the development account root, a 12-digit one that account root, with any secret', async () => {

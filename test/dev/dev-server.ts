@@ -113,3 +113,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     },
   };
 }
+
+/** The name of the error `call` fails with (it must fail). */
+export async function failure(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    return (error as Error).name;
+  }
+  throw new Error('expected a failure');
+}

@@ -11,21 +11,12 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { applySeed } from '../../src/service/seeding/apply-seed.js';
 import { readSeedFile } from '../../src/service/seeding/parse-seed-file.js';
 import { seedFile } from '../seed/seed-fixtures.js';
-import { DEV_ACCOUNT, startDevServer, TEST_CREDENTIALS, type Credentials, type DevServer } from './dev-server.js';
+import { type Credentials, DEV_ACCOUNT, type DevServer, failure, startDevServer, TEST_CREDENTIALS } from './dev-server.js';
 
 const OTHER_DEV_ACCOUNT = { accessKeyId: '111122223333', secretAccessKey: 'test' };
 
 async function keyCount(server: DevServer, credentials: Credentials = TEST_CREDENTIALS): Promise<number> {
   return (await server.kms(credentials).send(new ListKeysCommand({}))).Keys?.length ?? 0;
-}
-
-async function failure(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    return (error as Error).name;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('development mode reset', () => {

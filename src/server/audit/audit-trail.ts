@@ -123,13 +123,37 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
     await auditLog.index();
     return reader;
   };
-  const defaultRegion = options.defaultRegion ?? 'us-east-1';
+  const closeOthers = () => {
+    reader.close();
+    stream?.close();
+  };
+  return assembleAuditTrail({ options, signingKey, publicKeyPem, health, append, current, auditLog, closeOthers });
+}
+
+/** What a trail is made of, on disk or in memory (memory-audit-trail.ts). */
+export interface TrailParts {
+  readonly options: Pick<OpenAuditTrailOptions, 'store' | 'now' | 'defaultRegion'>;
+  readonly signingKey: Parameters<typeof applyRetention>[1]['signingKey'];
+  readonly publicKeyPem: string;
+  readonly health: ReturnType<typeof trackTrailHealth>;
+  /** Appends one record (watched by `health`); resolves once it is durable. */
+  readonly append: (event: CloudTrailEvent) => Promise<void>;
+  /** The database to read, with every acknowledged record in it. */
+  readonly current: () => Promise<AuditDatabase>;
+  readonly auditLog: { seal(): Promise<void>; close(): Promise<void> };
+  /** Closes what the trail opened besides its log (a reader, the stream), after the log. */
+  readonly closeOthers: () => void;
+}
+
+/** The trail's API over its parts: the one place that says what each reader and writer of a trail does. */
+export function assembleAuditTrail(parts: TrailParts): AuditTrail {
+  const { options, signingKey, health, append, current, auditLog } = parts;
   const sessions = options.store.identities;
   return {
-    publicKeyPem,
+    publicKeyPem: parts.publicKeyPem,
     outcomes: createAuditOutcomeSink({
       log: { append },
-      defaultRegion,
+      defaultRegion: options.defaultRegion ?? 'us-east-1',
       sessionCreatedAt: async (accessKeyId) => (await sessions.getAccessKey(accessKeyId))?.createdAt,
     }),
     keyUsage: {
@@ -153,8 +177,7 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
       try {
         await auditLog.close();
       } finally {
-        reader.close();
-        stream?.close();
+        parts.closeOthers();
       }
     },
   };

@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { applyRetention, keyLastUsage, lookupEvents, openMemoryAuditLog, trackingStartTime } from '../../audit/index.js';
+import { openMemoryAuditLog } from '../../audit/index.js';
 import { auditPublicKeyPem, loadOrCreateAuditSigningKey } from './audit-signing-key-store.js';
-import { createAuditOutcomeSink } from './audit-outcome-sink.js';
-import { openStream, serviceEventOf, type AuditTrail, type OpenAuditTrailOptions } from './audit-trail.js';
+import { assembleAuditTrail, openStream, type AuditTrail, type OpenAuditTrailOptions } from './audit-trail.js';
 import { trackTrailHealth } from './trail-health.js';
-
-const DAY_MS = 86_400_000;
 
 /**
  * The audit trail of an ephemeral node: `openAuditTrail`'s trail with its records in memory (memory-audit-log.ts)
@@ -29,37 +25,14 @@ export async function openMemoryAuditTrail(options: Omit<OpenAuditTrailOptions, 
   });
   const append = health.watchWrites((event) => auditLog.append(event));
   const db = auditLog.database;
-  const sessions = options.store.identities;
-  return {
+  return assembleAuditTrail({
+    options,
+    signingKey,
     publicKeyPem: auditPublicKeyPem(signingKey),
-    outcomes: createAuditOutcomeSink({
-      log: { append },
-      defaultRegion: options.defaultRegion ?? 'us-east-1',
-      sessionCreatedAt: async (accessKeyId) => (await sessions.getAccessKey(accessKeyId))?.createdAt,
-    }),
-    keyUsage: {
-      lastUsage: async (keyArn) => keyLastUsage(db, keyArn),
-      trackingStart: async () => trackingStartTime(db),
-    },
+    health,
     append,
-    lookupEvents: async (query) => lookupEvents(db, query),
-    recordServiceEvent: (event) => append(serviceEventOf(event, randomUUID())),
-    applyRetention: async (retentionDays, archiveDir) =>
-      applyRetention(db, {
-        olderThan: options.now() - retentionDays * DAY_MS,
-        signingKey,
-        now: options.now,
-        ...(archiveDir !== undefined ? { archiveDir } : {}),
-      }),
-    seal: () => auditLog.seal(),
-    status: () => health.status(),
-    async close() {
-      health.closed();
-      try {
-        await auditLog.close();
-      } finally {
-        stream?.close();
-      }
-    },
-  };
+    current: async () => db,
+    auditLog,
+    closeOthers: () => stream?.close(),
+  });
 }
