@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Alias, KeyScope } from '../../keys/key.js';
 import type { AliasRepository, Page, PageRequest } from '../store.js';
-import { startAfter, toPage } from './page-marker.js';
+import { startAfter, toPage } from '../records/page-marker.js';
 import { insertingUnique } from './unique-violation.js';
 
 interface AliasRow {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Grant, GrantRepository, Page, PageRequest } from '../store.js';
-import { GRANT_COLUMNS, grantFromRow, grantPage, grantValues, seqAfter, type GrantRow, type GrantValues } from './grant-row.js';
+import { GRANT_COLUMNS, grantFromRow, grantPage, grantValues, seqAfter, type GrantRow, type GrantValues } from '../records/grant-row.js';
 import { insertingUnique } from './unique-violation.js';
 
 const SELECT = `SELECT seq, ${GRANT_COLUMNS} FROM grants`;

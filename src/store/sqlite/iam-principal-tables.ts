@@ -11,7 +11,7 @@ import {
   type IamRoleValues,
   type IamUserRow,
   type IamUserValues,
-} from './iam-principal-rows.js';
+} from '../records/iam-principal-rows.js';
 import { insertingUnique } from './unique-violation.js';
 
 interface InlinePolicyRow {

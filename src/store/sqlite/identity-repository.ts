@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AccessKey, Account, IamRole, IamUser, IdentityRepository, InlinePolicy } from '../store.js';
-import { ACCESS_KEY_COLUMNS, accessKeyFromRow, accessKeyValues, type AccessKeyRow, type AccessKeyValues } from './access-key-row.js';
+import { ACCESS_KEY_COLUMNS, accessKeyFromRow, accessKeyValues, type AccessKeyRow, type AccessKeyValues } from '../records/access-key-row.js';
 import { SqliteIamPrincipalTables } from './iam-principal-tables.js';
 import { insertingUnique } from './unique-violation.js';
 

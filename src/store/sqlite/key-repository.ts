@@ -8,9 +8,9 @@ import {
   keyMaterialValues,
   type KeyMaterialRow,
   type KeyMaterialValues,
-} from './key-material-row.js';
-import { deserializeKey, serializeKey } from './key-record.js';
-import { startAfter, toPage } from './page-marker.js';
+} from '../records/key-material-row.js';
+import { deserializeKey, serializeKey } from '../records/key-record.js';
+import { startAfter, toPage } from '../records/page-marker.js';
 import { insertingUnique } from './unique-violation.js';
 
 type KeyColumns = [string, string, string, string, string, number | null, number | null, number, string];

@@ -1,6 +1,6 @@
 import { InvalidMarkerError, type Grant, type Page, type PageRequest } from '../store.js';
 
-/** A `grants` row as better-sqlite3 returns it (absent values as null). */
+/** A `grants` row as both backends return it (absent values as null). */
 export interface GrantRow {
   readonly seq: number;
   readonly key_arn: string;

@@ -1,6 +1,6 @@
 import type { AccessKey, PrincipalType } from '../store.js';
 
-/** An `access_keys` row as better-sqlite3 returns it (BLOBs as Buffers, absent values as null). */
+/** An `access_keys` row as both backends return it (bytes as Buffers, absent values as null). */
 export interface AccessKeyRow {
   readonly access_key_id: string;
   readonly account_id: string;

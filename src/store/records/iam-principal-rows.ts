@@ -1,6 +1,6 @@
 import type { IamRole, IamUser } from '../store.js';
 
-/** An `iam_users` row as better-sqlite3 returns it. */
+/** An `iam_users` row as both backends return it. */
 export interface IamUserRow {
   readonly account_id: string;
   readonly user_name: string;
@@ -30,7 +30,7 @@ export function iamUserFromRow(row: IamUserRow): IamUser {
   };
 }
 
-/** An `iam_roles` row as better-sqlite3 returns it (absent values as null). */
+/** An `iam_roles` row as both backends return it (absent values as null). */
 export interface IamRoleRow {
   readonly account_id: string;
   readonly role_name: string;

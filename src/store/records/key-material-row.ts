@@ -1,6 +1,6 @@
 import type { KeyMaterial, RotationType } from '../../keys/key.js';
 
-/** A `key_materials` row as better-sqlite3 returns it (BLOBs as Buffers, absent values as null). */
+/** A `key_materials` row as both backends return it (bytes as Buffers, absent values as null). */
 export interface KeyMaterialRow {
   readonly key_arn: string;
   readonly id: string;

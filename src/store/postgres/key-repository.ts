@@ -1,0 +1,138 @@
+import type pg from 'pg';
+import type { KeyMaterial, KeyScope, KmsKey } from '../../keys/key.js';
+import {
+  SELECT_KEY_MATERIAL_COLUMNS,
+  keyMaterialFromRow,
+  keyMaterialValues,
+  type KeyMaterialRow,
+} from '../records/key-material-row.js';
+import { deserializeKey, serializeKey } from '../records/key-record.js';
+import { startAfter, toPage } from '../records/page-marker.js';
+import { RevisionConflictError, type KeyRepository, type Page, type PageRequest } from '../store.js';
+import { placeholders } from './placeholders.js';
+import type { PostgresStateReset } from './state-reset.js';
+import { STATE_EPOCH_ROW } from './state-reset.js';
+import { inTransaction } from './transaction.js';
+import { insertingUnique } from './unique-violation.js';
+
+const INSERT_KEY = `INSERT INTO keys (arn, account_id, region, id, state, deletion_at, next_rotation_at, revision, record)
+  VALUES (${placeholders(9)})`;
+const UPDATE_KEY = `UPDATE keys SET state = $1, deletion_at = $2, next_rotation_at = $3, revision = $4, record = $5
+  WHERE arn = $6 AND revision = $7`;
+/** The key and the state epoch in one snapshot: one row always, `record` null when there is no such key. */
+const GET_KEY = `SELECT epoch.state_epoch, keys.record FROM ${STATE_EPOCH_ROW}
+  LEFT JOIN keys ON keys.account_id = $1 AND keys.region = $2 AND keys.id = $3`;
+const LIST_KEYS = 'SELECT record FROM keys WHERE account_id = $1 AND region = $2 AND id > $3 ORDER BY id LIMIT $4';
+const LIST_DUE = `SELECT record FROM keys
+  WHERE (state = 'PendingDeletion' AND deletion_at <= $1) OR next_rotation_at <= $1 ORDER BY arn`;
+const DELETE_KEY = 'DELETE FROM keys WHERE account_id = $1 AND region = $2 AND id = $3';
+const DELETE_ALIASES_OF_KEY = 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3';
+const INSERT_MATERIAL = `INSERT INTO key_materials (${SELECT_KEY_MATERIAL_COLUMNS}) VALUES (${placeholders(6)})`;
+const GET_MATERIAL = `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = $1 AND id = $2`;
+const LIST_MATERIALS = `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = $1 ORDER BY seq`;
+
+type KeyColumns = [string, string, string, string, string, number | null, number | null, number, string];
+
+/**
+ * KMS keys and their material versions in PostgreSQL. A write of several rows is one transaction; an update is
+ * optimistic — `UPDATE ... WHERE revision = <expected>` changes no row when another node got there first, which
+ * is a `RevisionConflictError` for the service to retry on. `get` runs on every cryptographic request, and also
+ * reads the state epoch (`state-reset.ts`), in the same statement.
+ */
+export class PostgresKeyRepository implements KeyRepository {
+  readonly #pool: pg.Pool;
+  readonly #stateReset: PostgresStateReset;
+
+  constructor(pool: pg.Pool, stateReset: PostgresStateReset) {
+    this.#pool = pool;
+    this.#stateReset = stateReset;
+  }
+
+  async create(key: KmsKey, material: KeyMaterial): Promise<void> {
+    if (key.revision !== 1) throw new Error(`a new key must have revision 1, got ${key.revision}`);
+    await inTransaction(this.#pool, async (client) => {
+      await insertingUnique(`key ${key.arn}`, () => client.query(INSERT_KEY, keyColumns(key)));
+      await appendMaterial(client, key, material);
+    });
+  }
+
+  async get(scope: KeyScope, keyId: string): Promise<KmsKey | undefined> {
+    const result = await this.#pool.query<{ state_epoch: string | null; record: string | null }>(GET_KEY, [
+      scope.accountId,
+      scope.region,
+      keyId,
+    ]);
+    const row = result.rows[0];
+    this.#stateReset.observe(row?.state_epoch ?? null);
+    return row?.record == null ? undefined : deserializeKey(row.record);
+  }
+
+  async list(scope: KeyScope, page: PageRequest): Promise<Page<KmsKey>> {
+    const after = startAfter('keys', page);
+    const result = await this.#pool.query<{ record: string }>(LIST_KEYS, [scope.accountId, scope.region, after, page.limit + 1]);
+    return toPage('keys', result.rows.map((row) => deserializeKey(row.record)), page.limit, (key) => key.id);
+  }
+
+  async update(key: KmsKey, newMaterial?: KeyMaterial): Promise<void> {
+    const [, , , , state, deletionAt, nextRotationAt, revision, record] = keyColumns(key);
+    const values = [state, deletionAt, nextRotationAt, revision, record, key.arn, revision - 1];
+    const updateIn = async (client: pg.ClientBase | pg.Pool) => {
+      const changed = await client.query(UPDATE_KEY, values);
+      if (changed.rowCount !== 1) throw new RevisionConflictError(`key ${key.arn}`);
+    };
+    // Without new material the update is one statement, atomic and committed on its own.
+    if (newMaterial === undefined) return updateIn(this.#pool);
+    await inTransaction(this.#pool, async (client) => {
+      await updateIn(client);
+      await appendMaterial(client, key, newMaterial);
+    });
+  }
+
+  async delete(scope: KeyScope, keyId: string): Promise<void> {
+    const values = [scope.accountId, scope.region, keyId];
+    await inTransaction(this.#pool, async (client) => {
+      await client.query(DELETE_ALIASES_OF_KEY, values);
+      await client.query(DELETE_KEY, values); // material versions and grants follow by ON DELETE CASCADE
+    });
+  }
+
+  async getMaterial(keyArn: string, materialId: string): Promise<KeyMaterial | undefined> {
+    const result = await this.#pool.query<KeyMaterialRow>(GET_MATERIAL, [keyArn, materialId]);
+    const row = result.rows[0];
+    return row === undefined ? undefined : keyMaterialFromRow(row);
+  }
+
+  async listMaterials(keyArn: string): Promise<KeyMaterial[]> {
+    const result = await this.#pool.query<KeyMaterialRow>(LIST_MATERIALS, [keyArn]);
+    return result.rows.map(keyMaterialFromRow);
+  }
+
+  /** Due keys ordered by ARN, so a background job meets them in the same order on every run. */
+  async listDue(now: number): Promise<KmsKey[]> {
+    const result = await this.#pool.query<{ record: string }>(LIST_DUE, [now]);
+    return result.rows.map((row) => deserializeKey(row.record));
+  }
+}
+
+async function appendMaterial(client: pg.ClientBase, key: KmsKey, material: KeyMaterial): Promise<void> {
+  if (material.keyArn !== key.arn) {
+    throw new Error(`key material ${material.id} belongs to ${material.keyArn}, not to ${key.arn}`);
+  }
+  await insertingUnique(`key material ${material.id} of ${key.arn}`, () =>
+    client.query(INSERT_MATERIAL, keyMaterialValues(material)),
+  );
+}
+
+function keyColumns(key: KmsKey): KeyColumns {
+  return [
+    key.arn,
+    key.accountId,
+    key.region,
+    key.id,
+    key.state,
+    key.deletionAt ?? null,
+    key.rotation.nextRotationAt ?? null,
+    key.revision,
+    serializeKey(key),
+  ];
+}

@@ -1,0 +1,69 @@
+import type { Store } from '../store.js';
+import { PostgresAliasRepository } from './alias-repository.js';
+import { openPool } from './connection.js';
+import { redactDatabaseUrl } from './database-url.js';
+import { PostgresGrantRepository } from './grant-repository.js';
+import { PostgresIdentityRepository } from './identity-repository.js';
+import { PostgresKeyRepository } from './key-repository.js';
+import { migrate } from './migrations/migrate.js';
+import { PostgresSettingsRepository } from './settings-repository.js';
+import { PostgresStateReset } from './state-reset.js';
+
+export { UnsupportedSchemaVersionError } from './migrations/migrate.js';
+export { redactDatabaseUrl } from './database-url.js';
+
+export interface PostgresStoreOptions {
+  /**
+   * A libpq connection string: `postgresql://user:password@host:5432/database?sslmode=verify-full`. A schema
+   * other than `public` is chosen with `?options=-c%20search_path%3D<schema>`. Never logged as it is: see
+   * `redactDatabaseUrl`.
+   */
+  readonly databaseUrl: string;
+  /** Connections this node keeps open at most (default `DEFAULT_POOL_SIZE`). */
+  readonly poolSize?: number;
+  /** Epoch milliseconds; stamps the migrations applied. Defaults to `Date.now`. */
+  readonly now?: () => number;
+  /** Told about errors of idle pooled connections (the pool replaces them). */
+  readonly onIdleError?: (error: Error) => void;
+}
+
+/**
+ * Opens (creating or upgrading the schema as needed) the PostgreSQL store, which several Strongroom nodes share.
+ * Every write resolves after its `COMMIT` has returned, i.e. once it is durable; concurrent changes to one key
+ * from different nodes are detected by revision (`RevisionConflictError`), not lost. Nothing is cached in this
+ * process: every read sees every node's committed writes.
+ *
+ * Rejects with `UnsupportedSchemaVersionError` when the database was written by a newer Strongroom, and with
+ * the driver's error when the database cannot be reached within `CONNECT_TIMEOUT_MS`.
+ *
+ * @example
+ *   const store = await openPostgresStore({ databaseUrl: process.env.STRONGROOM_DATABASE_URL });
+ *   const key = await store.keys.get({ accountId, region }, keyId);
+ *   await store.close();
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  await migrate(options.databaseUrl, redactDatabaseUrl(options.databaseUrl), options.now ?? Date.now);
+  const pool = openPool({
+    databaseUrl: options.databaseUrl,
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+    ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }),
+  });
+  try {
+    const stateReset = await PostgresStateReset.open(pool);
+    return {
+      keys: new PostgresKeyRepository(pool, stateReset),
+      aliases: new PostgresAliasRepository(pool),
+      identities: new PostgresIdentityRepository(pool, stateReset),
+      grants: new PostgresGrantRepository(pool),
+      settings: new PostgresSettingsRepository(pool),
+      clearState: () => stateReset.clear(),
+      onStateCleared: (listener) => stateReset.onCleared(listener),
+      async close(): Promise<void> {
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}

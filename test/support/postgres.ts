@@ -1,0 +1,122 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Where a test finds a PostgreSQL it may create schemas in, and how it lets go of it. */
+export interface TestPostgres {
+  /** A libpq URL of a database the tests may use freely; may carry a password, so never print it. */
+  readonly url: string;
+  /** Where it came from, for messages: `STRONGROOM_TEST_DATABASE_URL` or the throwaway cluster's directory. */
+  readonly source: string;
+  /** Stops and deletes a throwaway cluster; does nothing to a server given by URL. */
+  stop(): Promise<void>;
+}
+
+/** The user the throwaway cluster is created as; the server refuses to run as root. */
+const CLUSTER_USER = 'strongroom';
+
+/**
+ * A PostgreSQL for tests, or why there is none:
+ * 1. `STRONGROOM_TEST_DATABASE_URL`, when set, is used as it is (CI or a developer's own server);
+ * 2. otherwise a throwaway cluster is created with Debian's binaries (`/usr/lib/postgresql/<version>/bin`):
+ *    `initdb` into a temporary directory, a server listening only on a Unix socket in that directory (no TCP
+ *    port to collide with other runs), trust authentication for the local user `strongroom`. As root, the
+ *    cluster belongs to the `postgres` system user (Debian's package creates it) and its commands run through
+ *    `runuser`, because PostgreSQL refuses to run as root.
+ * 3. otherwise the caller skips, with the message returned — unless `STRONGROOM_REQUIRE_POSTGRES=1` or
+ *    `CI=true`, when this throws so the run fails instead of passing without PostgreSQL.
+ *
+ * @example
+ *   const postgres = await startTestPostgres();
+ *   after(() => postgres.found?.stop());
+ *   describe('PostgreSQL', { skip: postgres.skip }, () => { ... postgres.found.url ... });
+ */
+export async function startTestPostgres(): Promise<{ found: TestPostgres; skip: false } | { found: undefined; skip: string }> {
+  const url = process.env['STRONGROOM_TEST_DATABASE_URL'];
+  if (url !== undefined && url !== '') {
+    return { found: { url, source: 'STRONGROOM_TEST_DATABASE_URL', stop: async () => {} }, skip: false };
+  }
+  const binaries = findPostgresBinaries();
+  if (binaries === undefined) {
+    return notFound('no PostgreSQL: set STRONGROOM_TEST_DATABASE_URL or install Debian\'s postgresql package');
+  }
+  return { found: await startThrowawayCluster(binaries), skip: false };
+}
+
+function notFound(message: string): { found: undefined; skip: string } {
+  if (process.env['STRONGROOM_REQUIRE_POSTGRES'] === '1' || process.env['CI'] === 'true') {
+    throw new Error(`${message}, and this run requires PostgreSQL (STRONGROOM_REQUIRE_POSTGRES=1 or CI=true)`);
+  }
+  return { found: undefined, skip: message };
+}
+
+/** The `bin` directory of the newest PostgreSQL Debian installed, when it has what a cluster needs. */
+function findPostgresBinaries(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+  return versions
+    .map((version) => join(root, version, 'bin'))
+    .find((bin) => ['initdb', 'pg_ctl', 'postgres'].every((name) => existsSync(join(bin, name))));
+}
+
+async function startThrowawayCluster(bin: string): Promise<TestPostgres> {
+  const directory = mkdtempSync(join(tmpdir(), 'strongroom-pg-'));
+  const data = join(directory, 'data');
+  const asOwner = ownerOf(directory);
+  const pgCtl = (...args: string[]) => asOwner(join(bin, 'pg_ctl'), ['-D', data, ...args]);
+  const stopNow = () => {
+    try {
+      const [command, args] = asOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
+      execFileSync(command, args, { stdio: 'ignore', cwd: directory });
+    } catch {
+      // Not running (never started, or already stopped).
+    }
+    rmSync(directory, { recursive: true, force: true });
+  };
+  // A backstop: a run that dies before its `after` hook still leaves no server behind.
+  process.once('exit', stopNow);
+  try {
+    await runIn(directory, asOwner(join(bin, 'initdb'), [
+      '-D', data, '-U', CLUSTER_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync',
+    ]));
+    // Listening on the socket only; fsync stays on, as in production: the suite is about durable writes.
+    const serverOptions = `-c listen_addresses='' -k ${directory} -c max_connections=50`;
+    await runIn(directory, pgCtl('-w', '-t', '60', '-l', join(directory, 'server.log'), '-o', serverOptions, 'start'));
+  } catch (error) {
+    stopNow();
+    process.removeListener('exit', stopNow);
+    throw new Error(`could not start a throwaway PostgreSQL with ${bin}: ${String(error)}`);
+  }
+  return {
+    url: `postgresql:///postgres?host=${encodeURIComponent(directory)}&user=${CLUSTER_USER}`,
+    source: directory,
+    async stop() {
+      process.removeListener('exit', stopNow);
+      await runIn(directory, pgCtl('-m', 'fast', 'stop')).catch(() => undefined);
+      stopNow();
+    },
+  };
+}
+
+type Command = [string, string[]];
+
+/**
+ * How to run a PostgreSQL command on the cluster in `directory`: directly for an ordinary user; as root, as
+ * the `postgres` system user, who is given the directory.
+ */
+function ownerOf(directory: string): (command: string, args: string[]) => Command {
+  if (process.getuid?.() !== 0) return (command, args) => [command, args];
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(directory, uid, gid);
+  return (command, args) => ['runuser', ['-u', 'postgres', '--', command, ...args]];
+}
+
+async function runIn(directory: string, [command, args]: Command): Promise<void> {
+  await run(command, args, { cwd: directory, timeout: 120_000 });
+}
