@@ -49,26 +49,35 @@ async function startServer(dataDir: string, workers: number) {
 
 /**
  * A request whose body is still coming: the connection is busy, not idle, so the stop must wait for it
- * (within its grace period) and is in progress while the request is held.
+ * (within its grace period) and is in progress while the request is held. It asks `Expect: 100-continue` and
+ * is held only once the server's interim `100 Continue` arrived: a worker then has the request (with workers,
+ * the primary hands connections over asynchronously, and a connection still in the hand-over when the stop
+ * begins is one no worker ever had).
  */
 async function holdRequest(endpoint: string): Promise<{ finish(): Promise<string> }> {
   const { hostname, port } = new URL(endpoint);
   const socket: Socket = connect(Number(port), hostname);
   await once(socket, 'connect');
+  let response = '';
+  socket.on('data', (chunk: Buffer) => (response += chunk.toString('utf8')));
+  socket.on('error', () => undefined);
+  const until = async (done: () => boolean) => {
+    while (!done() && !socket.destroyed && !socket.readableEnded) {
+      await Promise.race([once(socket, 'data'), once(socket, 'close'), once(socket, 'end')]).catch(() => undefined);
+    }
+  };
   socket.write(
     `POST / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/x-amz-json-1.1\r\n` +
-      'X-Amz-Target: TrentService.ListKeys\r\nContent-Length: 2\r\n\r\n{',
+      'X-Amz-Target: TrentService.ListKeys\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n',
   );
+  await until(() => response.includes('\r\n\r\n'));
+  assert.match(response, /^HTTP\/1\.1 100 /, 'the server took the request');
+  response = '';
   return {
-    /** Sends the rest of the body; resolves with the response's status line ('' when the connection broke). */
+    /** Sends the body; resolves with the response's status line ('' when the connection broke). */
     async finish() {
-      let response = '';
-      socket.on('data', (chunk: Buffer) => (response += chunk.toString('utf8')));
-      socket.on('error', () => undefined);
-      socket.write('}');
-      while (!response.includes('\r\n') && !socket.destroyed && !socket.readableEnded) {
-        await Promise.race([once(socket, 'data'), once(socket, 'close'), once(socket, 'end')]).catch(() => undefined);
-      }
+      socket.write('{}');
+      await until(() => response.includes('\r\n'));
       socket.destroy();
       return response.split('\r\n')[0] ?? '';
     },
