@@ -3,24 +3,15 @@ import type { Alias, KeyScope } from '../../keys/key.js';
 import { startAfter, toPage } from '../records/page-marker.js';
 import type { AliasRepository, Page, PageRequest } from '../store.js';
 import { insertingUnique } from './unique-violation.js';
+import { ALIAS_COLUMNS, aliasFromRow, type AliasRow } from '../records/alias-row.js';
 
-interface AliasRow {
-  readonly account_id: string;
-  readonly region: string;
-  readonly name: string;
-  readonly target_key_id: string;
-  readonly created_at: number;
-  readonly updated_at: number;
-}
-
-const COLUMNS = 'account_id, region, name, target_key_id, created_at, updated_at';
-const INSERT = `INSERT INTO aliases (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`;
-const GET = `SELECT ${COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND name = $3`;
+const INSERT = `INSERT INTO aliases (${ALIAS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`;
+const GET = `SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND name = $3`;
 const UPDATE = `UPDATE aliases SET target_key_id = $1, created_at = $2, updated_at = $3
   WHERE account_id = $4 AND region = $5 AND name = $6`;
 const DELETE = 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND name = $3';
-const LIST = `SELECT ${COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND name > $3 ORDER BY name LIMIT $4`;
-const LIST_BY_KEY = `SELECT ${COLUMNS} FROM aliases
+const LIST = `SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = $1 AND region = $2 AND name > $3 ORDER BY name LIMIT $4`;
+const LIST_BY_KEY = `SELECT ${ALIAS_COLUMNS} FROM aliases
   WHERE account_id = $1 AND region = $2 AND target_key_id = $3 AND name > $4 ORDER BY name LIMIT $5`;
 
 /**
@@ -63,15 +54,4 @@ export class PostgresAliasRepository implements AliasRepository {
         : await this.#pool.query<AliasRow>(LIST_BY_KEY, [scope.accountId, scope.region, page.keyId, after, page.limit + 1]);
     return toPage('aliases', result.rows.map(aliasFromRow), page.limit, (alias) => alias.name);
   }
-}
-
-function aliasFromRow(row: AliasRow): Alias {
-  return {
-    accountId: row.account_id,
-    region: row.region,
-    name: row.name,
-    targetKeyId: row.target_key_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

@@ -6,7 +6,7 @@ import {
   keyMaterialValues,
   type KeyMaterialRow,
 } from '../records/key-material-row.js';
-import { deserializeKey, serializeKey } from '../records/key-record.js';
+import { deserializeKey, keyColumns } from '../records/key-record.js';
 import { startAfter, toPage } from '../records/page-marker.js';
 import { RevisionConflictError, type KeyRepository, type Page, type PageRequest } from '../store.js';
 import { placeholders } from './placeholders.js';
@@ -31,7 +31,6 @@ const INSERT_MATERIAL = `INSERT INTO key_materials (${SELECT_KEY_MATERIAL_COLUMN
 const GET_MATERIAL = `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = $1 AND id = $2`;
 const LIST_MATERIALS = `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = $1 ORDER BY seq`;
 
-type KeyColumns = [string, string, string, string, string, number | null, number | null, number, string];
 
 /**
  * KMS keys and their material versions in PostgreSQL. A write of several rows is one transaction; an update is
@@ -121,18 +120,4 @@ async function appendMaterial(client: pg.ClientBase, key: KmsKey, material: KeyM
   await insertingUnique(`key material ${material.id} of ${key.arn}`, () =>
     client.query(INSERT_MATERIAL, keyMaterialValues(material)),
   );
-}
-
-function keyColumns(key: KmsKey): KeyColumns {
-  return [
-    key.arn,
-    key.accountId,
-    key.region,
-    key.id,
-    key.state,
-    key.deletionAt ?? null,
-    key.rotation.nextRotationAt ?? null,
-    key.revision,
-    serializeKey(key),
-  ];
 }

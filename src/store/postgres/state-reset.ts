@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ClearedState } from '../store.js';
 import { inTransaction } from './transaction.js';
+import { STATE_RESET_DELETIONS, type StateResetDeletion } from '../records/state-reset-deletions.js';
 
 /** The setting counting resets (the same row SQLite keeps): each node compares it with the count it saw last. */
 export const STATE_EPOCH_SETTING = 'state-epoch';
@@ -10,21 +11,6 @@ export const STATE_EPOCH_SETTING = 'state-epoch';
  * and the row are then read by one statement, in one snapshot, in one round trip.
  */
 export const STATE_EPOCH_ROW = `(SELECT (SELECT value FROM settings WHERE name = '${STATE_EPOCH_SETTING}') AS state_epoch) AS epoch`;
-
-/**
- * What a reset deletes, children before parents: with the grants and material versions gone first, deleting
- * the keys finds nothing to cascade to. Accounts, root access keys and settings are not listed: they stay.
- */
-const DELETIONS = {
-  grants: 'DELETE FROM grants',
-  materials: 'DELETE FROM key_materials',
-  aliases: 'DELETE FROM aliases',
-  keys: 'DELETE FROM keys',
-  policies: 'DELETE FROM iam_inline_policies',
-  accessKeys: "DELETE FROM access_keys WHERE principal_type <> 'Root'",
-  users: 'DELETE FROM iam_users',
-  roles: 'DELETE FROM iam_roles',
-} as const;
 
 const COUNT_RESET = `
   INSERT INTO settings (name, value) VALUES ($1, '1')
@@ -67,7 +53,7 @@ export class PostgresStateReset {
   }
 
   async #clearIn(client: pg.PoolClient): Promise<{ cleared: ClearedState; epoch: string }> {
-    const deleted = async (name: keyof typeof DELETIONS) => (await client.query(DELETIONS[name])).rowCount ?? 0;
+    const deleted = async (name: StateResetDeletion) => (await client.query(STATE_RESET_DELETIONS[name])).rowCount ?? 0;
     const grants = await deleted('grants');
     await deleted('materials');
     const cleared: ClearedState = {

@@ -79,3 +79,22 @@ function copyRotation(rotation: RotationSettings): RotationSettings {
       : { lastOnDemandRotationAt: rotation.lastOnDemandRotationAt }),
   };
 }
+
+/** A `keys` row's values, in column order: arn, account, region, id, state, deletion and rotation times, revision, record. */
+export type KeyColumns = [string, string, string, string, string, number | null, number | null, number, string];
+
+/** The values of a key's row: the record, and beside it the columns the stores look keys up and schedule by. */
+export function keyColumns(key: KmsKey): KeyColumns {
+  return [
+    key.arn,
+    key.accountId,
+    key.region,
+    key.id,
+    key.state,
+    key.deletionAt ?? null,
+    key.rotation.nextRotationAt ?? null,
+    key.revision,
+    serializeKey(key),
+  ];
+}
+

@@ -3,17 +3,8 @@ import type { Alias, KeyScope } from '../../keys/key.js';
 import type { AliasRepository, Page, PageRequest } from '../store.js';
 import { startAfter, toPage } from '../records/page-marker.js';
 import { insertingUnique } from './unique-violation.js';
+import { ALIAS_COLUMNS, aliasFromRow, type AliasRow } from '../records/alias-row.js';
 
-interface AliasRow {
-  readonly account_id: string;
-  readonly region: string;
-  readonly name: string;
-  readonly target_key_id: string;
-  readonly created_at: number;
-  readonly updated_at: number;
-}
-
-const COLUMNS = 'account_id, region, name, target_key_id, created_at, updated_at';
 
 /**
  * Aliases in SQLite, unique by account, region and name (the primary key), listed by name — byte order,
@@ -29,18 +20,18 @@ export class SqliteAliasRepository implements AliasRepository {
   readonly #listByKey: Database.Statement<[string, string, string, string, number], AliasRow>;
 
   constructor(db: Database.Database) {
-    this.#insert = db.prepare(`INSERT INTO aliases (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
-    this.#get = db.prepare(`SELECT ${COLUMNS} FROM aliases WHERE account_id = ? AND region = ? AND name = ?`);
+    this.#insert = db.prepare(`INSERT INTO aliases (${ALIAS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
+    this.#get = db.prepare(`SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = ? AND region = ? AND name = ?`);
     this.#update = db.prepare(
       `UPDATE aliases SET target_key_id = ?, created_at = ?, updated_at = ?
        WHERE account_id = ? AND region = ? AND name = ?`,
     );
     this.#delete = db.prepare('DELETE FROM aliases WHERE account_id = ? AND region = ? AND name = ?');
     this.#list = db.prepare(
-      `SELECT ${COLUMNS} FROM aliases WHERE account_id = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
+      `SELECT ${ALIAS_COLUMNS} FROM aliases WHERE account_id = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
     );
     this.#listByKey = db.prepare(
-      `SELECT ${COLUMNS} FROM aliases
+      `SELECT ${ALIAS_COLUMNS} FROM aliases
        WHERE account_id = ? AND region = ? AND target_key_id = ? AND name > ? ORDER BY name LIMIT ?`,
     );
   }
@@ -73,15 +64,4 @@ export class SqliteAliasRepository implements AliasRepository {
         : this.#listByKey.all(scope.accountId, scope.region, page.keyId, after, page.limit + 1);
     return toPage('aliases', rows.map(aliasFromRow), page.limit, (alias) => alias.name);
   }
-}
-
-function aliasFromRow(row: AliasRow): Alias {
-  return {
-    accountId: row.account_id,
-    region: row.region,
-    name: row.name,
-    targetKeyId: row.target_key_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

@@ -9,11 +9,10 @@ import {
   type KeyMaterialRow,
   type KeyMaterialValues,
 } from '../records/key-material-row.js';
-import { deserializeKey, serializeKey } from '../records/key-record.js';
+import { deserializeKey, keyColumns, type KeyColumns } from '../records/key-record.js';
 import { startAfter, toPage } from '../records/page-marker.js';
 import { insertingUnique } from './unique-violation.js';
 
-type KeyColumns = [string, string, string, string, string, number | null, number | null, number, string];
 
 /**
  * KMS keys and their material versions in SQLite. Statements are prepared once: `get` and `getMaterial`
@@ -133,18 +132,4 @@ export class SqliteKeyRepository implements KeyRepository {
       this.#insertMaterial.run(...keyMaterialValues(material)),
     );
   }
-}
-
-function keyColumns(key: KmsKey): KeyColumns {
-  return [
-    key.arn,
-    key.accountId,
-    key.region,
-    key.id,
-    key.state,
-    key.deletionAt ?? null,
-    key.rotation.nextRotationAt ?? null,
-    key.revision,
-    serializeKey(key),
-  ];
 }

@@ -1,26 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { ClearedState } from '../store.js';
 import type { ChangeGeneration } from './change-generation.js';
+import { STATE_RESET_DELETIONS, type StateResetDeletion } from '../records/state-reset-deletions.js';
 
 /** The setting counting resets: each process compares it with the count it saw last. */
 const STATE_EPOCH_SETTING = 'state-epoch';
-
-/**
- * What a reset deletes, children before parents: with the grants and material versions gone first, deleting the
- * keys finds nothing to cascade to row by row. Accounts, root access keys and settings are not listed: they stay.
- */
-const DELETIONS = {
-  grants: 'DELETE FROM grants',
-  materials: 'DELETE FROM key_materials',
-  aliases: 'DELETE FROM aliases',
-  keys: 'DELETE FROM keys',
-  policies: 'DELETE FROM iam_inline_policies',
-  accessKeys: "DELETE FROM access_keys WHERE principal_type <> 'Root'",
-  users: 'DELETE FROM iam_users',
-  roles: 'DELETE FROM iam_roles',
-} as const;
-
-type Deletion = keyof typeof DELETIONS;
 
 /**
  * `Store.clearState` for SQLite, and how every process sharing the file learns of a reset.
@@ -41,14 +25,14 @@ export class SqliteStateReset {
   constructor(db: Database.Database, generation: ChangeGeneration) {
     this.#readEpoch = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
     const deletions = Object.fromEntries(
-      Object.entries(DELETIONS).map(([name, sql]) => [name, db.prepare(sql)]),
-    ) as Record<Deletion, Database.Statement>;
+      Object.entries(STATE_RESET_DELETIONS).map(([name, sql]) => [name, db.prepare(sql)]),
+    ) as Record<StateResetDeletion, Database.Statement>;
     const countReset = db.prepare<[string]>(
       `INSERT INTO settings (name, value) VALUES (?, '1')
        ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
     );
     const transaction = db.transaction((): ClearedState => {
-      const deleted = (name: Deletion) => deletions[name].run().changes;
+      const deleted = (name: StateResetDeletion) => deletions[name].run().changes;
       const grants = deleted('grants');
       deleted('materials');
       const cleared = {

@@ -1,0 +1,17 @@
+/**
+ * What development mode's reset deletes (`Store.clearState`), the same on every backend, children before parents:
+ * with the grants and material versions gone first, deleting the keys finds nothing to cascade to. Accounts, root
+ * access keys and settings are not listed: they stay.
+ */
+export const STATE_RESET_DELETIONS = {
+  grants: 'DELETE FROM grants',
+  materials: 'DELETE FROM key_materials',
+  aliases: 'DELETE FROM aliases',
+  keys: 'DELETE FROM keys',
+  policies: 'DELETE FROM iam_inline_policies',
+  accessKeys: "DELETE FROM access_keys WHERE principal_type <> 'Root'",
+  users: 'DELETE FROM iam_users',
+  roles: 'DELETE FROM iam_roles',
+} as const;
+
+export type StateResetDeletion = keyof typeof STATE_RESET_DELETIONS;
