@@ -64,24 +64,15 @@ async function runKeyOperation(
   facts: AuthenticatedFacts,
   request: KmsRequest<KmsOperationName>,
 ): Promise<PipelineResult> {
-  const { input } = facts as { input: Record<string, unknown> };
-  const validated: unknown = await failingWithKeys(facts, [], () => operation.validate?.(input as never));
-  const nameKey = async (declaration: KeyDeclaration<KmsOperationName>, before: readonly NamedKey[]) => {
-    const action = declaration.action ?? operation.action;
-    const text = await failingWithKeys(facts, before, () => referenceOf(declaration, input, validated));
-    const foreign = namesAnotherAccount(text, request.scope);
-    const resolved = await failingWithKeys(facts, before, () => resolveNamed(pipeline, text, request, foreign, action));
-    const named = { arn: resolved.key.arn, foreign, authorized: false };
-    const terms = (declaration.terms ?? operation.terms)?.(input as never) ?? {};
-    await failingWithKeys(facts, [...before, named], () =>
-      authorizeNamed(pipeline, facts, { action, terms, resolved, text, foreign }),
-    );
-    return { key: resolved.key, terms, keys: [...before, { ...named, authorized: true }] };
-  };
-  const source = await nameKey(operation.key, []);
-  const destination = operation.destinationKey ? await nameKey(operation.destinationKey, source.keys) : undefined;
-  const keys = destination?.keys ?? source.keys;
-  return failingWithKeys(facts, keys, async () => {
+  const input = facts.input as Record<string, unknown>;
+  // The keys named so far: whatever fails, the record names those `recordedArns` allows.
+  const named: NamedKey[] = [];
+  try {
+    const validated: unknown = operation.validate?.(input as never);
+    const source = await nameKey(pipeline, operation, operation.key, { facts, request, validated, named });
+    const destination = operation.destinationKey
+      ? await nameKey(pipeline, operation, operation.destinationKey, { facts, request, validated, named })
+      : undefined;
     // After authorization, so a throttle never tells a caller what kind of key it may not use.
     await spendQuota(pipeline, facts, operation.name, source.key, source.terms);
     checkKey(operation.key, source.key, operation.name);
@@ -95,17 +86,39 @@ async function runKeyOperation(
     if (input['DryRun'] === true) await operation.dryRun?.(keyRequest as never, pipeline.deps);
     assertNotDryRun(input);
     const output = await operation.handle(keyRequest as never, pipeline.deps);
-    return { facts: Object.freeze({ ...facts, resources: recordedArns(keys) }), output };
-  });
+    return { facts: Object.freeze({ ...facts, resources: recordedArns(named) }), output };
+  } catch (error) {
+    throw new RequestFailure(error, Object.freeze({ ...facts, resources: recordedArns(named, error) }));
+  }
 }
 
-/** `failingWith` for a stage after keys were named: the failure's facts name the keys `recordedArns` allows. */
-async function failingWithKeys<T>(facts: RequestFacts, keys: readonly NamedKey[], stage: () => T | Promise<T>): Promise<T> {
-  try {
-    return await stage();
-  } catch (error) {
-    throw new RequestFailure(error, Object.freeze({ ...facts, resources: recordedArns(keys, error) }));
-  }
+/** What naming a key reads, and the list of named keys it adds the key to. */
+interface NamingContext {
+  readonly facts: AuthenticatedFacts;
+  readonly request: KmsRequest<KmsOperationName>;
+  readonly validated: unknown;
+  readonly named: NamedKey[];
+}
+
+/**
+ * Resolves and authorizes one key the request names. The key joins `named` once resolved, as not yet
+ * authorized, and is marked authorized once it is.
+ */
+async function nameKey(
+  pipeline: KmsPipeline,
+  operation: KeyOperation<KmsOperationName>,
+  declaration: KeyDeclaration<KmsOperationName>,
+  { facts, request, validated, named }: NamingContext,
+): Promise<{ key: KmsKey; terms: RequestTerms }> {
+  const action = declaration.action ?? operation.action;
+  const text = referenceOf(declaration, request.input, validated);
+  const foreign = namesAnotherAccount(text, request.scope);
+  const resolved = await resolveNamed(pipeline, text, request, foreign, action);
+  const index = named.push({ arn: resolved.key.arn, foreign, authorized: false }) - 1;
+  const terms = (declaration.terms ?? operation.terms)?.(request.input as never) ?? {};
+  await authorizeNamed(pipeline, facts, { action, terms, resolved, text, foreign });
+  named[index] = { arn: resolved.key.arn, foreign, authorized: true };
+  return { key: resolved.key, terms };
 }
 
 /** A key the request named, as its record will know it. */

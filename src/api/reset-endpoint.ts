@@ -1,4 +1,4 @@
-import type { Authenticator } from '../auth/authenticator.js';
+import { ANY_SIGNED_SERVICE, type Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
 import { AccessDeniedException, UnknownOperationException } from '../errors.js';
 import type { ClearedState } from '../store/store.js';
@@ -59,7 +59,7 @@ export async function handleResetRequest(
   const routed: RequestFacts = { ...opening, service: 'kms', operation: RESET_OPERATION, readOnly: false };
   let facts = routed;
   if (request.path === SIGNED_RESET_PATH) {
-    const { caller, region } = await failingWith(routed, () => authenticator.authenticate(request, 'any'));
+    const { caller, region } = await failingWith(routed, () => authenticator.authenticate(request, ANY_SIGNED_SERVICE));
     facts = { ...routed, caller, region };
     await failingWith(facts, () => assertDevelopmentRoot(caller, development.developmentAccountId));
   }

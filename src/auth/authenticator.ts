@@ -15,8 +15,11 @@ const SIGNED_SERVICES = ['strongroom', 'kms', 'sts', 'iam', 'cloudtrail'] as con
 /** The services whose requests this server verifies, each with its own signing-key cache (`strongroom`: the admin API). */
 export type SignedService = (typeof SIGNED_SERVICES)[number];
 
-/** What a request's credential scope must name: one service, or `any` of them (development mode's reset). */
-export type ExpectedService = SignedService | 'any';
+/** What a request's credential scope must name: one service, or any one of them (development mode's reset). */
+export type ExpectedService = SignedService | typeof ANY_SIGNED_SERVICE;
+
+/** Accepts a credential scope naming any of the signed services. */
+export const ANY_SIGNED_SERVICE = 'any-signed-service';
 
 /**
  * Verifies a request's SigV4 signature for one service and returns who signed it.
@@ -32,7 +35,7 @@ export class Authenticator {
     this.#credentials = credentials;
     const scopes: Array<[ExpectedService, readonly string[]]> = [
       ...SIGNED_SERVICES.map((service): [ExpectedService, readonly string[]] => [service, [service]]),
-      ['any', SIGNED_SERVICES],
+      [ANY_SIGNED_SERVICE, SIGNED_SERVICES],
     ];
     this.#verifiers = new Map(scopes.map(([name, services]) => [name, { services, verifier: createSigV4Verifier({ service: services, now }) }]));
   }

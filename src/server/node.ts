@@ -12,7 +12,6 @@ import type { Logger } from '../observability/logger.js';
 import { runDueJobs, type ServiceEvent } from '../service/background-jobs.js';
 import { PrivateKeyCache } from '../service/private-key-cache.js';
 import type { RequestQuotas } from '../service/quotas/request-quotas.js';
-import { withDevelopmentMode } from '../service/seeding/development-mode.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
 import type { Store } from '../store/store.js';
 import type { AuditTrail, AuditTrailSettings } from './audit/audit-trail.js';
@@ -71,8 +70,7 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     onBackgroundError: (error) =>
       options.log.error('background RSA key generation failed', { errorType: error instanceof Error ? error.name : typeof error }),
   });
-  // Development mode also marks the services: CreateKey honours LocalStack's tags (seeding/localstack-tags.ts).
-  const deps: ServiceDependencies = withDevelopmentMode({
+  const deps: ServiceDependencies = {
     store,
     rootKey,
     materials,
@@ -82,7 +80,8 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     ...defaultIdSources(),
     ...(options.newKeyId ? { newKeyId: options.newKeyId } : {}),
     ...(audit ? { keyUsage: audit.keyUsage } : {}),
-  }, options.devAccountId !== undefined);
+    ...(options.devAccountId !== undefined ? { developmentMode: true } : {}),
+  };
   const credentials = new CredentialResolver({
     identities: store.identities,
     rootKey,

@@ -25,6 +25,8 @@ export interface ServiceDependencies {
   readonly newMaterialId: () => string;
   /** The last cryptographic use of keys, read from the audit trail (GetKeyLastUsage); absent when it is off. */
   readonly keyUsage?: KeyUsageTracker;
+  /** A `--dev` node's: CreateKey then honours LocalStack's tags (seeding/localstack-tags.ts). */
+  readonly developmentMode?: boolean;
 }
 
 /** A key's last successful cryptographic operation, as GetKeyLastUsage reports it. */

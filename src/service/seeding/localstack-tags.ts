@@ -2,7 +2,6 @@ import { ValidationException } from '../../errors.js';
 import type { Tag } from '../../keys/key.js';
 import { KEY_SPECS, type KeySpec } from '../../keys/key-spec.js';
 import type { ServiceDependencies } from '../services.js';
-import { inDevelopmentMode } from './development-mode.js';
 import { MaterialProblem, readGivenMaterial, type GivenMaterial } from './given-material.js';
 
 /** LocalStack's tag that names the id of the key CreateKey makes. */
@@ -40,7 +39,7 @@ export interface LocalStackKeyRequest {
  */
 export function readLocalStackTags(deps: ServiceDependencies, spec: KeySpec, tags: readonly Tag[]): LocalStackKeyRequest {
   // SM2 keys are refused by CreateKey itself, whatever their tags.
-  if (!inDevelopmentMode(deps) || !KEY_SPECS[spec].supportedHere) return { tags };
+  if (deps.developmentMode !== true || !KEY_SPECS[spec].supportedHere) return { tags };
   const customId = tags.find((tag) => tag.key === CUSTOM_ID_TAG)?.value.trim();
   if (customId !== undefined && !KEY_ID.test(customId)) {
     throw new ValidationException(
