@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateAccessKeyCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import {
-  CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, DecryptCommand, EncryptCommand, ListAliasesCommand, ListGrantsCommand,
+  CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, DecryptCommand, EncryptCommand, GetKeyLastUsageCommand, ListAliasesCommand,
+  ListGrantsCommand,
   ListKeysCommand,
 } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -175,6 +176,26 @@ describe('development mode reset', () => {
     } finally {
       await second.stop();
       await first.stop();
+    }
+  });
+
+  test('GetKeyLastUsage of a key made again after a reset does not report the use of the key before', async () => {
+    let clock = Date.now();
+    const server = await startDevServer({ now: () => clock });
+    const keyId = '5d1b2c3e-0a4f-4b6c-9d7e-8f9a0b1c2d3e';
+    const tags = [{ TagKey: '_custom_id_', TagValue: keyId }];
+    try {
+      const dev = server.kms();
+      await dev.send(new CreateKeyCommand({ Tags: tags }));
+      await dev.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('x') }));
+      assert.equal((await dev.send(new GetKeyLastUsageCommand({ KeyId: keyId }))).KeyLastUsage?.Operation, 'Encrypt');
+
+      assert.equal((await server.post('/_strongroom/reset', TEST_CREDENTIALS)).status, 200);
+      clock += 2000; // a later second: the trail's records keep whole seconds
+      await dev.send(new CreateKeyCommand({ Tags: tags }));
+      assert.equal((await dev.send(new GetKeyLastUsageCommand({ KeyId: keyId }))).KeyLastUsage, undefined);
+    } finally {
+      await server.stop();
     }
   });
 

@@ -19,7 +19,9 @@ export const GetKeyLastUsage = keyOperation({
     const { arn, id, createdAt } = key;
     const [recorded, trailStart] = await Promise.all([tracker.lastUsage(arn), tracker.trackingStart()]);
     // A use before the key was created was of an earlier key with this ARN (deleted, or a development reset).
-    const usage = recorded !== undefined && recorded.timestamp >= createdAt ? recorded : undefined;
+    // Records keep whole seconds (CloudTrail's eventTime), so the creation time is compared at that precision.
+    const createdSecond = Math.floor(createdAt / 1000) * 1000;
+    const usage = recorded !== undefined && recorded.timestamp >= createdSecond ? recorded : undefined;
     return {
       KeyId: id,
       ...(usage
