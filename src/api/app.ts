@@ -63,6 +63,8 @@ export class App {
     let response: WireResponse;
     let outcome: RequestOutcome;
     try {
+      // Whatever another node committed before this request arrived is seen by it (Store.catchUp, ADR 0018).
+      await this.#options.pipeline.deps.store.catchUp();
       const answer = await this.#dispatch(route, request, opening);
       response = answer.response;
       outcome = outcomeOf(answer.facts, { output: answer.output });

@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditDatabase } from './audit-database.js';
+import { firstRow, rows as rowsOf, type SqlPlan } from '../store/audit-store.js';
+import { runSqlitePlan } from './sqlite-plan-runner.js';
 import { HASH_LENGTH, sha256 } from './record-hash.js';
 import { signAuditMessage, verifyAuditMessage } from './signing-key.js';
 
@@ -118,15 +120,23 @@ export function insertDigest(db: AuditDatabase, digest: Digest): void {
 
 /** A writer's digests in seq order. */
 export function readDigests(db: AuditDatabase, writer: string): Digest[] {
-  const rows = db.prepare('SELECT * FROM audit_digests WHERE writer = ? ORDER BY from_seq, id').all(writer) as DigestRow[];
-  return rows.map(digestOfRow);
+  return runSqlitePlan(db, readDigestsPlan(writer));
+}
+
+/** `readDigests` on any audit store. */
+export function* readDigestsPlan(writer: string): SqlPlan<Digest[]> {
+  const found = yield* rowsOf<DigestRow>('SELECT * FROM audit_digests WHERE writer = ? ORDER BY from_seq, id', writer);
+  return found.map(digestOfRow);
 }
 
 /** A writer's last digest (the one sealing its highest seqs), if it has any. */
 export function readLastDigest(db: AuditDatabase, writer: string): Digest | undefined {
-  const row = db.prepare('SELECT * FROM audit_digests WHERE writer = ? ORDER BY from_seq DESC, id DESC LIMIT 1').get(writer) as
-    | DigestRow
-    | undefined;
+  return runSqlitePlan(db, readLastDigestPlan(writer));
+}
+
+/** `readLastDigest` on any audit store. */
+export function* readLastDigestPlan(writer: string): SqlPlan<Digest | undefined> {
+  const row = yield* firstRow<DigestRow>('SELECT * FROM audit_digests WHERE writer = ? ORDER BY from_seq DESC, id DESC LIMIT 1', writer);
   return row && digestOfRow(row);
 }
 
@@ -146,9 +156,14 @@ function digestOfRow(row: DigestRow): Digest {
 
 /** A writer's retention marker, if older records of it were removed. */
 export function readRetentionMarker(db: AuditDatabase, writer: string): RetentionMarker | undefined {
-  const row = db.prepare('SELECT * FROM audit_retention WHERE writer = ?').get(writer) as
-    | { writer: string; through_seq: number; last_hash: Buffer; last_signature_hash: Buffer; cutoff: number; time: number; signature: Buffer }
-    | undefined;
+  return runSqlitePlan(db, readRetentionMarkerPlan(writer));
+}
+
+/** `readRetentionMarker` on any audit store. */
+export function* readRetentionMarkerPlan(writer: string): SqlPlan<RetentionMarker | undefined> {
+  const row = yield* firstRow<
+    { writer: string; through_seq: number; last_hash: Buffer; last_signature_hash: Buffer; cutoff: number; time: number; signature: Buffer }
+  >('SELECT * FROM audit_retention WHERE writer = ?', writer);
   if (row === undefined) return undefined;
   return {
     writer: row.writer, throughSeq: row.through_seq, lastHash: row.last_hash,

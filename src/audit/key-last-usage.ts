@@ -1,4 +1,6 @@
 import type { AuditDatabase } from './audit-database.js';
+import { firstRow, type SqlPlan } from '../store/audit-store.js';
+import { runSqlitePlan } from './sqlite-plan-runner.js';
 import { TRACKED_CRYPTOGRAPHIC_OPERATIONS, type TrackedCryptographicOperation } from './redaction-rules.js';
 
 /** The last successful cryptographic use of a key, for GetKeyLastUsage's `KeyLastUsage`. */
@@ -23,14 +25,18 @@ const TRACKED_LIST = TRACKED_CRYPTOGRAPHIC_OPERATIONS.map(() => '?').join(', ');
  *   // → { operation: 'Encrypt', timestamp: 1747773976000, cloudTrailEventId: '...', kmsRequestId: '...', region: 'us-east-1' }
  */
 export function keyLastUsage(db: AuditDatabase, keyArn: string): KeyLastUsage | undefined {
-  const row = db.prepare(
+  return runSqlitePlan(db, keyLastUsagePlan(keyArn));
+}
+
+/** `keyLastUsage` on any audit store: `await auditStore.run(keyLastUsagePlan(key.arn))`. */
+export function* keyLastUsagePlan(keyArn: string): SqlPlan<KeyLastUsage | undefined> {
+  const row = yield* firstRow<{ event_json: string; event_name: TrackedCryptographicOperation; event_time: number; event_id: string }>(
     `SELECT e.event_json, e.event_name, e.event_time, e.event_id FROM audit_resources r
      JOIN audit_records e ON e.id = r.record_id
      WHERE r.resource_name = ? AND e.error_code IS NULL AND e.event_name IN (${TRACKED_LIST})
      ORDER BY r.event_time DESC, r.record_id DESC LIMIT 1`,
-  ).get(keyArn, ...TRACKED_CRYPTOGRAPHIC_OPERATIONS) as
-    | { event_json: string; event_name: TrackedCryptographicOperation; event_time: number; event_id: string }
-    | undefined;
+    keyArn, ...TRACKED_CRYPTOGRAPHIC_OPERATIONS,
+  );
   if (row === undefined) return undefined;
   const event = JSON.parse(row.event_json) as { requestID?: string; awsRegion: string };
   return {
@@ -47,6 +53,11 @@ export function keyLastUsage(db: AuditDatabase, keyArn: string): KeyLastUsage | 
  * `TrackingStartDate` (the later of this and the key's creation); undefined for an empty trail.
  */
 export function trackingStartTime(db: AuditDatabase): number | undefined {
-  const row = db.prepare('SELECT event_time FROM audit_records ORDER BY id LIMIT 1').get() as { event_time: number } | undefined;
+  return runSqlitePlan(db, trackingStartTimePlan());
+}
+
+/** `trackingStartTime` on any audit store. */
+export function* trackingStartTimePlan(): SqlPlan<number | undefined> {
+  const row = yield* firstRow<{ event_time: number }>('SELECT event_time FROM audit_records ORDER BY id LIMIT 1');
   return row?.event_time;
 }

@@ -1,8 +1,10 @@
 import type { AuditDatabase } from './audit-database.js';
+import { indexHint, rows as rowsOf, type SqlPlan, type SqlValue } from '../store/audit-store.js';
+import { runSqlitePlan } from './sqlite-plan-runner.js';
 import { InvalidLookupAttributesException, InvalidMaxResultsException, InvalidTimeRangeException } from '../errors.js';
 import { decodeNextToken, encodeNextToken, queryFingerprint } from './next-token.js';
 
-export { keyLastUsage, trackingStartTime, type KeyLastUsage } from './key-last-usage.js';
+export { keyLastUsage, keyLastUsagePlan, trackingStartTime, trackingStartTimePlan, type KeyLastUsage } from './key-last-usage.js';
 
 /** CloudTrail's LookupAttributeKey values, verbatim. */
 export const LOOKUP_ATTRIBUTE_KEYS = [
@@ -59,7 +61,7 @@ const RECORD_CONDITIONS: Record<Exclude<LookupAttributeKey, 'ResourceName'>, str
 };
 
 /**
- * The index each attribute's lookup walks, named rather than left to SQLite's planner: without statistics it
+ * The index each attribute's lookup walks on SQLite, named rather than left to its planner: without statistics it
  * preferred the time index (account, time range, already in order) for every attribute, so that a lookup by
  * EventId or Username read every record of the account in the time range (seen with EXPLAIN QUERY PLAN).
  */
@@ -74,14 +76,26 @@ interface Row {
 }
 
 /**
- * CloudTrail's LookupEvents over the audit trail: newest first, filtered by one lookup attribute and a time
- * range, scoped to the caller's account, paged with NextToken. Every filter is served by an index.
+ * CloudTrail's LookupEvents over a SQLite audit database (`lookupEventsPlan`, run on this connection).
  *
  * @example
  *   const page = lookupEvents(db, { accountId: '111122223333',
  *     lookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: keyArn }], maxResults: 10 });
  */
 export function lookupEvents(db: AuditDatabase, query: LookupEventsQuery): LookupEventsResult {
+  return runSqlitePlan(db, lookupEventsPlan(query));
+}
+
+/**
+ * CloudTrail's LookupEvents over the audit trail, on any audit store: newest first, filtered by one lookup
+ * attribute and a time range, scoped to the caller's account, paged with NextToken. Every filter is served by an
+ * index. Invalid input throws CloudTrail's Invalid*Exception before any statement runs.
+ *
+ * @example
+ *   const page = await auditStore.run(lookupEventsPlan({ accountId: '111122223333', maxResults: 10 }));
+ */
+export function lookupEventsPlan(query: LookupEventsQuery): SqlPlan<LookupEventsResult> {
+  // Validated now, not when the plan first runs: a caller's error is thrown where it called.
   const attribute = validAttribute(query.lookupAttributes);
   const startMs = query.startTime?.getTime() ?? 0;
   const endMs = query.endTime?.getTime() ?? Number.MAX_SAFE_INTEGER;
@@ -90,13 +104,27 @@ export function lookupEvents(db: AuditDatabase, query: LookupEventsQuery): Looku
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50) throw new InvalidMaxResultsException();
   const fingerprint = queryFingerprint([query.accountId, attribute?.AttributeKey ?? '', attribute?.AttributeValue ?? '', startMs, endMs]);
   const cursor = query.nextToken === undefined ? undefined : decodeNextToken(query.nextToken, fingerprint);
+  return lookupPage({ accountId: query.accountId, attribute, startMs, endMs, maxResults, fingerprint, cursor });
+}
 
+interface ValidLookup {
+  readonly accountId: string;
+  readonly attribute: { AttributeKey: LookupAttributeKey; AttributeValue: string } | undefined;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly maxResults: number;
+  readonly fingerprint: string;
+  readonly cursor: { time: number; id: number } | undefined;
+}
+
+function* lookupPage(lookup: ValidLookup): SqlPlan<LookupEventsResult> {
+  const { attribute, startMs, endMs, maxResults, fingerprint, cursor } = lookup;
   // With a resource name the resource index drives the scan; its event_time and record_id mirror the record's.
   const byResourceName = attribute?.AttributeKey === 'ResourceName';
   const time = byResourceName ? 'r.event_time' : 'e.event_time';
   const id = byResourceName ? 'r.record_id' : 'e.id';
   const conditions = ['e.account_id = ?', `${time} >= ?`, `${time} <= ?`];
-  const parameters: (string | number)[] = [query.accountId, startMs, endMs];
+  const parameters: SqlValue[] = [lookup.accountId, startMs, endMs];
   if (attribute !== undefined) {
     conditions.push(attribute.AttributeKey === 'ResourceName' ? 'r.resource_name = ?' : RECORD_CONDITIONS[attribute.AttributeKey]);
     parameters.push(attribute.AttributeValue);
@@ -108,11 +136,12 @@ export function lookupEvents(db: AuditDatabase, query: LookupEventsQuery): Looku
   const index = attribute === undefined ? undefined : RECORD_INDEXES[attribute.AttributeKey];
   const from = byResourceName
     ? 'audit_resources r JOIN audit_records e ON e.id = r.record_id'
-    : `audit_records e${index === undefined ? '' : ` INDEXED BY ${index}`}`;
-  const rows = db.prepare(
+    : `audit_records e${index === undefined ? '' : indexHint(index)}`;
+  const rows = yield* rowsOf<Row>(
     `SELECT e.id, e.event_time, e.event_json, e.event_id, e.event_name, e.read_only, e.access_key_id, e.event_source,
        e.username FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY ${time} DESC, ${id} DESC LIMIT ?`,
-  ).all(...parameters, maxResults + 1) as Row[];
+    ...parameters, maxResults + 1,
+  );
 
   const page = rows.slice(0, maxResults);
   const last = page[page.length - 1];

@@ -3,7 +3,9 @@ import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import type { AuditDatabase } from './audit-database.js';
-import { isAuthenticDigest, readDigests, sealRetentionMarker, type Digest } from './digest.js';
+import { firstRow, inTransaction, rows, type SqlPlan } from '../store/audit-store.js';
+import { isAuthenticDigest, readDigestsPlan, sealRetentionMarker, type Digest, type RetentionMarker } from './digest.js';
+import { runSqlitePlan } from './sqlite-plan-runner.js';
 import { recordHash, sha256 } from './record-hash.js';
 import { syncDirectory } from './journal.js';
 import { loadAuditSigningKey } from './signing-key.js';
@@ -36,28 +38,41 @@ export interface RetentionResult {
 interface SegmentRecord { id: number; seq: number; prev_hash: Buffer; hash: Buffer; event_json: string; event_time: number }
 
 /**
- * Removes (or archives, then removes) each writer's oldest sealed segments whose every record is older than
- * the cutoff, and records a signed retention marker per writer so that verification of what remains still
- * succeeds: the remaining chain resumes from the marker's hash. Only a contiguous prefix goes, and only
- * segments that verify against their digest. Each writer's removal is one transaction.
+ * Retention on a SQLite audit database (`retentionPlan` on this connection).
  *
  * @example
  *   applyRetention(db, { olderThan: now() - 365 * 86_400_000, archiveDir, signingKey, now });
  */
 export function applyRetention(db: AuditDatabase, options: RetentionOptions): RetentionResult {
+  return runSqlitePlan(db, retentionPlan(options));
+}
+
+/**
+ * Removes (or archives, then removes) each writer's oldest sealed segments whose every record is older than
+ * the cutoff, and records a signed retention marker per writer so that verification of what remains still
+ * succeeds: the remaining chain resumes from the marker's hash. Only a contiguous prefix goes, and only
+ * segments that verify against their digest. Each writer's removal is one transaction, on any audit store: a
+ * process that dies mid-run leaves each writer either as it was or moved on to its new marker, never between.
+ * Runs that overlap (two nodes, the CLI) are safe: each transaction first checks that the marker it replaces is
+ * still the one it read past, and PostgreSQL serialises the transactions on a lock (postgres-audit-store.ts).
+ *
+ * @example
+ *   const result = await auditStore.run(retentionPlan({ olderThan: now() - 365 * 86_400_000, signingKey, now }));
+ */
+export function* retentionPlan(options: RetentionOptions): SqlPlan<RetentionResult> {
   const privateKey = loadAuditSigningKey(options.signingKey);
   const publicKey = createPublicKey(privateKey);
   const removed: RemovedSegment[] = [];
   const refused: { writer: string; fromSeq: number }[] = [];
-  const writers = (db.prepare('SELECT DISTINCT writer FROM audit_digests ORDER BY writer').all() as { writer: string }[]).map((row) => row.writer);
-  const selectSegment = db.prepare('SELECT id, seq, prev_hash, hash, event_json, event_time FROM audit_records WHERE writer = ? AND seq BETWEEN ? AND ? ORDER BY seq, id');
-  const selectMarker = db.prepare('SELECT through_seq FROM audit_retention WHERE writer = ?').pluck();
-  const countThrough = db.prepare('SELECT COUNT(*) FROM audit_records WHERE writer = ? AND seq > ? AND seq <= ?').pluck();
+  const writers = (yield* rows<{ writer: string }>('SELECT DISTINCT writer FROM audit_digests ORDER BY writer')).map((row) => row.writer);
 
   for (const writer of writers) {
     const segments: { digest: Digest; records: SegmentRecord[] }[] = [];
-    for (const digest of readDigests(db, writer)) {
-      const records = selectSegment.all(writer, digest.fromSeq, digest.toSeq) as SegmentRecord[];
+    for (const digest of yield* readDigestsPlan(writer)) {
+      const records = yield* rows<SegmentRecord>(
+        'SELECT id, seq, prev_hash, hash, event_json, event_time FROM audit_records WHERE writer = ? AND seq BETWEEN ? AND ? ORDER BY seq, id',
+        writer, digest.fromSeq, digest.toSeq,
+      );
       if (records.some((record) => record.event_time >= options.olderThan)) break;
       if (!isAuthenticDigest(publicKey, digest) || !segmentMatches(writer, digest, records)) {
         refused.push({ writer, fromSeq: digest.fromSeq });
@@ -78,27 +93,37 @@ export function applyRetention(db: AuditDatabase, options: RetentionOptions): Re
     // The archive files' names must be durable too before their records go: fsync wrote their data, not the directory.
     if (options.archiveDir !== undefined) syncDirectory(options.archiveDir);
     options.beforeRemove?.(writer);
-    const through = last.digest.toSeq;
-    const committed = db.transaction(() => {
-      // Another run (another node, the CLI) may have removed more since the segments were read: only a marker that
-      // moves the chain's start forward, over exactly the records read, may go in. A marker that went back would
-      // make verification resume the chain before records that are gone.
-      const current = (selectMarker.get(writer) as number | undefined) ?? 0;
-      const stored = countThrough.get(writer, current, through) as number;
-      const read = segments.reduce((sum, segment) => sum + segment.records.length, 0) - countAtOrBelow(segments, current);
-      if (current >= through || stored !== read) return false;
-      db.prepare('DELETE FROM audit_resources WHERE record_id IN (SELECT id FROM audit_records WHERE writer = ? AND seq <= ?)').run(writer, through);
-      db.prepare('DELETE FROM audit_records WHERE writer = ? AND seq <= ?').run(writer, through);
-      db.prepare('DELETE FROM audit_digests WHERE writer = ? AND to_seq <= ?').run(writer, through);
-      db.prepare(
-        `INSERT OR REPLACE INTO audit_retention (writer, through_seq, last_hash, last_signature_hash, cutoff, time, signature)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(writer, marker.throughSeq, marker.lastHash, marker.lastSignatureHash, marker.cutoff, marker.time, marker.signature);
-      return true;
-    }).immediate();
+    const read = segments.reduce((sum, segment) => sum + segment.records.length, 0);
+    const committed = yield* inTransaction(removeThrough(marker, segments, read));
     if (committed) removed.push(...archived);
   }
   return { removed, refused };
+}
+
+/**
+ * One writer's removal, as one transaction. Another run (another node, the CLI) may have removed more since the
+ * segments were read: only a marker that moves the chain's start forward, over exactly the records read, may go
+ * in. A marker that went back would make verification resume the chain before records that are gone.
+ */
+function* removeThrough(
+  marker: RetentionMarker, segments: readonly { records: readonly SegmentRecord[] }[], read: number,
+): SqlPlan<boolean> {
+  const { writer, throughSeq: through } = marker;
+  const current = (yield* firstRow<{ through_seq: number }>('SELECT through_seq FROM audit_retention WHERE writer = ?', writer))?.through_seq ?? 0;
+  const stored = (yield* firstRow<{ n: number }>(
+    'SELECT COUNT(*) AS n FROM audit_records WHERE writer = ? AND seq > ? AND seq <= ?', writer, current, through,
+  ))?.n ?? 0;
+  if (current >= through || stored !== read - countAtOrBelow(segments, current)) return false;
+  yield* rows('DELETE FROM audit_resources WHERE record_id IN (SELECT id FROM audit_records WHERE writer = ? AND seq <= ?)', writer, through);
+  yield* rows('DELETE FROM audit_records WHERE writer = ? AND seq <= ?', writer, through);
+  yield* rows('DELETE FROM audit_digests WHERE writer = ? AND to_seq <= ?', writer, through);
+  yield* rows('DELETE FROM audit_retention WHERE writer = ?', writer);
+  yield* rows(
+    `INSERT INTO audit_retention (writer, through_seq, last_hash, last_signature_hash, cutoff, time, signature)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    writer, marker.throughSeq, marker.lastHash, marker.lastSignatureHash, marker.cutoff, marker.time, marker.signature,
+  );
+  return true;
 }
 
 /** How many of the segments' records lie at or below `seq` (already removed by a run that overtook this one). */

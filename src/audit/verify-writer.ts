@@ -1,4 +1,5 @@
 import { indexColumnsOf, type AuditDatabase } from './audit-database.js';
+import { rows as rowsOf, type SqlPlan } from '../store/audit-store.js';
 import type { CloudTrailEvent } from './event.js';
 import type { ProblemKind } from './problem-kind.js';
 import { recordHash } from './record-hash.js';
@@ -67,17 +68,19 @@ export function loadChainRecords(db: AuditDatabase, writer: string, fromSeq: num
   ).all(writer, fromSeq) as ChainRecord[];
 }
 
-/** A writer's records as stored, with their lookup columns and resource rows, by seq then id. */
-export function loadWriterRecords(db: AuditDatabase, writer: string): StoredRecord[] {
-  const rows = db.prepare(
+/** A writer's records as stored, with their lookup columns and resource rows, by seq then id (any audit store). */
+export function* loadWriterRecords(writer: string): SqlPlan<StoredRecord[]> {
+  const rows = yield* rowsOf<Omit<StoredRecord, 'resources'>>(
     `SELECT id, seq, prev_hash, hash, event_json, event_time, event_id, event_name, read_only, username, access_key_id,
        event_source, account_id, error_code FROM audit_records WHERE writer = ? ORDER BY seq, id`,
-  ).all(writer) as Omit<StoredRecord, 'resources'>[];
+    writer,
+  );
   const resources = new Map<number, string[]>();
-  const resourceRows = db.prepare(
+  const resourceRows = yield* rowsOf<{ record_id: number; resource_type: string; resource_name: string; event_time: number }>(
     `SELECT r.record_id, r.resource_type, r.resource_name, r.event_time FROM audit_resources r
      JOIN audit_records e ON e.id = r.record_id WHERE e.writer = ?`,
-  ).all(writer) as { record_id: number; resource_type: string; resource_name: string; event_time: number }[];
+    writer,
+  );
   for (const row of resourceRows) {
     const list = resources.get(row.record_id) ?? [];
     list.push(`${row.resource_type}|${row.resource_name}|${row.event_time}`);

@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditDatabase } from './audit-database.js';
-import { readDigests, readRetentionMarker, sealDigest, type Digest } from './digest.js';
+import { firstRow, rows, type SqlPlan } from '../store/audit-store.js';
+import { readLastDigestPlan, readRetentionMarkerPlan, sealDigest, type Digest, type RetentionMarker } from './digest.js';
+import { runSqlitePlan } from './sqlite-plan-runner.js';
 import { GENESIS_HASH, HASH_LENGTH, recordHash, sha256 } from './record-hash.js';
 
 /** A record about to be written: its place in the chain and its hashes. */
@@ -41,26 +43,28 @@ export class WriterChain {
   }
 
   /**
-   * The chain of `writer` as stored: empty for a new writer; otherwise resumed after its last record (a writer
-   * id reused across restarts continues its chain instead of forking it).
+   * The chain of `writer` as stored in a SQLite audit database: empty for a new writer; otherwise resumed after its
+   * last record (a writer id reused across restarts continues its chain instead of forking it).
    */
   static resume(db: AuditDatabase, writer: string, now: number): WriterChain {
-    const marker = readRetentionMarker(db, writer);
-    const digests = readDigests(db, writer);
-    const lastDigest: Digest | undefined = digests[digests.length - 1];
+    return WriterChain.fromStored(runSqlitePlan(db, storedChainPlan(writer)), now);
+  }
+
+  /** The chain as `storedChainPlan` read it, on any audit store. */
+  static fromStored(stored: StoredChain, now: number): WriterChain {
+    const { writer, marker, lastDigest, last, unsealed } = stored;
     const lastSignatureHash = lastDigest !== undefined ? sha256(lastDigest.signature) : (marker?.lastSignatureHash ?? GENESIS_HASH);
     const sealedThrough = lastDigest?.toSeq ?? marker?.throughSeq ?? 0;
-    const last = db.prepare('SELECT seq, hash FROM audit_records WHERE writer = ? ORDER BY seq DESC LIMIT 1').get(writer) as
-      | { seq: number; hash: Buffer }
-      | undefined;
     const sealedHash = lastDigest?.lastHash ?? marker?.lastHash ?? GENESIS_HASH;
-    if (last === undefined) {
+    if (last === undefined || last.seq <= sealedThrough) {
       return new WriterChain(writer, { seq: sealedThrough, lastHash: sealedHash, unsealed: [], sealedHash }, lastSignatureHash, now);
     }
-    const unsealed = (
-      db.prepare('SELECT hash FROM audit_records WHERE writer = ? AND seq > ? ORDER BY seq').all(writer, sealedThrough) as { hash: Buffer }[]
-    ).map((row) => row.hash);
-    return new WriterChain(writer, { seq: last.seq, lastHash: last.hash, unsealed, sealedHash }, lastSignatureHash, now);
+    return new WriterChain(writer, { seq: last.seq, lastHash: last.hash, unsealed: [...unsealed], sealedHash }, lastSignatureHash, now);
+  }
+
+  /** The seq of the last record chained and committed (0 for a new writer). */
+  get lastSeq(): number {
+    return this.#seq;
   }
 
   /** How many written records no digest seals yet. */
@@ -118,4 +122,28 @@ export class WriterChain {
     this.#lastSignatureHash = sha256(digest.signature);
     this.#lastSealAt = digest.time;
   }
+}
+
+/** What a writer's chain is resumed from: its retention marker, last digest, last record and unsealed hashes. */
+export interface StoredChain {
+  readonly writer: string;
+  readonly marker: RetentionMarker | undefined;
+  readonly lastDigest: Digest | undefined;
+  readonly last: { readonly seq: number; readonly hash: Buffer } | undefined;
+  /** The hashes of the records after the last digest (or marker), in seq order. */
+  readonly unsealed: readonly Buffer[];
+}
+
+/** Reads what `WriterChain.fromStored` resumes `writer`'s chain from, on any audit store. */
+export function* storedChainPlan(writer: string): SqlPlan<StoredChain> {
+  const marker = yield* readRetentionMarkerPlan(writer);
+  const lastDigest = yield* readLastDigestPlan(writer);
+  const sealedThrough = lastDigest?.toSeq ?? marker?.throughSeq ?? 0;
+  const last = yield* firstRow<{ seq: number; hash: Buffer }>(
+    'SELECT seq, hash FROM audit_records WHERE writer = ? ORDER BY seq DESC LIMIT 1', writer,
+  );
+  const unsealed = last === undefined || last.seq <= sealedThrough ? [] : (yield* rows<{ hash: Buffer }>(
+    'SELECT hash FROM audit_records WHERE writer = ? AND seq > ? ORDER BY seq', writer, sealedThrough,
+  )).map((row) => row.hash);
+  return { writer, marker, lastDigest, last, unsealed };
 }

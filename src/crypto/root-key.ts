@@ -64,6 +64,22 @@ export class RootKey {
     }
   }
 
+  /**
+   * Loads the root key file at `path`, which must exist: a node of a shared database never makes a root key of
+   * its own (`strongroom init` does, once).
+   *
+   * @throws RootKeyFileError as `loadOrCreate`, and when the file does not exist.
+   */
+  static async load(path: string): Promise<RootKey> {
+    try {
+      return await RootKey.#load(path);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code !== undefined) throw new RootKeyFileError(path, `cannot be read (${code})`);
+      throw error;
+    }
+  }
+
   /** A root key from raw bytes, for tests. The caller keeps ownership of `bytes`. */
   static fromBytes(bytes: SecretBytes): RootKey {
     if (bytes.length !== ROOT_KEY_FILE_BYTES) {

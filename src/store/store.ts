@@ -24,11 +24,27 @@ export interface Store {
   /**
    * Calls `listener` (synchronously, so it must be quick: clear a cache) once for every `clearState`, run by this
    * process or by another sharing the store — in the other processes no later than their next `keys.get` or
-   * `identities.getAccessKey` returns, the lookups a request makes before it reaches any cache of key data.
+   * `identities.getAccessKey` returns after a `catchUp()`: the lookups a request makes before it reaches any cache
+   * of key data.
    * After a reset a key may be created again with the same id and revision 1: caches of what was read before
    * it must go.
    */
   onStateCleared(listener: () => void): void;
+  /**
+   * Brings this process's caches up to every change committed anywhere before the call, whichever process or
+   * node made it. The API calls it as each request arrives, before the request looks anything up, so that no
+   * request is answered from what an acknowledged change has replaced (ADR 0018). SQLite checks its file in place
+   * at each lookup and has nothing to do here; PostgreSQL reads its change counter, once for all the requests
+   * that arrived meanwhile. Rejects when the database cannot be reached.
+   */
+  catchUp(): Promise<void>;
+  /**
+   * Runs `work` (a background job: rotation and deletion, audit retention) unless another process or node sharing
+   * the store runs the job of that `name` right now; then resolves `undefined` without running it. On PostgreSQL
+   * this is an advisory lock, released also when the node holding it dies; SQLite's processes share one data
+   * directory on one machine, and only the primary of each runs jobs.
+   */
+  exclusively<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
   /** Flushes and closes; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -240,6 +256,12 @@ export interface GrantRepository {
 
 /** The setting naming the administrator's account: the account created at first start, whose root administers. */
 export const ADMINISTRATOR_ACCOUNT_SETTING = 'default-account-id';
+
+/**
+ * The setting holding the root key's check value on a shared database (its public fingerprint, `RootKey.id`):
+ * a node whose root key does not have it refuses to start. Never the key.
+ */
+export const ROOT_KEY_CHECK_SETTING = 'root-key-check';
 
 /** Small named values the server keeps (the default account id, the schema version, ...). Not secrets. */
 export interface SettingsRepository {

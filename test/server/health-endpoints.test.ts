@@ -32,6 +32,8 @@ function failingSettings(failing: { now: boolean }) {
     grants: store.grants,
     clearState: () => store.clearState(),
     onStateCleared: (listener) => store.onStateCleared(listener),
+    catchUp: () => store.catchUp(),
+    exclusively: (name, work) => store.exclusively(name, work),
     close: () => store.close(),
     settings: {
       get: (name) => (failing.now ? Promise.reject(new Error('SQLITE_IOERR: disk I/O error')) : store.settings.get(name)),

@@ -113,6 +113,8 @@ export function withFaults(store: Store, options: FaultOptions): Store {
     },
     clearState: () => store.clearState(),
     onStateCleared: (listener) => store.onStateCleared(listener),
+    catchUp: () => store.catchUp(),
+    exclusively: (name, work) => store.exclusively(name, work),
     close: () => store.close(),
   };
 }

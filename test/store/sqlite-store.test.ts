@@ -13,13 +13,11 @@ import { RevisionConflictError, type Store } from '../../src/store/store.js';
 import { PROJECT_ROOT } from '../support/shared.js';
 import { SCOPE, T0, makeAlias, makeKey, makeMaterial, nextRevision } from './contract/fixtures.js';
 import { InjectedStoreFault, withFaults, type StoreWriteMethod } from './faulty-store.js';
-import { runStoreContract } from './store-contract.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'strongroom-sqlite-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
 let databases = 0;
-const pathOf = new WeakMap<Store, string>();
 
 function freshPath(): string {
   databases += 1;
@@ -28,15 +26,10 @@ function freshPath(): string {
 
 async function openAt(path: string): Promise<Store> {
   const store = await openSqliteStore({ path, now: () => T0 });
-  pathOf.set(store, path);
   return store;
 }
 
-runStoreContract('SQLite', () => openAt(freshPath()), (closed) => {
-  const path = pathOf.get(closed);
-  if (path === undefined) throw new Error('reopen of a store this test did not open');
-  return openAt(path);
-});
+// The storage contract itself runs from storage-backends.test.ts, beside PostgreSQL's and the audit store's.
 
 /** Reads the file with a plain connection, as an operator (or an attacker with the file) would. */
 function inspectFile<T>(path: string, read: (db: Database.Database) => T): T {

@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { OutcomeSink } from '../../api/outcome.js';
 import {
-  applyRetention,
   createJsonLinesSink,
-  keyLastUsage,
-  lookupEvents,
-  openAuditDatabase,
+  keyLastUsagePlan,
+  lookupEventsPlan,
   openAuditLog,
+  retentionPlan,
   serviceEvent,
-  trackingStartTime,
-  type AuditDatabase,
+  trackingStartTimePlan,
   type AuditLogOptions,
   type CloudTrailEvent,
   type JsonLinesSink,
@@ -22,6 +20,7 @@ import type { RootKey } from '../../crypto/root-key.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ServiceEvent } from '../../service/background-jobs.js';
 import type { KeyUsageTracker } from '../../service/services.js';
+import type { AuditStore } from '../../store/audit-store.js';
 import type { Store } from '../../store/store.js';
 import { dataDirectoryLayout } from '../data-directory.js';
 import { auditPublicKeyPem, loadOrCreateAuditSigningKey } from './audit-signing-key-store.js';
@@ -116,38 +115,30 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
   // The first check now rather than at the first request: an unsealed tail broken before this start is seen.
   auditLog.index().catch(logIndexError);
   const append = health.watchWrites((event) => auditLog.append(event));
-  const reader: AuditDatabase = openAuditDatabase(path, { ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
   // Every process journals its own records; a read first brings every journal into the database (on the
   // indexer's thread), so it sees every acknowledged record, whichever process wrote it.
-  const current = async (): Promise<AuditDatabase> => {
-    await auditLog.index();
-    return reader;
-  };
-  const closeOthers = () => {
-    reader.close();
-    stream?.close();
-  };
-  return assembleAuditTrail({ options, signingKey, publicKeyPem, health, append, current, auditLog, closeOthers });
+  const closeOthers = () => stream?.close();
+  return assembleAuditTrail({ options, signingKey, publicKeyPem, health, append, store: auditLog.store, auditLog, closeOthers });
 }
 
 /** What a trail is made of, on disk or in memory (memory-audit-trail.ts). */
 export interface TrailParts {
   readonly options: Pick<OpenAuditTrailOptions, 'store' | 'now' | 'defaultRegion'>;
-  readonly signingKey: Parameters<typeof applyRetention>[1]['signingKey'];
+  readonly signingKey: Parameters<typeof retentionPlan>[0]['signingKey'];
   readonly publicKeyPem: string;
   readonly health: ReturnType<typeof trackTrailHealth>;
   /** Appends one record (watched by `health`); resolves once it is durable. */
   readonly append: (event: CloudTrailEvent) => Promise<void>;
-  /** The database to read, with every acknowledged record in it. */
-  readonly current: () => Promise<AuditDatabase>;
+  /** Where reads run, over every acknowledged record (store/audit-store.ts). */
+  readonly store: Pick<AuditStore, 'run'>;
   readonly auditLog: { seal(): Promise<void>; close(): Promise<void> };
-  /** Closes what the trail opened besides its log (a reader, the stream), after the log. */
-  readonly closeOthers: () => void;
+  /** Closes what the trail opened besides its log (the stream, a connection pool), after the log. */
+  readonly closeOthers: () => void | Promise<void>;
 }
 
 /** The trail's API over its parts: the one place that says what each reader and writer of a trail does. */
 export function assembleAuditTrail(parts: TrailParts): AuditTrail {
-  const { options, signingKey, health, append, current, auditLog } = parts;
+  const { options, signingKey, health, append, store, auditLog } = parts;
   const sessions = options.store.identities;
   return {
     publicKeyPem: parts.publicKeyPem,
@@ -157,19 +148,19 @@ export function assembleAuditTrail(parts: TrailParts): AuditTrail {
       sessionCreatedAt: async (accessKeyId) => (await sessions.getAccessKey(accessKeyId))?.createdAt,
     }),
     keyUsage: {
-      lastUsage: async (keyArn) => keyLastUsage(await current(), keyArn),
-      trackingStart: async () => trackingStartTime(await current()),
+      lastUsage: (keyArn) => store.run(keyLastUsagePlan(keyArn)),
+      trackingStart: () => store.run(trackingStartTimePlan()),
     },
     append,
-    lookupEvents: async (query) => lookupEvents(await current(), query),
+    lookupEvents: async (query) => store.run(lookupEventsPlan(query)),
     recordServiceEvent: (event) => append(serviceEventOf(event, randomUUID())),
     applyRetention: async (retentionDays, archiveDir) =>
-      applyRetention(await current(), {
+      store.run(retentionPlan({
         olderThan: options.now() - retentionDays * DAY_MS,
         signingKey,
         now: options.now,
         ...(archiveDir !== undefined ? { archiveDir } : {}),
-      }),
+      })),
     seal: () => auditLog.seal(),
     status: () => health.status(),
     async close() {
@@ -177,7 +168,7 @@ export function assembleAuditTrail(parts: TrailParts): AuditTrail {
       try {
         await auditLog.close();
       } finally {
-        parts.closeOthers();
+        await parts.closeOthers();
       }
     },
   };

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { openMemoryAuditLog } from '../../audit/index.js';
+import { runSqlitePlan } from '../../audit/sqlite-plan-runner.js';
 import { auditPublicKeyPem, loadOrCreateAuditSigningKey } from './audit-signing-key-store.js';
 import { assembleAuditTrail, openStream, type AuditTrail, type OpenAuditTrailOptions } from './audit-trail.js';
 import { trackTrailHealth } from './trail-health.js';
@@ -31,7 +32,7 @@ export async function openMemoryAuditTrail(options: Omit<OpenAuditTrailOptions, 
     publicKeyPem: auditPublicKeyPem(signingKey),
     health,
     append,
-    current: async () => db,
+    store: { run: async (plan) => runSqlitePlan(db, plan) },
     auditLog,
     closeOthers: () => stream?.close(),
   });

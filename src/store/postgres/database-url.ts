@@ -40,3 +40,30 @@ const KEYWORD_PASSWORD = new RegExp(`\\b(${SECRET_PARAMETERS.join('|')})\\s*=\\s
 function redactKeywordValues(conninfo: string): string {
   return conninfo.replace(KEYWORD_PASSWORD, (_match, keyword: string) => `${keyword}=${REDACTED}`);
 }
+
+/**
+ * `text` (a driver's error message, say) with `databaseUrl` shown redacted wherever it is quoted, and its
+ * password — should the text carry it on its own — replaced by `****`.
+ *
+ * @example
+ *   redactDatabaseSecrets(`cannot connect to ${url}`, url);
+ */
+export function redactDatabaseSecrets(text: string, databaseUrl: string): string {
+  let redacted = text.split(databaseUrl).join(redactDatabaseUrl(databaseUrl));
+  for (const secret of secretsOf(databaseUrl)) redacted = redacted.split(secret).join(REDACTED);
+  return redacted;
+}
+
+/** The passwords a connection string carries (URL user info, `password=`, `sslpassword=`), decoded. */
+function secretsOf(databaseUrl: string): string[] {
+  const found: string[] = [];
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password !== '') found.push(url.password, decodeURIComponent(url.password));
+    for (const name of SECRET_PARAMETERS) found.push(...url.searchParams.getAll(name));
+  } catch {
+    for (const match of databaseUrl.matchAll(KEYWORD_PASSWORD)) found.push(match[2]!.replace(/^'|'$/g, ''));
+  }
+  // Short strings would blank out ordinary words; a password that short is not a secret worth the name anyway.
+  return found.filter((secret) => secret.length >= 4);
+}

@@ -1,7 +1,11 @@
+import type { KeyScope } from '../../keys/key.js';
+import { accessKeyCacheKey, keyCacheKey, withCachedLookups } from '../cached-lookup.js';
 import type { Store } from '../store.js';
 import { PostgresAliasRepository } from './alias-repository.js';
 import { openPool } from './connection.js';
+import { ChangeCounter } from './change-counter.js';
 import { redactDatabaseUrl } from './database-url.js';
+import { runExclusively } from './exclusive-job.js';
 import { PostgresGrantRepository } from './grant-repository.js';
 import { PostgresIdentityRepository } from './identity-repository.js';
 import { PostgresKeyRepository } from './key-repository.js';
@@ -30,8 +34,9 @@ export interface PostgresStoreOptions {
 /**
  * Opens (creating or upgrading the schema as needed) the PostgreSQL store, which several Strongroom nodes share.
  * Every write resolves after its `COMMIT` has returned, i.e. once it is durable; concurrent changes to one key
- * from different nodes are detected by revision (`RevisionConflictError`), not lost. Nothing is cached in this
- * process: every read sees every node's committed writes.
+ * from different nodes are detected by revision (`RevisionConflictError`), not lost. What a request reads
+ * before it acts is cached, checked against a change counter read after the request arrived (ADR 0018), so every
+ * request sees every commit acknowledged before it came, whichever node made it.
  *
  * Rejects with `UnsupportedSchemaVersionError` when the database was written by a newer Strongroom, and with
  * the driver's error when the database cannot be reached within `CONNECT_TIMEOUT_MS`.
@@ -50,14 +55,34 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   try {
     const stateReset = await PostgresStateReset.open(pool);
+    // What a request reads before it acts is answered from memory while the change counter stands still (ADR 0018).
+    const generation = new ChangeCounter(pool);
     return {
-      keys: new PostgresKeyRepository(pool, stateReset),
-      aliases: new PostgresAliasRepository(pool),
-      identities: new PostgresIdentityRepository(pool, stateReset),
-      grants: new PostgresGrantRepository(pool),
-      settings: new PostgresSettingsRepository(pool),
-      clearState: () => stateReset.clear(),
+      keys: withCachedLookups(new PostgresKeyRepository(pool, stateReset), generation, { get: keyCacheKey }),
+      aliases: withCachedLookups(new PostgresAliasRepository(pool), generation, {
+        get: (scope: KeyScope, name: string) => `${scope.accountId}/${scope.region}/${name}`,
+      }),
+      identities: withCachedLookups(new PostgresIdentityRepository(pool, stateReset), generation, {
+        getAccessKey: accessKeyCacheKey,
+        getAccount: (accountId: string) => accountId,
+        getUser: (accountId: string, userName: string) => `${accountId}/${userName.toLowerCase()}`,
+        getRole: (accountId: string, roleName: string) => `${accountId}/${roleName.toLowerCase()}`,
+        listPolicies: (principalArn: string) => principalArn,
+      }),
+      // Not cached, but wrapped all the same: a grant change advances its key's revision, so this node's next
+      // lookup of that key must read the counter again (as after any write through a wrapped repository).
+      grants: withCachedLookups(new PostgresGrantRepository(pool), generation, {}),
+      settings: withCachedLookups(new PostgresSettingsRepository(pool), generation, {}),
+      async clearState() {
+        try {
+          return await stateReset.clear();
+        } finally {
+          generation.forget();
+        }
+      },
       onStateCleared: (listener) => stateReset.onCleared(listener),
+      catchUp: () => generation.catchUp(),
+      exclusively: (name, work) => runExclusively(pool, name, work),
       async close(): Promise<void> {
         await pool.end();
       },

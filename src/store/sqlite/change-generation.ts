@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { ChangeGeneration } from '../cached-lookup.js';
 
 /**
  * A number that changes whenever anything in the database may have changed: `total_changes()` moves when this
@@ -10,7 +11,7 @@ import type Database from 'better-sqlite3';
  * client's next request after the other process answered arrives over the network, hence in a later turn;
  * requests already in flight in this turn were concurrent with that commit.
  */
-export class ChangeGeneration {
+export class SqliteChangeGeneration implements ChangeGeneration {
   readonly #dataVersion: Database.Statement<[], number>;
   readonly #totalChanges: Database.Statement<[], number>;
   #dataVersionThisTurn: number | undefined;
@@ -54,53 +55,4 @@ export class ChangeGeneration {
   onMove(listener: () => void): void {
     this.#onMove.push(listener);
   }
-}
-
-/**
- * Wraps a repository so that one of its lookups (`method`, taking one string-able key) is answered from memory
- * while the database's generation is unchanged. The whole cache is dropped when the generation moves, so a
- * change made by any process is seen by the next lookup. Bounded; every other method passes through (and a
- * failure of one makes the generation be read afresh).
- */
-export function withCachedLookup<R extends object, M extends keyof R & string>(
-  repository: R,
-  method: M,
-  generation: ChangeGeneration,
-  cacheKey: (...args: never[]) => string,
-  capacity = 10_000,
-): R {
-  const cache = new Map<string, unknown>();
-  let cachedGeneration = -1;
-  const original = (repository[method] as (...args: unknown[]) => Promise<unknown>).bind(repository);
-  const cached = async (...args: unknown[]): Promise<unknown> => {
-    const current = generation.current();
-    if (current !== cachedGeneration) {
-      cache.clear();
-      cachedGeneration = current;
-    }
-    const key = (cacheKey as (...a: unknown[]) => string)(...args);
-    if (cache.has(key)) return cache.get(key);
-    const value = await original(...args);
-    if (cache.size >= capacity) cache.clear();
-    // Only what was read under the generation checked above may be kept.
-    if (generation.current() === cachedGeneration) cache.set(key, value);
-    return value;
-  };
-  return new Proxy(repository, {
-    get(target, property) {
-      if (property === method) return cached;
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      // A failed statement (a revision conflict, a duplicate) means another process changed the database:
-      // read its generation afresh, so a retry in this same event-loop turn sees that change.
-      return async (...args: unknown[]) => {
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } catch (error) {
-          generation.forget();
-          throw error;
-        }
-      };
-    },
-  });
 }

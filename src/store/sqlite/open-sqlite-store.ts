@@ -1,7 +1,7 @@
-import type { KeyScope } from '../../keys/key.js';
 import type { Store } from '../store.js';
 import { SqliteAliasRepository } from './alias-repository.js';
-import { ChangeGeneration, withCachedLookup } from './change-generation.js';
+import { accessKeyCacheKey, keyCacheKey, withCachedLookups } from '../cached-lookup.js';
+import { SqliteChangeGeneration } from './change-generation.js';
 import { openConnection } from './connection.js';
 import { SqliteGrantRepository } from './grant-repository.js';
 import { SqliteIdentityRepository } from './identity-repository.js';
@@ -35,19 +35,19 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const db = openConnection(options.path);
   try {
     migrate(db, options.path, options.now ?? Date.now);
-    const generation = new ChangeGeneration(db);
+    const generation = new SqliteChangeGeneration(db);
     const stateReset = new SqliteStateReset(db, generation);
     return {
       // The two lookups every request makes are answered from memory while the database is unchanged.
-      keys: withCachedLookup(new SqliteKeyRepository(db), 'get', generation, (scope: KeyScope, id: string) =>
-        `${scope.accountId}/${scope.region}/${id}`,
-      ),
+      keys: withCachedLookups(new SqliteKeyRepository(db), generation, { get: keyCacheKey }),
       aliases: new SqliteAliasRepository(db),
-      identities: withCachedLookup(new SqliteIdentityRepository(db), 'getAccessKey', generation, (id: string) => id),
+      identities: withCachedLookups(new SqliteIdentityRepository(db), generation, { getAccessKey: accessKeyCacheKey }),
       grants: new SqliteGrantRepository(db),
       settings: new SqliteSettingsRepository(db),
       clearState: async () => stateReset.clear(),
       onStateCleared: (listener) => stateReset.onCleared(listener),
+      catchUp: async () => {},
+      exclusively: (_name, work) => work(),
       async close(): Promise<void> {
         db.close();
       },

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ClearedState } from '../store.js';
-import type { ChangeGeneration } from './change-generation.js';
+import type { SqliteChangeGeneration } from './change-generation.js';
 import { STATE_RESET_DELETIONS, type StateResetDeletion } from '../records/state-reset-deletions.js';
 
 /** The setting counting resets: each process compares it with the count it saw last. */
@@ -22,7 +22,7 @@ export class SqliteStateReset {
   readonly #listeners: Array<() => void> = [];
   #epoch: string | undefined;
 
-  constructor(db: Database.Database, generation: ChangeGeneration) {
+  constructor(db: Database.Database, generation: SqliteChangeGeneration) {
     this.#readEpoch = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck();
     const deletions = Object.fromEntries(
       Object.entries(STATE_RESET_DELETIONS).map(([name, sql]) => [name, db.prepare(sql)]),

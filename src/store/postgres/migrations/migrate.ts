@@ -2,10 +2,12 @@ import type pg from 'pg';
 import { openPool } from '../connection.js';
 import { inTransaction } from '../transaction.js';
 import { initialSchema } from './001-initial-schema.js';
+import { changeCounter } from './002-change-counter.js';
+import { auditTrail } from './003-audit-trail.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or remove a released one. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, changeCounter, auditTrail]);
 
 /** The schema version this build of Strongroom creates and understands. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
