@@ -2,15 +2,15 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAccount } from '../service/identities/accounts.js';
 import { writePrivateFile } from '../server/data-directory.js';
-import { credentialsFileText, openDataDirectory, withErrorCode } from './data-directory-session.js';
+import { credentialsFileText } from '../server/credentials-file.js';
+import { openStorageSession, STORAGE_OPTIONS, STORAGE_USAGE, withErrorCode } from './storage-session.js';
 
 export const ACCOUNTS_USAGE = `  accounts create   Create an account with root credentials (printed once).
-          --data-dir DIR            data directory (default ./data; STRONGROOM_DATA_DIR)
-          --account-id ID           the 12-digit id (default: random)
+${STORAGE_USAGE}          --account-id ID           the 12-digit id (default: random)
           --credentials-file PATH   also write the credentials there (AWS format, mode 0600)
           --profile NAME            profile name in that file (default: default)
           --region REGION           region in that file (default us-east-1)
-  accounts list     List the accounts of a data directory.
+  accounts list     List the accounts (the same storage flags).
 `;
 
 /**
@@ -22,7 +22,7 @@ export async function runAccountsCommand(args: readonly string[], print: (text: 
   const { values } = parseArgs({
     args: [...rest],
     options: {
-      'data-dir': { type: 'string' },
+      ...STORAGE_OPTIONS,
       'account-id': { type: 'string' },
       'credentials-file': { type: 'string' },
       profile: { type: 'string' },
@@ -30,7 +30,7 @@ export async function runAccountsCommand(args: readonly string[], print: (text: 
     },
     strict: true,
   });
-  const session = await openDataDirectory(resolve(values['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data'));
+  const session = await openStorageSession(values);
   try {
     switch (subcommand) {
       case 'create': {

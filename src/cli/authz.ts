@@ -1,13 +1,11 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { explainAuthorizationQuestion } from '../auth/authorization/explain-question.js';
 import { accessDeniedMessage, type DecisionEvidence } from '../auth/policy/index.js';
 import { PolicyAuthorizer, type ExplainedDecision } from '../auth/authorization/policy-authorizer.js';
-import { openDataDirectory, withErrorCode } from './data-directory-session.js';
+import { openStorageSession, STORAGE_OPTIONS, STORAGE_USAGE, withErrorCode } from './storage-session.js';
 
 export const AUTHZ_USAGE = `  authz explain     Explain an authorization decision (for administrators; callers never see this).
-          --data-dir DIR                data directory (default ./data; STRONGROOM_DATA_DIR)
-          --principal ARN               root, user, role (as a session of it) or assumed-role session ARN
+${STORAGE_USAGE}          --principal ARN               root, user, role (as a session of it) or assumed-role session ARN
           --action ACTION               e.g. kms:Decrypt
           --key ARN                     the key ARN (omit for actions on no key, e.g. kms:CreateKey)
           --encryption-context K=V      repeatable
@@ -25,7 +23,7 @@ export async function runAuthzCommand(args: readonly string[], print: (text: str
   const { values } = parseArgs({
     args: [...rest],
     options: {
-      'data-dir': { type: 'string' },
+      ...STORAGE_OPTIONS,
       principal: { type: 'string' },
       action: { type: 'string' },
       key: { type: 'string' },
@@ -36,7 +34,7 @@ export async function runAuthzCommand(args: readonly string[], print: (text: str
   });
   const principal = required(values.principal, '--principal');
   const action = required(values.action, '--action');
-  const session = await openDataDirectory(resolve(values['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data'));
+  const session = await openStorageSession(values);
   try {
     const authorizer = new PolicyAuthorizer({ store: session.store, now: Date.now });
     const encryptionContext = parseContext(values['encryption-context'] ?? []);

@@ -6,11 +6,11 @@ import { ACCESS_KEY_ID, PATH, POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME
 import { deleteInlinePolicy, putInlinePolicy, type PolicyHolder } from '../service/identities/inline-policies.js';
 import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../service/identities/roles.js';
 import { createUser, deleteUser, listUsers, requireUser } from '../service/identities/users.js';
-import { openDataDirectory, withErrorCode, type DataDirectorySession } from './data-directory-session.js';
+import { openStorageSession, STORAGE_USAGE, withErrorCode, type StorageSession } from './storage-session.js';
 
 export const IAM_USAGE = `  iam COMMAND       Manage IAM users, access keys, roles and inline policies of an account, on a data
-                    directory directly (as the account's root; --data-dir, --account-id default to the
-                    administrator's account). Prints JSON. Commands, with their flags:
+                    directory or shared database directly (as the account's root; --account-id defaults to
+                    the administrator's account). Prints JSON. Commands, with their flags:
           create-user --user-name N [--path P]      delete-user --user-name N      list-users
           create-access-key --user-name N           delete-access-key --user-name N --access-key-id ID
           list-access-keys --user-name N
@@ -21,14 +21,14 @@ export const IAM_USAGE = `  iam COMMAND       Manage IAM users, access keys, rol
           delete-role --role-name N                 list-roles
           put-role-policy --role-name N --policy-name P --policy-document JSON|file://PATH
           delete-role-policy --role-name N --policy-name P
-`;
+${STORAGE_USAGE}`;
 
 const FLAGS = [
-  'data-dir', 'account-id', 'user-name', 'role-name', 'path', 'access-key-id', 'policy-name', 'policy-document',
+  'data-dir', 'database-url', 'root-key-file', 'account-id', 'user-name', 'role-name', 'path', 'access-key-id', 'policy-name', 'policy-document',
   'assume-role-policy-document', 'description', 'max-session-duration',
 ] as const;
 type Flags = Partial<Record<(typeof FLAGS)[number], string>>;
-type Command = (session: DataDirectorySession, accountId: string, flags: Flags) => Promise<unknown>;
+type Command = (session: StorageSession, accountId: string, flags: Flags) => Promise<unknown>;
 
 /** A policy given inline or, as the AWS CLI allows, as `file://path`. */
 async function document(value: string | undefined, member: string): Promise<string> {
@@ -36,12 +36,12 @@ async function document(value: string | undefined, member: string): Promise<stri
   return requireValid(member, text, POLICY_DOCUMENT);
 }
 
-async function userHolder(session: DataDirectorySession, accountId: string, flags: Flags): Promise<PolicyHolder> {
+async function userHolder(session: StorageSession, accountId: string, flags: Flags): Promise<PolicyHolder> {
   const user = await requireUser(session.iam, accountId, requireValid('userName', flags['user-name'], USER_NAME));
   return { kind: 'user', name: user.userName, arn: user.arn };
 }
 
-async function roleHolder(session: DataDirectorySession, accountId: string, flags: Flags): Promise<PolicyHolder> {
+async function roleHolder(session: StorageSession, accountId: string, flags: Flags): Promise<PolicyHolder> {
   const role = await requireRole(session.iam, accountId, requireValid('roleName', flags['role-name'], ROLE_NAME));
   return { kind: 'role', name: role.roleName, arn: role.arn };
 }
@@ -109,7 +109,7 @@ export async function runIamCommand(args: readonly string[], print: (text: strin
   const options = Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }]));
   const { values } = parseArgs({ args: [...rest], options, strict: true });
   const flags = values as Flags;
-  const session = await openDataDirectory(resolve(flags['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data'));
+  const session = await openStorageSession(flags);
   try {
     const result = await command(session, await session.accountId(flags['account-id']), flags);
     if (result !== undefined) print(`${JSON.stringify(result, null, 2)}\n`);

@@ -7,6 +7,7 @@ import { AUTHZ_USAGE, runAuthzCommand } from './authz.js';
 import { commandOutput, OutputError, printSync, type CommandOutput } from './command-output.js';
 import { FILE_ENCRYPTION_USAGE } from './file-encryption/file-encryption-usage.js';
 import { IAM_USAGE, runIamCommand } from './iam.js';
+import { INIT_USAGE, runInitCommand } from './init.js';
 import { runSeedCommand, SEED_USAGE } from './seed.js';
 
 const USAGE = `Usage: strongroom <command> [options]
@@ -16,6 +17,9 @@ Commands:
           --host HOST            address to bind (default 127.0.0.1; STRONGROOM_HOST)
           --port PORT            port (default 4599; STRONGROOM_PORT)
           --data-dir DIR         data directory (default ./data; STRONGROOM_DATA_DIR)
+          --database-url URL     a PostgreSQL database shared with other nodes, prepared by 'init', in place of
+                                 the data directory (STRONGROOM_DATABASE_URL; docs/postgresql.md)
+          --root-key-file PATH   with --database-url: the root key every node shares (STRONGROOM_ROOT_KEY_FILE)
           --workers N            serving processes (default: one per CPU; STRONGROOM_WORKERS)
           --dev                  also accept test/test for the development account (STRONGROOM_DEV=1)
           --dev-account-id ID    the development account (default 000000000000; STRONGROOM_DEV_ACCOUNT_ID)
@@ -34,7 +38,7 @@ Commands:
           --seed FILE                apply a seed file before serving; a wrong one starts nothing (STRONGROOM_SEED)
           --quotas aws|off|FILE      AWS's request quotas, off, or AWS's with a file's overrides (default aws;
                                      off with --dev; STRONGROOM_QUOTAS)
-  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
+${INIT_USAGE}  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
 ${ACCOUNTS_USAGE}${SEED_USAGE}${IAM_USAGE}${AUTHZ_USAGE}${FILE_ENCRYPTION_USAGE}`;
 
 /** The exit code when the reader of the output went away: a Unix tool killed by SIGPIPE exits so (128 + 13). */
@@ -53,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'serve':
       await serve(readServerConfig(args), (text) => printSync(1, text));
       return 0;
+    case 'init':
+      return runInitCommand(args, stdout().write);
     case 'audit':
       return runAuditCommand(args, stdout().print);
     case 'accounts':

@@ -6,13 +6,12 @@ import { PrivateKeyCache } from '../service/private-key-cache.js';
 import { applySeed, describeSeedOutcome } from '../service/seeding/apply-seed.js';
 import { readSeedFile } from '../service/seeding/parse-seed-file.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
-import { openDataDirectory, type DataDirectorySession } from './data-directory-session.js';
+import { openStorageSession, STORAGE_OPTIONS, STORAGE_USAGE, type StorageSession } from './storage-session.js';
 
 export const SEED_USAGE = `  seed FILE         Apply a seed file (YAML, or JSON): accounts with their access keys, keys with fixed ids,
                     key material, aliases, tags, policies (docs/seeding.md). Applying it twice changes
                     nothing; a file that is wrong, or disagrees with the data directory, changes nothing.
-          --data-dir DIR   data directory (default ./data; STRONGROOM_DATA_DIR); the server may be running
-          --check          only read and check the file (the data directory is not opened)
+${STORAGE_USAGE}          --check          only read and check the file (the store is not opened); servers may be running
 `;
 
 /**
@@ -22,7 +21,7 @@ export const SEED_USAGE = `  seed FILE         Apply a seed file (YAML, or JSON)
 export async function runSeedCommand(args: readonly string[], print: (text: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { 'data-dir': { type: 'string' }, check: { type: 'boolean' } },
+    options: { ...STORAGE_OPTIONS, check: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -34,7 +33,7 @@ export async function runSeedCommand(args: readonly string[], print: (text: stri
       print(`${seed.source} is a valid seed file: ${seed.accounts.length} account(s), ${seed.keys.length} key(s)\n`);
       return 0;
     }
-    const session = await openDataDirectory(resolve(values['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data'));
+    const session = await openStorageSession(values);
     const deps = sessionServices(session);
     try {
       print(describeSeedOutcome(seed.source, await applySeed(deps, seed)));
@@ -49,7 +48,7 @@ export async function runSeedCommand(args: readonly string[], print: (text: stri
 }
 
 /** The services seeding needs over a data directory opened by the CLI (no pool of RSA keys made ahead). */
-function sessionServices(session: DataDirectorySession): ServiceDependencies {
+function sessionServices(session: StorageSession): ServiceDependencies {
   return {
     store: session.store,
     rootKey: session.iam.rootKey,

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseQuotaSetting, type QuotaSetting } from '../service/quotas/quota-file.js';
 import { checkDevAnyCredentials } from './dev-any-credentials.js';
 import { ephemeralConfig } from './ephemeral-config.js';
+import type { SharedDatabase } from './shared-database.js';
 
 export interface ServerConfig {
   readonly host: string;
@@ -31,6 +32,12 @@ export interface ServerConfig {
   readonly quotas: QuotaSetting;
   /** A seed file (`--seed FILE`) applied before the server is ready (docs/seeding.md). */
   readonly seedFile?: string;
+  /**
+   * A PostgreSQL database shared with other nodes (`--database-url`, with `--root-key-file`), in place of the data
+   * directory's SQLite store and audit trail (docs/postgresql.md). The data directory then holds only a generated
+   * TLS certificate, when one is asked for.
+   */
+  readonly database?: SharedDatabase;
 }
 
 /** Where the TLS certificate comes from. */
@@ -80,6 +87,8 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       'tls-self-signed': { type: 'boolean' },
       quotas: { type: 'string' },
       seed: { type: 'string' },
+      'database-url': { type: 'string' },
+      'root-key-file': { type: 'string' },
     },
     strict: true,
   });
@@ -93,6 +102,7 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
   const ephemeral = values.ephemeral ?? env['STRONGROOM_EPHEMERAL'] === '1';
   const dev = values.dev ?? env['STRONGROOM_DEV'] === '1';
   const seedFile = values.seed ?? env['STRONGROOM_SEED'];
+  const database = sharedDatabase(values, env, ephemeral);
   const config: ServerConfig = {
     host: values.host ?? env['STRONGROOM_HOST'] ?? '127.0.0.1',
     port,
@@ -108,8 +118,35 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
     // An ephemeral server is always in development mode (ephemeral-config.ts), so its default is `off` too.
     quotas: parseQuotaSetting(values.quotas ?? env['STRONGROOM_QUOTAS'], dev || ephemeral),
     ...(seedFile !== undefined ? { seedFile: resolve(seedFile) } : {}),
+    ...(database !== undefined ? { database } : {}),
   };
   return checkDevAnyCredentials(ephemeral ? ephemeralConfig(config, values) : config);
+}
+
+/**
+ * `--database-url` with `--root-key-file` (or their environment variables), or neither: every node of a shared
+ * database needs the same root key, and a node must not make one up (`strongroom init` makes it, once).
+ */
+export function sharedDatabase(
+  values: { 'database-url'?: string; 'root-key-file'?: string },
+  env: NodeJS.ProcessEnv,
+  ephemeral = false,
+): SharedDatabase | undefined {
+  if (ephemeral) {
+    // As for the data directory's variable: a shell exporting it can still start an ephemeral server.
+    if (values['database-url'] !== undefined) throw new Error('--database-url cannot be combined with --ephemeral, which keeps everything in memory');
+    return undefined;
+  }
+  const databaseUrl = values['database-url'] ?? env['STRONGROOM_DATABASE_URL'];
+  const rootKeyFile = values['root-key-file'] ?? env['STRONGROOM_ROOT_KEY_FILE'];
+  if (databaseUrl === undefined || databaseUrl === '') {
+    if (values['root-key-file'] !== undefined) throw new Error('--root-key-file goes with --database-url (a data directory keeps its own root.key)');
+    return undefined;
+  }
+  if (rootKeyFile === undefined || rootKeyFile === '') {
+    throw new Error('--database-url needs --root-key-file (STRONGROOM_ROOT_KEY_FILE): the root key every node of the database shares');
+  }
+  return { databaseUrl, rootKeyFile: resolve(rootKeyFile) };
 }
 
 function tlsConfig(

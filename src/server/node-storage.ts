@@ -6,19 +6,22 @@ import type { Store } from '../store/store.js';
 import { openAuditTrail, type AuditTrail, type OpenAuditTrailOptions } from './audit/audit-trail.js';
 import { openMemoryAuditTrail } from './audit/memory-audit-trail.js';
 import { dataDirectoryLayout, prepareDataDirectory } from './data-directory.js';
+import type { SharedDatabase } from './shared-database.js';
 
 /**
- * Where a node keeps its state: a data directory (durable; several processes may share it), or memory only
- * (`serve --ephemeral` and `startStrongroom`: nothing is read or written on disk, and nothing survives the process).
+ * Where a node keeps its state: a data directory (durable; several processes may share it), memory only
+ * (`serve --ephemeral` and `startStrongroom`: nothing is read or written on disk, and nothing survives the process),
+ * or a PostgreSQL database that several nodes share (`serve --database-url`, with the root key file they share).
  */
-export type NodeStorage = { readonly dataDir: string } | { readonly ephemeral: true };
+export type NodeStorage = { readonly dataDir: string } | { readonly ephemeral: true } | { readonly database: SharedDatabase };
 
 const ROOT_KEY_BYTES = 32;
 
 /**
  * The root key and the key store of `storage`. On disk: the data directory is created if needed, the root key
  * loaded (or created, on the first start) from `root.key`, the SQLite store opened (or created) in it. In memory:
- * a random root key that exists only in this process, and an in-memory SQLite store with the same schema.
+ * a random root key that exists only in this process, and an in-memory SQLite store with the same schema. On a
+ * shared database: the root key file loaded and checked against the database, which `init` must have prepared.
  */
 export async function openNodeStorage(storage: NodeStorage, now: () => number): Promise<{ rootKey: RootKey; store: Store }> {
   if ('ephemeral' in storage) {
@@ -29,13 +32,23 @@ export async function openNodeStorage(storage: NodeStorage, now: () => number): 
       bytes.wipe(); // the root key keeps only what it derived from them
     }
   }
+  if ('database' in storage) {
+    // Loaded only here: a node on SQLite never parses the PostgreSQL driver (start-up time, ADR 0011).
+    const { openSharedDatabase } = await import('./shared-database.js');
+    return openSharedDatabase(storage.database, now);
+  }
   await prepareDataDirectory(storage.dataDir);
   const layout = dataDirectoryLayout(storage.dataDir);
   const rootKey = await RootKey.loadOrCreate(layout.rootKey);
   return { rootKey, store: await openSqliteStore({ path: layout.database, now }) };
 }
 
-/** The audit trail of `storage`: `audit.db` and its journals in the data directory, or in memory. */
-export function openNodeAuditTrail(storage: NodeStorage, options: Omit<OpenAuditTrailOptions, 'dataDir'>): Promise<AuditTrail> {
-  return 'ephemeral' in storage ? openMemoryAuditTrail(options) : openAuditTrail({ ...options, dataDir: storage.dataDir });
+/** The audit trail of `storage`: `audit.db` and its journals in the data directory, in memory, or in the database. */
+export async function openNodeAuditTrail(storage: NodeStorage, options: Omit<OpenAuditTrailOptions, 'dataDir'>): Promise<AuditTrail> {
+  if ('ephemeral' in storage) return openMemoryAuditTrail(options);
+  if ('database' in storage) {
+    const { openPostgresAuditTrail } = await import('./audit/postgres-audit-trail.js');
+    return openPostgresAuditTrail({ ...options, databaseUrl: storage.database.databaseUrl });
+  }
+  return openAuditTrail({ ...options, dataDir: storage.dataDir });
 }

@@ -11,8 +11,12 @@ import type { SeedDocument } from '../service/seeding/seed-document.js';
 import type { ServerConfig } from './config.js';
 import { scheduleAuditRetention } from './audit/retention-job.js';
 import { dataDirectoryLayout } from './data-directory.js';
-import { ensureAdministrator } from './first-start.js';
+import { ensureAdministrator, type Administrator } from './first-start.js';
 import { openNode, type StrongroomNode } from './node.js';
+import type { NodeStorage } from './node-storage.js';
+import type { AuditTrail } from './audit/audit-trail.js';
+import { redactDatabaseUrl } from '../store/postgres/database-url.js';
+import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 import { answerWorkerLeases, servingQuotas } from './quota-leasing.js';
 import { loadTlsCredentials, type LoadedTlsCredentials } from './tls/tls-credentials.js';
 
@@ -40,21 +44,16 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
   const quotaTable = await loadQuotaTable(config.quotas);
   const node = await openNode(nodeOptions(config, log, quotaTable));
-  // Ephemeral: no credentials file to write, and test/test (development mode) is how clients get in.
-  const admin = config.ephemeral ? undefined : await ensureAdministrator(node.store, node.rootKey, {
-    credentialsPath: dataDirectoryLayout(config.dataDir).credentials,
-    region: config.defaultRegion,
-    now: Date.now(),
-    print,
-  });
+  const admin = await administrator(node, config, print);
   // Applied by the primary, before any worker starts and before the ready line (docs/seeding.md).
   if (seed) await applySeedFile(node, seed, print);
-  const jobs = scheduleBackgroundJobs(() => node.runDueJobs(), BACKGROUND_JOB_INTERVAL_MS, (error) =>
+  // Once across the nodes of a shared database, whichever gets there first (Store.exclusively).
+  const jobs = scheduleBackgroundJobs(() => node.store.exclusively('background-jobs', () => node.runDueJobs()), BACKGROUND_JOB_INTERVAL_MS, (error) =>
     log.error('background-job-failed', { error: String(error) }),
   );
   const retentionDays = config.audit?.retentionDays;
   const retention = node.audit && retentionDays !== undefined
-    ? scheduleAuditRetention(node.audit, { retentionDays, log, ...(config.audit?.archiveDir ? { archiveDir: config.audit.archiveDir } : {}) })
+    ? scheduleAuditRetention(retainedOnce(node.audit, node.store), { retentionDays, log, ...(config.audit?.archiveDir ? { archiveDir: config.audit.archiveDir } : {}) })
     : undefined;
   // With workers, this process owns the node's request quota buckets and leases tokens to them (quota-leasing.ts).
   const stopLeasing = config.workers > 1 && quotaTable ? answerWorkerLeases(quotaTable) : undefined;
@@ -66,6 +65,7 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   }
   print(
     `Strongroom listening on ${address} (${admin ? `account ${admin.accountId}` : 'ephemeral: in memory, nothing written'}, ${config.workers} worker${config.workers > 1 ? 's' : ''}` +
+      `${config.database ? `, database ${redactDatabaseUrl(config.database.databaseUrl)}` : ''}` +
       `${config.dev ? `, development mode: test/test is the root of account ${config.devAccountId}` : ''}` +
       `${config.devAnyCredentials ? ', any access key id accepted unsigned (--dev-any-credentials)' : ''})\n`,
   );
@@ -75,6 +75,34 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   await jobs.stop();
   retention?.stop();
   await node.close();
+}
+
+/**
+ * The account whose root administers: on a data directory's first start it is created here, its credentials
+ * printed and written to `<data-dir>/credentials`; a shared database's was created by `strongroom init`. An
+ * ephemeral server has none: test/test (development mode) is how clients get in.
+ */
+async function administrator(node: StrongroomNode, config: ServerConfig, print: (text: string) => void): Promise<Administrator | undefined> {
+  if (config.ephemeral) return undefined;
+  if (config.database) {
+    const accountId = await node.store.settings.get(ADMINISTRATOR_ACCOUNT_SETTING);
+    return accountId === undefined ? undefined : { accountId };
+  }
+  return ensureAdministrator(node.store, node.rootKey, {
+    credentialsPath: dataDirectoryLayout(config.dataDir).credentials,
+    region: config.defaultRegion,
+    now: Date.now(),
+    print,
+  });
+}
+
+/** The trail with its retention run once across the nodes sharing its store (skipped while another node runs it). */
+function retainedOnce(trail: AuditTrail, store: Store): AuditTrail {
+  return {
+    ...trail,
+    applyRetention: async (retentionDays, archiveDir) =>
+      (await store.exclusively('audit-retention', () => trail.applyRetention(retentionDays, archiveDir))) ?? { removed: [], refused: [] },
+  };
 }
 
 /** Applies the seed file to the node's store; a file that disagrees with the store stops the start. */
@@ -101,7 +129,7 @@ function nodeOptions(config: ServerConfig, log: Logger, quotaTable: QuotaTable |
   const quotas = servesRequests ? servingQuotas(quotaTable) : undefined;
   return {
     ...(quotas ? { quotas } : {}),
-    ...(config.ephemeral ? { ephemeral: true as const } : { dataDir: config.dataDir }),
+    ...storageOf(config),
     log,
     ...(config.dev ? { devAccountId: config.devAccountId } : {}),
     ...(config.dev && config.devAnyCredentials ? { devAnyCredentials: true } : {}),
@@ -117,6 +145,11 @@ function nodeOptions(config: ServerConfig, log: Logger, quotaTable: QuotaTable |
         }
       : {}),
   };
+}
+
+function storageOf(config: ServerConfig): NodeStorage {
+  if (config.database) return { database: config.database };
+  return config.ephemeral ? { ephemeral: true } : { dataDir: config.dataDir };
 }
 
 async function listenInProcess(node: StrongroomNode, config: ServerConfig, tls: LoadedTlsCredentials | undefined) {

@@ -1,8 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -14,6 +16,25 @@ export interface TestPostgres {
   readonly source: string;
   /** Stops and deletes a throwaway cluster; does nothing to a server given by URL. */
   stop(): Promise<void>;
+  /**
+   * Stops and restarts the server of a throwaway cluster on the same directory and socket (an outage the
+   * tests cause); undefined for a server given by URL, which tests do not stop.
+   */
+  readonly outage: PostgresOutageControl | undefined;
+}
+
+/** A throwaway cluster's server, stopped and started again by a test; its data stays. */
+export interface PostgresOutageControl {
+  /** `pg_ctl stop -m fast`: open connections are cut, new ones refused (the socket disappears). */
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same data directory and socket, as before. */
+  startServer(): Promise<void>;
+}
+
+/** How a throwaway cluster is started; a server given by URL is used as it is. */
+export interface TestPostgresOptions {
+  /** `max_connections` (default 50); tests running several Strongroom nodes need more. */
+  readonly maxConnections?: number;
 }
 
 /** The user the throwaway cluster is created as; the server refuses to run as root. */
@@ -35,16 +56,18 @@ const CLUSTER_USER = 'strongroom';
  *   after(() => postgres.found?.stop());
  *   describe('PostgreSQL', { skip: postgres.skip }, () => { ... postgres.found.url ... });
  */
-export async function startTestPostgres(): Promise<{ found: TestPostgres; skip: false } | { found: undefined; skip: string }> {
+export async function startTestPostgres(
+  options: TestPostgresOptions = {},
+): Promise<{ found: TestPostgres; skip: false } | { found: undefined; skip: string }> {
   const url = process.env['STRONGROOM_TEST_DATABASE_URL'];
   if (url !== undefined && url !== '') {
-    return { found: { url, source: 'STRONGROOM_TEST_DATABASE_URL', stop: async () => {} }, skip: false };
+    return { found: { url, source: 'STRONGROOM_TEST_DATABASE_URL', stop: async () => {}, outage: undefined }, skip: false };
   }
   const binaries = findPostgresBinaries();
   if (binaries === undefined) {
     return notFound('no PostgreSQL: set STRONGROOM_TEST_DATABASE_URL or install Debian\'s postgresql package');
   }
-  return { found: await startThrowawayCluster(binaries), skip: false };
+  return { found: await startThrowawayCluster(binaries, options.maxConnections ?? 50), skip: false };
 }
 
 function notFound(message: string): { found: undefined; skip: string } {
@@ -56,15 +79,18 @@ function notFound(message: string): { found: undefined; skip: string } {
 
 /** The `bin` directory of the newest PostgreSQL Debian installed, when it has what a cluster needs. */
 function findPostgresBinaries(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
-  return versions
-    .map((version) => join(root, version, 'bin'))
-    .find((bin) => ['initdb', 'pg_ctl', 'postgres'].every((name) => existsSync(join(bin, name))));
+  return postgresBinDirectories().find((bin) => ['initdb', 'pg_ctl', 'postgres'].every((name) => existsSync(join(bin, name))));
 }
 
-async function startThrowawayCluster(bin: string): Promise<TestPostgres> {
+/** The `bin` directories of the PostgreSQL versions Debian installed (`/usr/lib/postgresql/<version>/bin`), newest first. */
+function postgresBinDirectories(): string[] {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return [];
+  const versions = readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+  return versions.map((version) => join(root, version, 'bin'));
+}
+
+async function startThrowawayCluster(bin: string, maxConnections: number): Promise<TestPostgres> {
   const directory = mkdtempSync(join(tmpdir(), 'strongroom-pg-'));
   const data = join(directory, 'data');
   const asOwner = ownerOf(directory);
@@ -78,15 +104,16 @@ async function startThrowawayCluster(bin: string): Promise<TestPostgres> {
     }
     rmSync(directory, { recursive: true, force: true });
   };
+  // Listening on the socket only; fsync stays on, as in production: the suite is about durable writes.
+  const serverOptions = `-c listen_addresses='' -k ${directory} -c max_connections=${maxConnections}`;
+  const startServer = () => runIn(directory, pgCtl('-w', '-t', '60', '-l', join(directory, 'server.log'), '-o', serverOptions, 'start'));
   // A backstop: a run that dies before its `after` hook still leaves no server behind.
   process.once('exit', stopNow);
   try {
     await runIn(directory, asOwner(join(bin, 'initdb'), [
       '-D', data, '-U', CLUSTER_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync',
     ]));
-    // Listening on the socket only; fsync stays on, as in production: the suite is about durable writes.
-    const serverOptions = `-c listen_addresses='' -k ${directory} -c max_connections=50`;
-    await runIn(directory, pgCtl('-w', '-t', '60', '-l', join(directory, 'server.log'), '-o', serverOptions, 'start'));
+    await startServer();
   } catch (error) {
     stopNow();
     process.removeListener('exit', stopNow);
@@ -100,7 +127,43 @@ async function startThrowawayCluster(bin: string): Promise<TestPostgres> {
       await runIn(directory, pgCtl('-m', 'fast', 'stop')).catch(() => undefined);
       stopNow();
     },
+    outage: {
+      stopServer: () => runIn(directory, pgCtl('-w', '-m', 'fast', 'stop')),
+      startServer,
+    },
   };
+}
+
+/**
+ * Creates a new, empty database on the test server and returns its URL (the test server's URL naming it):
+ * for tests that need a whole database, as `strongroom init` does, rather than a schema. Left for the
+ * throwaway cluster's removal, or for whoever runs the server given by URL.
+ *
+ * @example
+ *   const databaseUrl = await createTestDatabase(postgres.found, 'cluster');
+ */
+export async function createTestDatabase(postgres: TestPostgres, prefix = 'strongroom'): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(postgres.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * A client program of the newest PostgreSQL Debian installed (`pg_dump`, `psql`), or undefined when there is none.
+ *
+ * @example
+ *   const pgDump = postgresTool('pg_dump');
+ */
+export function postgresTool(name: string): string | undefined {
+  return postgresBinDirectories().map((bin) => join(bin, name)).find((path) => existsSync(path));
 }
 
 type Command = [string, string[]];

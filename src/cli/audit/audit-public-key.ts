@@ -3,6 +3,7 @@ import { RootKey } from '../../crypto/root-key.js';
 import { dataDirectoryLayout } from '../../server/data-directory.js';
 import { auditPublicKeyPem, loadAuditSigningKeyFromSettings } from '../../server/audit/audit-signing-key-store.js';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
+import type { Store } from '../../store/store.js';
 
 /**
  * The public key that verifies the trail's digests. From a file the operator kept (`--public-key`), which is
@@ -23,11 +24,35 @@ export async function auditPublicKey(dataDir: string, publicKeyFile?: string): P
       throw new Error(`${path} does not exist: is ${dataDir} a Strongroom data directory?`);
     });
   }
-  const rootKey = await RootKey.loadOrCreate(layout.rootKey);
+  const rootKey = await RootKey.load(layout.rootKey);
   const store = await openSqliteStore({ path: layout.database, now: Date.now });
+  return signingPublicKey(store, rootKey, `in ${dataDir}`);
+}
+
+/**
+ * The same from a shared PostgreSQL database: the wrapped signing key in its settings, unwrapped with the root key
+ * file every node uses (loaded, never created; checked against the database's root-key check value).
+ *
+ * @example
+ *   const pem = await auditPublicKeyOfDatabase(databaseUrl, '/etc/strongroom/root.key');
+ */
+export async function auditPublicKeyOfDatabase(databaseUrl: string, rootKeyFile: string | undefined, publicKeyFile?: string): Promise<string> {
+  if (publicKeyFile !== undefined) return readFile(publicKeyFile, 'utf8');
+  if (rootKeyFile === undefined) {
+    throw new Error('--root-key-file (or STRONGROOM_ROOT_KEY_FILE) is needed to read the audit public key from the database, or give --public-key FILE');
+  }
+  // Loaded only here: the data-directory commands never parse the PostgreSQL driver.
+  const { openSharedDatabase } = await import('../../server/shared-database.js');
+  const { redactDatabaseUrl } = await import('../../store/postgres/database-url.js');
+  const { rootKey, store } = await openSharedDatabase({ databaseUrl, rootKeyFile });
+  return signingPublicKey(store, rootKey, `in database ${redactDatabaseUrl(databaseUrl)}`);
+}
+
+/** The stored signing key's public half; closes the store and forgets the root key either way. */
+async function signingPublicKey(store: Store, rootKey: RootKey, where: string): Promise<string> {
   try {
     const signingKey = await loadAuditSigningKeyFromSettings(store.settings, rootKey);
-    if (!signingKey) throw new Error(`no audit signing key in ${dataDir}: the server has not recorded an audit trail there`);
+    if (!signingKey) throw new Error(`no audit signing key ${where}: no server has recorded an audit trail there`);
     return auditPublicKeyPem(signingKey);
   } finally {
     await store.close();

@@ -1,4 +1,4 @@
-import type { AuditDatabase } from '../../audit/index.js';
+import { rows, type SqlPlan, type SqlValue } from '../../store/audit-store.js';
 
 /**
  * The administrator's view of the trail for `strongroom audit tail | query | export`: every account, every
@@ -28,39 +28,48 @@ export interface StoredEvent {
   readonly json: string;
 }
 
-/** The records matching `filter`, oldest first; `newest` keeps only the last N of them. */
-export function queryAuditEvents(db: AuditDatabase, filter: AuditFilter, newest?: number): StoredEvent[] {
+/** The records matching `filter`, oldest first; `newest` keeps only the last N of them (any audit store). */
+export function* queryAuditEventsPlan(filter: AuditFilter, newest?: number): SqlPlan<StoredEvent[]> {
   const { where, parameters } = conditionsOf(filter);
   const order = newest === undefined ? 'ASC' : 'DESC';
-  const limit = newest === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(newest))}`;
-  const rows = db.prepare(
-    `SELECT e.id, e.event_json FROM audit_records e ${where} ORDER BY e.event_time ${order}, e.id ${order}${limit}`,
-  ).all(...parameters) as { id: number; event_json: string }[];
-  const events = rows.map((row) => ({ id: row.id, json: row.event_json }));
+  const limit = newest === undefined ? [] : [Math.max(0, Math.floor(newest))];
+  const found = yield* rows<{ id: number; event_json: string }>(
+    `SELECT e.id, e.event_json FROM audit_records e ${where} ORDER BY e.event_time ${order}, e.id ${order}${newest === undefined ? '' : ' LIMIT ?'}`,
+    ...parameters, ...limit,
+  );
+  const events = found.map((row) => ({ id: row.id, json: row.event_json }));
   return newest === undefined ? events : events.reverse();
 }
 
-/** Every matching record, oldest first, read in pages so that an export of any size uses little memory. */
-export function* iterateAuditEvents(db: AuditDatabase, filter: AuditFilter, pageSize = 1000): Generator<StoredEvent> {
-  const { where, parameters } = conditionsOf(filter);
-  const page = db.prepare(
-    `SELECT e.id, e.event_time, e.event_json FROM audit_records e ${where ? `${where} AND` : 'WHERE'}
-       (e.event_time > ? OR (e.event_time = ? AND e.id > ?)) ORDER BY e.event_time, e.id LIMIT ?`,
-  );
-  let cursor = { time: -1, id: 0 };
-  for (;;) {
-    const rows = page.all(...parameters, cursor.time, cursor.time, cursor.id, pageSize) as { id: number; event_time: number; event_json: string }[];
-    for (const row of rows) yield { id: row.id, json: row.event_json };
-    const last = rows[rows.length - 1];
-    if (last === undefined || rows.length < pageSize) return;
-    cursor = { time: last.event_time, id: last.id };
-  }
+/** Where a paged export stands: after this record (event time, then id). */
+export interface ExportCursor {
+  readonly time: number;
+  readonly id: number;
 }
 
-function conditionsOf(filter: AuditFilter): { where: string; parameters: (string | number)[] } {
+/** The first export page. */
+export const EXPORT_START: ExportCursor = { time: -1, id: 0 };
+
+/**
+ * One page of the records matching `filter`, oldest first, after `cursor` (an export of any size is read page by
+ * page, so it uses little memory and holds no statement open while it prints).
+ */
+export function* exportPagePlan(filter: AuditFilter, cursor: ExportCursor, pageSize = 1000): SqlPlan<{ events: StoredEvent[]; next?: ExportCursor }> {
+  const { where, parameters } = conditionsOf(filter);
+  const found = yield* rows<{ id: number; event_time: number; event_json: string }>(
+    `SELECT e.id, e.event_time, e.event_json FROM audit_records e ${where ? `${where} AND` : 'WHERE'}
+       (e.event_time > ? OR (e.event_time = ? AND e.id > ?)) ORDER BY e.event_time, e.id LIMIT ?`,
+    ...parameters, cursor.time, cursor.time, cursor.id, pageSize,
+  );
+  const events = found.map((row) => ({ id: row.id, json: row.event_json }));
+  const last = found[found.length - 1];
+  return last === undefined || found.length < pageSize ? { events } : { events, next: { time: last.event_time, id: last.id } };
+}
+
+function conditionsOf(filter: AuditFilter): { where: string; parameters: SqlValue[] } {
   const conditions: string[] = [];
-  const parameters: (string | number)[] = [];
-  const add = (condition: string, ...values: (string | number)[]): void => {
+  const parameters: SqlValue[] = [];
+  const add = (condition: string, ...values: SqlValue[]): void => {
     conditions.push(condition);
     parameters.push(...values);
   };
