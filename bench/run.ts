@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { runProcess, startProcess } from './processes.js';
 import { measureColdStart } from './cold-start.js';
+import { comparePostgresNodes } from './postgres-nodes.js';
 import { kmsRequest, signedJsonRequest, type KmsCredentials } from './signed-request.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -142,6 +143,8 @@ async function main(): Promise<void> {
   }
   // The floor under the trail's cost on this machine: what each group commit's durable write takes from the cores.
   process.stdout.write(await runProcess(join(here, 'durable-write-cost.js'), ''));
+  // Several nodes on one PostgreSQL beside the embedded mode, each measured after the servers above stopped.
+  await comparePostgresNodes({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, concurrencies: CONCURRENCIES });
 }
 
 /**
