@@ -6,14 +6,14 @@ import type { ChangeGeneration } from '../cached-lookup.js';
  * need it on a node that shares the database with others (ADR 0018).
  *
  * `catchUp()` reads the counter with a query sent *after* the call, so a commit that any node acknowledged before
- * the call is counted in what it finds. Reads are shared: every `catchUp()` made before the next read is sent (in
- * practice, every request that arrived in the same event-loop turn) waits for that one read, so under load the
- * counter costs one round trip per turn, not one per request. A read already sent is never joined: it may predate
- * the caller. A failed read rejects its callers: with the database unreachable, nothing is served from memory.
+ * the call is counted in what it finds. Reads are shared, one at a time: every `catchUp()` made while a read is on
+ * its way waits for the next one, sent when that read is back, so under load the counter costs one round trip per
+ * round trip's worth of requests, not one per request. A read already sent is never joined: it may predate the
+ * caller. A failed read rejects its callers: with the database unreachable, nothing is served from memory.
  *
  * The App catches up as each request arrives, before the request looks anything up; the lookups then compare the
- * newest count read (`current()`) with their cache's, in place. After `forget()` (a write failed: someone else
- * changed the database) the next lookup reads the counter itself, as does any lookup before the first catch-up.
+ * newest count read (`current()`) with their cache's, in place. After `forget()` (this process wrote, or its write
+ * lost to someone else's) the next lookup reads the counter itself, as does any lookup before the first catch-up.
  *
  * @example
  *   const counter = new ChangeCounter(pool);
@@ -28,19 +28,32 @@ export class ChangeCounter implements ChangeGeneration {
   #trusted = false;
   /** The read that callers join: not sent yet. */
   #next: Promise<void> | undefined;
+  /** The read sent last, until it settles (one at a time, as group commit does for writes). */
+  #inFlight: Promise<void> | undefined;
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
   catchUp(): Promise<void> {
-    this.#next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    this.#next ??= this.#afterReadInFlight().then(() => {
       this.#next = undefined; // from here on, a new caller may have come after this read is sent
-      const generation = await this.#read();
-      this.#latest = Math.max(this.#latest, generation);
-      this.#trusted = true;
+      const read = this.#read().then((generation) => {
+        this.#latest = Math.max(this.#latest, generation);
+        this.#trusted = true;
+      }).finally(() => {
+        if (this.#inFlight === read) this.#inFlight = undefined;
+      });
+      this.#inFlight = read;
+      return read;
     });
     return this.#next;
+  }
+
+  /** Resolves once the read in flight (if any) settled and this event-loop turn's callers have joined. */
+  async #afterReadInFlight(): Promise<void> {
+    await this.#inFlight?.catch(() => undefined);
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   current(): number | Promise<number> {
@@ -52,7 +65,8 @@ export class ChangeCounter implements ChangeGeneration {
   }
 
   async #read(): Promise<number> {
-    const result = await this.#pool.query<{ generation: number }>('SELECT generation FROM store_changes WHERE id = 1');
+    // Named, so each connection parses and plans it once: it runs once per event-loop turn under load.
+    const result = await this.#pool.query<{ generation: number }>({ name: 'strongroom-change-counter', text: 'SELECT generation FROM store_changes WHERE id = 1' });
     const generation = result.rows[0]?.generation;
     if (generation === undefined) throw new Error('the change counter row is missing (store_changes)');
     return generation;

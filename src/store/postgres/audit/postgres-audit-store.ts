@@ -73,8 +73,9 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
     backend: 'postgres',
     pool,
     async append(batch: AuditBatch): Promise<void> {
-      const { text, values } = insertStatement(batch);
-      await pool.query(text, values);
+      // Named, so each connection parses and plans the statement once (two texts: with a digest and without).
+      const { name, text, values } = insertStatement(batch);
+      await pool.query({ name, text, values });
     },
     run: <T>(plan: SqlPlan<T>) => runPostgresPlan(pool, plan),
     close: () => (closed ??= pool.end()),
@@ -82,7 +83,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
 }
 
 /** The batch's statement and its values: one array per column, so the text is the same for every batch size. */
-function insertStatement(batch: AuditBatch): { text: string; values: unknown[] } {
+function insertStatement(batch: AuditBatch): { name: string; text: string; values: unknown[] } {
   const columns = batch.records.map((record) => record.columns());
   const resources = batch.records.flatMap((record, index) =>
     columns[index]!.resources.map((resource) => ({ seq: record.seq, ...resource })));
@@ -106,8 +107,8 @@ function insertStatement(batch: AuditBatch): { text: string; values: unknown[] }
     resources.map((resource) => resource.type),
   ];
   const digest = batch.digest;
-  if (digest === undefined) return { text: INSERT_RECORDS + COUNT, values };
+  if (digest === undefined) return { name: 'strongroom-audit-records', text: INSERT_RECORDS + COUNT, values };
   values.push(digest.fromSeq, digest.toSeq, digest.firstPrevHash, digest.lastHash, digest.recordHashes, digest.time,
     digest.prevSignatureHash, digest.signature);
-  return { text: INSERT_RECORDS + INSERT_DIGEST + COUNT, values };
+  return { name: 'strongroom-audit-records-digest', text: INSERT_RECORDS + INSERT_DIGEST + COUNT, values };
 }
