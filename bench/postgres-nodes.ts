@@ -2,7 +2,7 @@
  * The multi-node pair of `npm run bench`: Encrypt (1 KB, audit on) on two Strongroom nodes sharing a local
  * PostgreSQL, beside the same load on one embedded node (SQLite in a data directory) with as many serving
  * processes, in the same run — and the ratio of the two (issue 12 aims at ≥ 60%). PostgreSQL is a throwaway
- * cluster of Debian's binaries (test/support/postgres.ts: Unix socket, fsync on), sharing the machine's cores
+ * cluster of Debian's binaries (test/support/postgres.ts: TCP on 127.0.0.1, fsync on), sharing the machine's cores
  * with the nodes and the load generators, as a small deployment's database would. Without PostgreSQL the pair
  * is skipped, saying so.
  */

@@ -44,6 +44,7 @@ interface Sent {
 function internalsIn(text: string, socketDirectory: string): string[] {
   const patterns: Array<[string, RegExp]> = [
     ['the socket directory', new RegExp(socketDirectory.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))],
+    ['the database address', /127\.0\.0\.1:\d+/],
     ['a system error code', /\bE(CONNREFUSED|CONNRESET|NOENT|PIPE|TIMEDOUT)\b/],
     ['PostgreSQL', /postgres|\.s\.PGSQL|SQLSTATE/i],
     ['a driver message', /terminated unexpectedly|timeout exceeded when trying to connect|node_modules/i],

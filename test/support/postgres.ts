@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -44,8 +45,8 @@ const CLUSTER_USER = 'strongroom';
  * A PostgreSQL for tests, or why there is none:
  * 1. `STRONGROOM_TEST_DATABASE_URL`, when set, is used as it is (CI or a developer's own server);
  * 2. otherwise a throwaway cluster is created with Debian's binaries (`/usr/lib/postgresql/<version>/bin`):
- *    `initdb` into a temporary directory, a server listening only on a Unix socket in that directory (no TCP
- *    port to collide with other runs), trust authentication for the local user `strongroom`. As root, the
+ *    `initdb` into a temporary directory, a server listening on a free port of 127.0.0.1 (and a Unix socket in
+ *    that directory), trust authentication for the local user `strongroom`. As root, the
  *    cluster belongs to the `postgres` system user (Debian's package creates it) and its commands run through
  *    `runuser`, because PostgreSQL refuses to run as root.
  * 3. otherwise the caller skips, with the message returned — unless `STRONGROOM_REQUIRE_POSTGRES=1` or
@@ -104,8 +105,10 @@ async function startThrowawayCluster(bin: string, maxConnections: number): Promi
     }
     rmSync(directory, { recursive: true, force: true });
   };
-  // Listening on the socket only; fsync stays on, as in production: the suite is about durable writes.
-  const serverOptions = `-c listen_addresses='' -k ${directory} -c max_connections=${maxConnections}`;
+  // On a free port of 127.0.0.1 (nodes reach it over TCP, as in production; the socket stays in the directory);
+  // fsync stays on, as in production: the suites are about durable writes.
+  const port = await freeLocalPort();
+  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${port} -k ${directory} -c max_connections=${maxConnections}`;
   const startServer = () => runIn(directory, pgCtl('-w', '-t', '60', '-l', join(directory, 'server.log'), '-o', serverOptions, 'start'));
   // A backstop: a run that dies before its `after` hook still leaves no server behind.
   process.once('exit', stopNow);
@@ -120,7 +123,7 @@ async function startThrowawayCluster(bin: string, maxConnections: number): Promi
     throw new Error(`could not start a throwaway PostgreSQL with ${bin}: ${String(error)}`);
   }
   return {
-    url: `postgresql:///postgres?host=${encodeURIComponent(directory)}&user=${CLUSTER_USER}`,
+    url: `postgresql://${CLUSTER_USER}@127.0.0.1:${port}/postgres`,
     source: directory,
     async stop() {
       process.removeListener('exit', stopNow);
@@ -182,4 +185,16 @@ function ownerOf(directory: string): (command: string, args: string[]) => Comman
 
 async function runIn(directory: string, [command, args]: Command): Promise<void> {
   await run(command, args, { cwd: directory, timeout: 120_000 });
+}
+
+/** A TCP port of 127.0.0.1 free right now (the kernel's choice), for a cluster to listen on. */
+function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
