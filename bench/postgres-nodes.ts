@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/support/postgres.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { runProcess, startProcess, type RunningProcess } from './processes.js';
+import { resultRow } from './result-row.js';
 import { kmsRequest, signedJsonRequest, type KmsCredentials } from './signed-request.js';
 
 const run = promisify(execFile);
@@ -76,8 +77,8 @@ export async function comparePostgresNodes(options: PostgresPairOptions): Promis
       const pgSecond = await spread(nodes, connections, options.durationSeconds);
       const sqliteSecond = await spread(embedded, connections, options.durationSeconds);
       const [sqlite, pg] = [mean(sqliteFirst, sqliteSecond), mean(pgFirst, pgSecond)];
-      console.log(row('Encrypt, SQLite, 1 node', connections, sqlite));
-      console.log(row('Encrypt, PostgreSQL, 2 nodes', connections, pg));
+      console.log(resultRow('Encrypt, SQLite, 1 node', connections, sqlite));
+      console.log(resultRow('Encrypt, PostgreSQL, 2 nodes', connections, pg));
       const share = (100 * pg.requestsPerSecond) / sqlite.requestsPerSecond;
       console.log(`${'  PostgreSQL / SQLite'.padEnd(28)}${String(connections).padStart(5)}${`${share.toFixed(0)}%`.padStart(10)}  (aim ≥ 60%)`);
     }
@@ -162,19 +163,6 @@ function mean(first: LoadResult, second: LoadResult): LoadResult {
     non2xx: first.non2xx + second.non2xx,
     errors: first.errors + second.errors,
   };
-}
-
-function row(name: string, connections: number, result: LoadResult): string {
-  const failures = result.non2xx + result.errors;
-  return [
-    name.padEnd(28),
-    String(connections).padStart(5),
-    Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(10),
-    result.p50Ms.toFixed(1).padStart(8),
-    result.p99Ms.toFixed(1).padStart(8),
-    result.maxMs.toFixed(0).padStart(8),
-    failures ? `  (${failures} failed)` : '',
-  ].join('');
 }
 
 async function readCredentials(path: string): Promise<KmsCredentials> {

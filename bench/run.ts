@@ -13,6 +13,7 @@ import type { LoadResult, LoadSpec } from './load-generator.js';
 import { runProcess, startProcess } from './processes.js';
 import { measureColdStart } from './cold-start.js';
 import { comparePostgresNodes } from './postgres-nodes.js';
+import { resultRow } from './result-row.js';
 import { kmsRequest, signedJsonRequest, type KmsCredentials } from './signed-request.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -32,18 +33,7 @@ async function load(url: string, connections: number, request: { headers: Record
 }
 
 function row(name: string, connections: number, result: LoadResult, ceiling?: number): string {
-  const share = ceiling ? `${((100 * result.requestsPerSecond) / ceiling).toFixed(0)}%` : '100%';
-  const failures = result.non2xx + result.errors;
-  return [
-    name.padEnd(28),
-    String(connections).padStart(5),
-    Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(10),
-    result.p50Ms.toFixed(1).padStart(8),
-    result.p99Ms.toFixed(1).padStart(8),
-    result.maxMs.toFixed(0).padStart(8),
-    share.padStart(11),
-    failures ? `  (${failures} failed)` : '',
-  ].join('');
+  return resultRow(name, connections, result, ceiling ? `${((100 * result.requestsPerSecond) / ceiling).toFixed(0)}%` : '100%');
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 import { closeSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { AuditRecordColumns } from '../store/audit-store.js';
 import { KMS_KEY_RESOURCE_TYPE, parseEventTime, type CloudTrailEvent } from './event.js';
 
 /** A handle on the audit database (`<data-dir>/audit.db`), separate from the key store. */
@@ -169,20 +170,8 @@ export function checkpointLargeWal(db: AuditDatabase): boolean {
   return result?.busy === 0;
 }
 
-/** The lookup columns of a record, derived from its event (and recomputed by verification). */
-export interface IndexColumns {
-  readonly eventTime: number;
-  readonly eventId: string;
-  readonly eventName: string;
-  readonly readOnly: 'true' | 'false';
-  readonly username: string | null;
-  readonly accessKeyId: string | null;
-  readonly eventSource: string;
-  readonly accountId: string;
-  readonly errorCode: string | null;
-  /** Resource names (key ARNs) with their type. */
-  readonly resources: readonly { readonly type: string; readonly name: string }[];
-}
+/** The lookup columns of a record, derived from its event (and recomputed by verification): the audit store's row. */
+export type IndexColumns = AuditRecordColumns;
 
 /** Derives the lookup columns of `event`, as LookupEvents defines its attributes. */
 export function indexColumnsOf(event: CloudTrailEvent): IndexColumns {

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditDatabase } from './audit-database.js';
-import { firstRow, rows as rowsOf, type SqlPlan } from '../store/audit-store.js';
+import { firstRow, rows as rowsOf, type AuditDigestRow, type SqlPlan } from '../store/audit-store.js';
 import { runSqlitePlan } from './sqlite-plan-runner.js';
 import { HASH_LENGTH, sha256 } from './record-hash.js';
 import { signAuditMessage, verifyAuditMessage } from './signing-key.js';
@@ -10,22 +10,7 @@ import { signAuditMessage, verifyAuditMessage } from './signing-key.js';
  * signing key. Digests of a writer form their own chain: each names the hash of the previous digest's
  * signature, so removing a digest is visible too. Format in docs/audit-trail.md ("Digest").
  */
-export interface Digest {
-  readonly writer: string;
-  readonly fromSeq: number;
-  readonly toSeq: number;
-  /** The hash the first sealed record chains from. */
-  readonly firstPrevHash: Buffer;
-  /** The hash of record `toSeq`. */
-  readonly lastHash: Buffer;
-  /** The hashes of records `fromSeq..toSeq`, 32 bytes each, in order: they let verification name each record. */
-  readonly recordHashes: Buffer;
-  /** Epoch milliseconds when the digest was made. */
-  readonly time: number;
-  /** SHA-256 of the previous digest's signature (32 zero bytes for a writer's first digest). */
-  readonly prevSignatureHash: Buffer;
-  readonly signature: Buffer;
-}
+export type Digest = AuditDigestRow;
 
 /**
  * A retention marker replaces a writer's removed prefix: it states (signed) where the remaining chain resumes,

@@ -144,15 +144,20 @@ export interface AuditRecordRow {
   readonly columns: () => AuditRecordColumns;
 }
 
-/** A signed digest as the trail made it (`src/audit/digest.ts`'s `Digest`). */
+/** A signed digest as the trail made it (`src/audit/digest.ts`'s `Digest`, which is this shape). */
 export interface AuditDigestRow {
   readonly writer: string;
   readonly fromSeq: number;
   readonly toSeq: number;
+  /** The hash the first sealed record chains from. */
   readonly firstPrevHash: Buffer;
+  /** The hash of record `toSeq`. */
   readonly lastHash: Buffer;
+  /** The hashes of records `fromSeq..toSeq`, 32 bytes each, in order: they let verification name each record. */
   readonly recordHashes: Buffer;
+  /** Epoch milliseconds when the digest was made. */
   readonly time: number;
+  /** SHA-256 of the previous digest's signature (32 zero bytes for a writer's first digest). */
   readonly prevSignatureHash: Buffer;
   readonly signature: Buffer;
 }

@@ -1,5 +1,4 @@
-import { signRequest } from '../../src/auth/sigv4/index.js';
-import { SecretBytes } from '../../src/crypto/secret-bytes.js';
+import { signedKmsFetch } from '../support/signed-kms-fetch.js';
 import type { Credentials } from '../support/cluster.js';
 
 /** A KMS answer exactly as it came: status, the body's text and, when it is JSON, its parsed form. */
@@ -25,25 +24,7 @@ export async function rawKmsRequest(
   input: Record<string, unknown>,
   timeoutMs = 60_000,
 ): Promise<RawKmsAnswer> {
-  const body = Buffer.from(JSON.stringify(input));
-  const headers: Record<string, string> = {
-    host: new URL(endpoint).host,
-    'content-type': 'application/x-amz-json-1.1',
-    'x-amz-target': `TrentService.${operation}`,
-  };
-  const signed = signRequest(
-    { method: 'POST', path: '/', query: '', headers, body },
-    {
-      accessKeyId: credentials.accessKeyId,
-      secret: SecretBytes.copyOf(Buffer.from(credentials.secretAccessKey)),
-      region: 'us-east-1',
-      service: 'kms',
-      now: Date.now(),
-    },
-  );
-  const response = await fetch(endpoint, {
-    method: 'POST', headers: { ...headers, ...signed }, body, signal: AbortSignal.timeout(timeoutMs),
-  });
+  const response = await signedKmsFetch(endpoint, credentials, operation, input, { timeoutMs });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;
   try {

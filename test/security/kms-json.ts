@@ -1,5 +1,4 @@
-import { signRequest } from '../../src/auth/sigv4/index.js';
-import { SecretBytes } from '../../src/crypto/secret-bytes.js';
+import { signedKmsFetch } from '../support/signed-kms-fetch.js';
 import type { TestServer } from '../support/server.js';
 
 export interface Credentials {
@@ -29,24 +28,7 @@ export async function callKms(
   input: Record<string, unknown>,
   region = 'us-east-1',
 ): Promise<KmsAnswer> {
-  const body = Buffer.from(JSON.stringify(input));
-  const headers: Record<string, string> = {
-    host: new URL(server.endpoint).host,
-    'content-type': 'application/x-amz-json-1.1',
-    'x-amz-target': `TrentService.${operation}`,
-  };
-  const signed = signRequest(
-    { method: 'POST', path: '/', query: '', headers, body },
-    {
-      accessKeyId: credentials.accessKeyId,
-      secret: SecretBytes.copyOf(Buffer.from(credentials.secretAccessKey)),
-      region,
-      service: 'kms',
-      now: Date.now(),
-      ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
-    },
-  );
-  const response = await fetch(server.endpoint, { method: 'POST', headers: { ...headers, ...signed }, body });
+  const response = await signedKmsFetch(server.endpoint, credentials, operation, input, { region });
   const parsed = JSON.parse(await response.text()) as Record<string, unknown>;
   const type = typeof parsed['__type'] === 'string' ? parsed['__type'] : undefined;
   const message = typeof parsed['message'] === 'string' ? parsed['message'] : undefined;

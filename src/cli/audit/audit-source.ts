@@ -8,7 +8,6 @@ export type { AuditSource } from './trail-source.js';
 /** Where `strongroom audit` reads: a data directory's `audit.db` and journals, or a shared PostgreSQL database. */
 export type AuditLocation = { readonly dataDir: string } | { readonly databaseUrl: string };
 
-
 /**
  * Opens the trail at `location` for reading. A data directory: its journals are imported into `audit.db` at each
  * `refresh` (a running server indexes its journal only when idle), then read on a read-only connection. A

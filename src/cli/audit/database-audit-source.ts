@@ -1,5 +1,5 @@
 import { openPostgresAuditStore } from '../../store/postgres/audit/postgres-audit-store.js';
-import { redactDatabaseUrl } from '../../store/postgres/database-url.js';
+import { redactDatabaseSecrets, redactDatabaseUrl } from '../../store/postgres/database-url.js';
 import type { AuditSource } from './trail-source.js';
 
 /**
@@ -17,7 +17,9 @@ export async function openDatabaseAuditSource(databaseUrl: string): Promise<Audi
         return await store.run(plan);
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        const reason = code === '42P01' ? 'it has no audit trail (run a node or `strongroom init` on it first)' : (error as Error).message;
+        const reason = code === '42P01'
+          ? 'it has no audit trail (run a node or `strongroom init` on it first)'
+          : redactDatabaseSecrets((error as Error).message, databaseUrl);
         throw new Error(`cannot read the audit trail of database ${shown}: ${reason}`, { cause: error });
       }
     },
