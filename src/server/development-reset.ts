@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import type { DevelopmentReset } from '../api/reset-endpoint.js';
 import type { Logger } from '../observability/logger.js';
 import { applySeed } from '../service/seeding/apply-seed.js';
-import { readSeedFile } from '../service/seeding/parse-seed-file.js';
 import type { ServiceDependencies } from '../service/services.js';
 
 export interface DevelopmentResetOptions {
@@ -36,6 +35,7 @@ export function developmentReset(options: DevelopmentResetOptions): DevelopmentR
       const cleared = await deps.store.clearState();
       const clearedMs = performance.now() - started;
       if (seedFile !== undefined) {
+        const { readSeedFile } = await import('../service/seeding/parse-seed-file.js'); // loaded on first use only
         const seed = await readSeedFile(seedFile);
         try {
           await applySeed(deps, seed);

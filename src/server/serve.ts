@@ -6,7 +6,6 @@ import { scheduleBackgroundJobs } from '../service/background-jobs.js';
 import { loadQuotaTable } from '../service/quotas/quota-file.js';
 import type { QuotaTable } from '../service/quotas/quota-table.js';
 import { applySeed, describeSeedOutcome } from '../service/seeding/apply-seed.js';
-import { readSeedFile } from '../service/seeding/parse-seed-file.js';
 import type { SeedDocument } from '../service/seeding/seed-document.js';
 import type { ServerConfig } from './config.js';
 import { scheduleAuditRetention } from './audit/retention-job.js';
@@ -38,7 +37,10 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   const stopRequested = waitForStopSignal(log);
   if (cluster.isWorker) return serveAsWorker(config, log, stopRequested);
   // A seed file is read and checked first: a wrong one starts nothing (and names the entry and why).
-  const seed = config.seedFile !== undefined ? await readSeedFile(config.seedFile) : undefined;
+  // The seed parser (and its YAML parser) is loaded only when there is a seed file: every start would pay ~50 ms.
+  const seed = config.seedFile !== undefined
+    ? await (await import('../service/seeding/parse-seed-file.js')).readSeedFile(config.seedFile)
+    : undefined;
   // Before anything else, so a bad certificate refuses to start; the self-signed one is generated here, before
   // any worker is forked, so workers only read it.
   const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;

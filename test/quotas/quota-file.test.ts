@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { readServerConfig } from '../../src/server/config.js';
-import { loadQuotaTable, parseQuotaOverrides, parseQuotaSetting } from '../../src/service/quotas/quota-file.js';
+import { loadQuotaTable, parseQuotaSetting } from '../../src/service/quotas/quota-file.js';
+import { parseQuotaOverrides } from '../../src/service/quotas/quota-overrides.js';
 
 test('--quotas: aws by default, off in development mode unless asked for, or a file', () => {
   assert.deepEqual(parseQuotaSetting(undefined, false), { source: 'aws' });
