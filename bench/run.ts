@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   // The floor under the trail's cost on this machine: what each group commit's durable write takes from the cores.
   process.stdout.write(await runProcess(join(here, 'durable-write-cost.js'), ''));
   // Several nodes on one PostgreSQL beside the embedded mode, each measured after the servers above stopped.
-  await comparePostgresNodes({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, concurrencies: CONCURRENCIES });
+  await comparePostgresNodes({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, concurrencies: CONCURRENCIES, sustainedSeconds: SUSTAINED_SECONDS });
 }
 
 /**
