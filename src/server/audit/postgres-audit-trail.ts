@@ -5,6 +5,9 @@ import { auditPublicKeyPem, loadOrCreateAuditSigningKey } from './audit-signing-
 import { assembleAuditTrail, openStream, type AuditTrail, type OpenAuditTrailOptions } from './audit-trail.js';
 import { trackTrailHealth } from './trail-health.js';
 
+/** Connections of a node process's audit trail at most: fewer than the key store's, as it writes one batch at a time. */
+const AUDIT_POOL_SIZE = 4;
+
 /** What `openPostgresAuditTrail` needs: a node's trail options, with the shared database in place of a data directory. */
 export type PostgresAuditTrailOptions = Omit<OpenAuditTrailOptions, 'dataDir'> & { readonly databaseUrl: string };
 
@@ -31,6 +34,8 @@ export async function openPostgresAuditTrail(options: PostgresAuditTrailOptions)
   const publicKeyPem = auditPublicKeyPem(signingKey);
   const store = await openPostgresAuditStore({
     databaseUrl: options.databaseUrl,
+    // One batch is in flight at a time (group commit); the rest serve LookupEvents and GetKeyLastUsage.
+    poolSize: AUDIT_POOL_SIZE,
     now: options.now,
     // Only the error's name: a driver message may name the server, never the password, but says nothing useful.
     onIdleError: (error) => options.log.error('audit-database-connection-lost', { error: error.name }),
