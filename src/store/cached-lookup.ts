@@ -12,6 +12,11 @@ export interface ChangeGeneration {
   current(): number | Promise<number>;
   /** Reads the generation afresh next time (a statement failed: someone else changed the database). */
   forget(): void;
+  /**
+   * Told after every other store call of this process succeeded: it may have written. A backend whose generation
+   * already counts this process's own writes in place (SQLite's `total_changes()`) has nothing to do.
+   */
+  calledStore(): void;
 }
 
 /** How one cached method names its entry, from its arguments. */
@@ -20,8 +25,8 @@ export type CacheKeyOf = (...args: never[]) => string;
 /**
  * Wraps a repository so that the lookups named in `cached` (method → its cache key) are answered from memory while
  * the store's generation is unchanged. The whole cache is dropped when the generation moves, so a change made by
- * any process or node is seen by the next lookup. Bounded; every other method passes through, and makes the
- * generation be read afresh afterwards.
+ * any process or node is seen by the next lookup. Bounded; every other method passes through, and tells the
+ * generation it was called (it may have written) or, when it failed, to read afresh.
  *
  * A value is kept only under the generation read *before* it was looked up, and only while no other lookup has
  * moved the cache on: a value read after a change may be kept under the older generation (it is dropped with it),
@@ -64,15 +69,18 @@ export function withCachedLookups<R extends object>(
       if (cachedLookup !== undefined) return cachedLookup;
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
-      // After a write, read the generation afresh: what this process just changed is seen by its next lookup. A
-      // failed statement (a revision conflict, a duplicate) means someone else changed the database: a retry
-      // sees that change.
+      // What this process just changed is seen by its next lookup (`calledStore`). A failed statement (a
+      // revision conflict, a duplicate) means someone else changed the database: a retry sees that change.
       return async (...args: unknown[]) => {
+        let result: unknown;
         try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
+          result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } catch (error) {
           generation.forget();
+          throw error;
         }
+        generation.calledStore();
+        return result;
       };
     },
   });

@@ -12,8 +12,9 @@ import type { ChangeGeneration } from '../cached-lookup.js';
  * caller. A failed read rejects its callers: with the database unreachable, nothing is served from memory.
  *
  * The App catches up as each request arrives, before the request looks anything up; the lookups then compare the
- * newest count read (`current()`) with their cache's, in place. After `forget()` (this process wrote, or its write
- * lost to someone else's) the next lookup reads the counter itself, as does any lookup before the first catch-up.
+ * newest count read (`current()`) with their cache's, in place. After `calledStore()` (this process may have
+ * written) or `forget()` (its write lost to someone else's) the next lookup reads the counter itself, as does any
+ * lookup before the first catch-up.
  *
  * @example
  *   const counter = new ChangeCounter(pool);
@@ -61,6 +62,11 @@ export class ChangeCounter implements ChangeGeneration {
   }
 
   forget(): void {
+    this.#trusted = false;
+  }
+
+  /** This process may have written: its next lookup reads the counter, so that it sees its own change. */
+  calledStore(): void {
     this.#trusted = false;
   }
 

@@ -77,7 +77,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         try {
           return await stateReset.clear();
         } finally {
-          generation.forget();
+          generation.calledStore();
         }
       },
       onStateCleared: (listener) => stateReset.onCleared(listener),

@@ -34,6 +34,9 @@ export class SqliteChangeGeneration implements ChangeGeneration {
     this.#dataVersionThisTurn = undefined;
   }
 
+  /** Nothing to do: this connection's own writes move `total_changes()`, read at every `current()`. */
+  calledStore(): void {}
+
   current(): number {
     if (this.#dataVersionThisTurn === undefined) {
       this.#dataVersionThisTurn = this.#dataVersion.get() ?? 0;
