@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readCredentials } from './bench-client.js';
 import { startCommand, startProcess, type RunningProcess } from './processes.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
@@ -26,11 +26,7 @@ export async function measureColdStart(projectRoot: string, cli: string, dataDir
     if (!response.ok) throw new Error(`cold start request failed: ${response.status}`);
     return elapsed;
   };
-  const administrator = async (): Promise<KmsCredentials> => {
-    const text = await readFile(join(dataDir, 'credentials'), 'utf8');
-    const value = (name: string) => new RegExp(`${name}\\s*=\\s*(\\S+)`).exec(text)?.[1] ?? '';
-    return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key'), region: 'us-east-1' };
-  };
+  const administrator = () => readCredentials(join(dataDir, 'credentials'));
   const development = async () => DEVELOPMENT_CREDENTIALS;
   return {
     firstMs: await once(withDataDir, administrator),

@@ -4,17 +4,17 @@
  * replaying SigV4-signed requests; prints req/s and p50/p99/max latency side by side, and the cold start.
  * Numbers depend on the machine and what else runs on it: compare rows of one run, not runs of two machines.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { runProcess, startProcess } from './processes.js';
 import { measureColdStart } from './cold-start.js';
 import { comparePostgresNodes } from './postgres-nodes.js';
 import { resultRow } from './result-row.js';
-import { kmsRequest, signedJsonRequest, type KmsCredentials } from './signed-request.js';
+import { call, createKey, indexingCatchUp, readCredentials } from './bench-client.js';
+import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const CLI = join(here, '..', 'strongroom.js'); // the bundle users run
@@ -135,37 +135,6 @@ async function main(): Promise<void> {
   process.stdout.write(await runProcess(join(here, 'durable-write-cost.js'), ''));
   // Several nodes on one PostgreSQL beside the embedded mode, each measured after the servers above stopped.
   await comparePostgresNodes({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, concurrencies: CONCURRENCIES, sustainedSeconds: SUSTAINED_SECONDS });
-}
-
-/**
- * A LookupEvents call, which first indexes every journaled record (the server otherwise does it when idle):
- * how long the indexing the run deferred takes, and a clean start for the next run.
- */
-async function indexingCatchUp(url: string, credentials: KmsCredentials): Promise<number> {
-  const started = performance.now();
-  const request = signedJsonRequest(url, credentials, 'cloudtrail',
-    'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', { MaxResults: 1 });
-  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-  if (!response.ok) throw new Error(`LookupEvents failed: ${response.status} ${await response.text()}`);
-  return performance.now() - started;
-}
-
-async function readCredentials(path: string): Promise<KmsCredentials> {
-  const text = await readFile(path, 'utf8');
-  const value = (name: string) => new RegExp(`${name}\\s*=\\s*(\\S+)`).exec(text)?.[1] ?? '';
-  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key'), region: 'us-east-1' };
-}
-
-async function call(url: string, credentials: KmsCredentials, operation: string, body: Record<string, unknown>) {
-  const request = kmsRequest(url, credentials, operation, body);
-  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-  if (!response.ok) throw new Error(`${operation} failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-async function createKey(url: string, credentials: KmsCredentials): Promise<string> {
-  const output = await call(url, credentials, 'CreateKey', { Description: 'benchmark' });
-  return (output['KeyMetadata'] as { KeyId: string }).KeyId;
 }
 
 async function encryptOnce(url: string, credentials: KmsCredentials, keyId: string): Promise<string> {

@@ -61,23 +61,6 @@ describe('PostgreSQL', { skip: postgres.skip }, () => {
   // The storage contract itself runs from storage-backends.test.ts, beside SQLite's and the audit store's.
 
   describe('PostgreSQL store specifics', () => {
-    test('two nodes on one database see each other\'s writes and conflicting updates', async () => {
-      const databaseUrl = await freshUrl();
-      const [first, second] = [await openAt(databaseUrl), await openAt(databaseUrl)];
-      try {
-        const key = makeKey(SCOPE, 'k-1');
-        await first.keys.create(key, makeMaterial(key, 'k-1-m1'));
-        assert.deepEqual(await second.keys.get(SCOPE, 'k-1'), key);
-        const fromSecond = nextRevision(key, { description: 'second' });
-        await second.keys.update(fromSecond);
-        assert.deepEqual(await first.keys.get(SCOPE, 'k-1'), fromSecond);
-        await assert.rejects(first.keys.update(nextRevision(key, { description: 'first' })), RevisionConflictError);
-      } finally {
-        await first.close();
-        await second.close();
-      }
-    });
-
     test('a reset by one node runs the other node\'s listeners before its next key or access key lookup returns', async () => {
       const databaseUrl = await freshUrl();
       const [resetting, other] = [await openAt(databaseUrl), await openAt(databaseUrl)];

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS, openConnection } from '../../src/store/sqlite/connection.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from '../../src/store/sqlite/migrations/migrate.js';
 import { UnsupportedSchemaVersionError, openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
-import { RevisionConflictError, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { PROJECT_ROOT } from '../support/shared.js';
 import { SCOPE, T0, makeAlias, makeKey, makeMaterial, nextRevision } from './contract/fixtures.js';
 import { InjectedStoreFault, withFaults, type StoreWriteMethod } from './faulty-store.js';
@@ -72,23 +72,6 @@ describe('SQLite store specifics', () => {
       assert.equal(await store.settings.get('name'), 'value');
     } finally {
       await store.close();
-    }
-  });
-
-  test('two connections to one file see each other\'s writes and conflicting updates', async () => {
-    const path = freshPath();
-    const [first, second] = [await openAt(path), await openAt(path)];
-    try {
-      const key = makeKey(SCOPE, 'k-1');
-      await first.keys.create(key, makeMaterial(key, 'k-1-m1'));
-      assert.deepEqual(await second.keys.get(SCOPE, 'k-1'), key);
-      const fromSecond = nextRevision(key, { description: 'second' });
-      await second.keys.update(fromSecond);
-      assert.deepEqual(await first.keys.get(SCOPE, 'k-1'), fromSecond);
-      await assert.rejects(first.keys.update(nextRevision(key, { description: 'first' })), RevisionConflictError);
-    } finally {
-      await first.close();
-      await second.close();
     }
   });
 

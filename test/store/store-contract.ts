@@ -8,6 +8,7 @@ import { iamPrincipalContract } from './contract/iam-principal-contract.js';
 import { identityContract } from './contract/identity-contract.js';
 import { keyContract } from './contract/key-contract.js';
 import { keyLifecycleContract } from './contract/key-lifecycle-contract.js';
+import { sharingContract } from './contract/sharing-contract.js';
 
 export type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
 
@@ -17,8 +18,8 @@ export type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
  *
  * @param name what the suite is called in the report, e.g. `'SQLite'`
  * @param openFreshStore opens a store no other test has touched (a new file, a new schema, ...)
- * @param reopenStore opens the same storage again after the given store was closed (a restart), for the
- *   durability test
+ * @param reopenStore opens the same storage as the given store again: after it was closed (a restart, for the
+ *   durability test), or beside it while it is open (another process or node, for the sharing test)
  *
  * @example
  *   runStoreContract('SQLite', () => openSqliteStore({ path: freshPath() }), (closed) => reopen(closed));
@@ -32,6 +33,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, r
     grantContract(openFreshStore);
     iamPrincipalContract(openFreshStore);
     durabilityContract(openFreshStore, reopenStore);
+    sharingContract(openFreshStore, reopenStore);
     clearStateContract(openFreshStore);
   });
 }

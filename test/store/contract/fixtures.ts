@@ -4,8 +4,8 @@ import type { AccessKey, Store } from '../../../src/store/store.js';
 
 /** Opens a store no other test has touched. */
 export type OpenFreshStore = () => Promise<Store>;
-/** Opens the same storage again after `closed` was closed (a restart). */
-export type ReopenStore = (closed: Store) => Promise<Store>;
+/** Opens the storage of `store` again: after `store` was closed (a restart), or beside it (another process or node). */
+export type ReopenStore = (store: Store) => Promise<Store>;
 
 export const SCOPE: KeyScope = { accountId: '111122223333', region: 'eu-west-1' };
 export const OTHER_ACCOUNT: KeyScope = { accountId: '444455556666', region: 'eu-west-1' };
