@@ -98,16 +98,28 @@ export class DuplicateError extends Error {
 }
 
 export interface KeyRepository {
-  /** Stores a new key (revision 1) with its first material. */
-  create(key: KmsKey, material: KeyMaterial): Promise<void>;
+  /** Stores a new key (revision 1) with its first material (none for a key of origin EXTERNAL). */
+  create(key: KmsKey, material?: KeyMaterial): Promise<void>;
   get(scope: KeyScope, keyId: string): Promise<KmsKey | undefined>;
   /** Keys of one account and region in a stable order (by key id). */
   list(scope: KeyScope, page: PageRequest): Promise<Page<KmsKey>>;
+  /**
+   * A multi-Region key's related keys: every key of the account with this id, in any region, ordered by region.
+   * (A single-Region key id is a UUID drawn per key, so for it this finds the key alone.)
+   */
+  listRelated(accountId: string, keyId: string): Promise<KmsKey[]>;
   /**
    * Replaces the stored key with `key`, whose `revision` must be the stored revision + 1
    * (else `RevisionConflictError`). `newMaterial`, if given, is appended in the same transaction (rotation).
    */
   update(key: KmsKey, newMaterial?: KeyMaterial): Promise<void>;
+  /**
+   * Several keys' changes in one transaction, all or nothing: a multi-Region key's shared properties change on
+   * every related key at once. A write whose key has revision 1 creates it; any other is an update checked as
+   * `update` checks it (`RevisionConflictError` rolls the whole transaction back). `addMaterials` are appended,
+   * `removeMaterialIds` deleted (imported material, deleted for good: the wrapped bytes leave the store).
+   */
+  write(writes: readonly KeyWrite[]): Promise<void>;
   /** Deletes the key, all its material versions and every alias that points to it. */
   delete(scope: KeyScope, keyId: string): Promise<void>;
   getMaterial(keyArn: string, materialId: string): Promise<KeyMaterial | undefined>;
@@ -115,9 +127,18 @@ export interface KeyRepository {
   listMaterials(keyArn: string): Promise<KeyMaterial[]>;
   /**
    * Keys in every account and region with background work due at or before `now`: a `PendingDeletion`
-   * key whose `deletionAt` has passed, or a key whose `rotation.nextRotationAt` has passed.
+   * key whose `deletionAt` has passed, a key whose `rotation.nextRotationAt` has passed (primaries and
+   * single-Region keys only: a replica rotates with its primary), or a key with imported material whose
+   * `validTo` has passed.
    */
   listDue(now: number): Promise<KmsKey[]>;
+}
+
+/** One key's part of a `KeyRepository.write`. */
+export interface KeyWrite {
+  readonly key: KmsKey;
+  readonly addMaterials?: readonly KeyMaterial[];
+  readonly removeMaterialIds?: readonly string[];
 }
 
 export interface AliasRepository {

@@ -2,7 +2,7 @@ import type { Store } from '../../src/store/store.js';
 
 /** The store methods that change something, named `repository.method`. */
 export type StoreWriteMethod =
-  | 'keys.create' | 'keys.update' | 'keys.delete'
+  | 'keys.create' | 'keys.update' | 'keys.write' | 'keys.delete'
   | 'aliases.create' | 'aliases.update' | 'aliases.delete'
   | 'identities.createAccount' | 'identities.createAccessKey' | 'identities.deleteAccessKey'
   | 'identities.deleteExpiredAccessKeys'
@@ -57,7 +57,9 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       create: guarded('keys.create', (key, material) => keys.create(key, material)),
       get: (scope, keyId) => keys.get(scope, keyId),
       list: (scope, page) => keys.list(scope, page),
+      listRelated: (accountId, keyId) => keys.listRelated(accountId, keyId),
       update: guarded('keys.update', (key, newMaterial?) => keys.update(key, newMaterial)),
+      write: guarded('keys.write', (writes) => keys.write(writes)),
       delete: guarded('keys.delete', (scope, keyId) => keys.delete(scope, keyId)),
       getMaterial: (keyArn, materialId) => keys.getMaterial(keyArn, materialId),
       listMaterials: (keyArn) => keys.listMaterials(keyArn),

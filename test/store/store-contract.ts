@@ -8,6 +8,7 @@ import { iamPrincipalContract } from './contract/iam-principal-contract.js';
 import { identityContract } from './contract/identity-contract.js';
 import { keyContract } from './contract/key-contract.js';
 import { keyLifecycleContract } from './contract/key-lifecycle-contract.js';
+import { relatedKeysContract } from './contract/related-keys-contract.js';
 import { sharingContract } from './contract/sharing-contract.js';
 
 export type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
@@ -28,6 +29,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, r
   describe(`${name} store contract`, () => {
     keyContract(openFreshStore);
     keyLifecycleContract(openFreshStore);
+    relatedKeysContract(openFreshStore);
     aliasContract(openFreshStore);
     identityContract(openFreshStore);
     grantContract(openFreshStore);

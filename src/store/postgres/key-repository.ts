@@ -6,28 +6,30 @@ import {
   keyMaterialValues,
   type KeyMaterialRow,
 } from '../records/key-material-row.js';
-import { deserializeKey, keyColumns } from '../records/key-record.js';
+import { deserializeKey, KEY_COLUMN_NAMES, keyColumns } from '../records/key-record.js';
 import { startAfter, toPage } from '../records/page-marker.js';
-import { RevisionConflictError, type KeyRepository, type Page, type PageRequest } from '../store.js';
+import { RevisionConflictError, type KeyRepository, type KeyWrite, type Page, type PageRequest } from '../store.js';
 import { placeholders } from './placeholders.js';
 import type { PostgresStateReset } from './state-reset.js';
 import { STATE_EPOCH_ROW } from './state-reset.js';
 import { inTransaction } from './transaction.js';
 import { insertingUnique } from './unique-violation.js';
 
-const INSERT_KEY = `INSERT INTO keys (arn, account_id, region, id, state, deletion_at, next_rotation_at, revision, record)
-  VALUES (${placeholders(9)})`;
-const UPDATE_KEY = `UPDATE keys SET state = $1, deletion_at = $2, next_rotation_at = $3, revision = $4, record = $5
-  WHERE arn = $6 AND revision = $7`;
+const INSERT_KEY = `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (${placeholders(10)})`;
+const UPDATE_KEY = `UPDATE keys SET state = $1, deletion_at = $2, next_rotation_at = $3, material_expires_at = $4,
+  revision = $5, record = $6 WHERE arn = $7 AND revision = $8`;
 /** The key and the state epoch in one snapshot: one row always, `record` null when there is no such key. */
 const GET_KEY = `SELECT epoch.state_epoch, keys.record FROM ${STATE_EPOCH_ROW}
   LEFT JOIN keys ON keys.account_id = $1 AND keys.region = $2 AND keys.id = $3`;
 const LIST_KEYS = 'SELECT record FROM keys WHERE account_id = $1 AND region = $2 AND id > $3 ORDER BY id LIMIT $4';
+const LIST_RELATED = 'SELECT record FROM keys WHERE account_id = $1 AND id = $2 ORDER BY region';
 const LIST_DUE = `SELECT record FROM keys
-  WHERE (state = 'PendingDeletion' AND deletion_at <= $1) OR next_rotation_at <= $1 ORDER BY arn`;
+  WHERE (state = 'PendingDeletion' AND deletion_at <= $1) OR next_rotation_at <= $1 OR material_expires_at <= $1
+  ORDER BY arn`;
 const DELETE_KEY = 'DELETE FROM keys WHERE account_id = $1 AND region = $2 AND id = $3';
 const DELETE_ALIASES_OF_KEY = 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3';
 const INSERT_MATERIAL = `INSERT INTO key_materials (${SELECT_KEY_MATERIAL_COLUMNS}) VALUES (${placeholders(6)})`;
+const DELETE_MATERIAL = 'DELETE FROM key_materials WHERE key_arn = $1 AND id = $2';
 const GET_MATERIAL = `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = $1 AND id = $2`;
 const LIST_MATERIALS = `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = $1 ORDER BY seq`;
 
@@ -47,12 +49,9 @@ export class PostgresKeyRepository implements KeyRepository {
     this.#stateReset = stateReset;
   }
 
-  async create(key: KmsKey, material: KeyMaterial): Promise<void> {
+  async create(key: KmsKey, material?: KeyMaterial): Promise<void> {
     if (key.revision !== 1) throw new Error(`a new key must have revision 1, got ${key.revision}`);
-    await inTransaction(this.#pool, async (client) => {
-      await insertingUnique(`key ${key.arn}`, () => client.query(INSERT_KEY, keyColumns(key)));
-      await appendMaterial(client, key, material);
-    });
+    await this.write([{ key, ...(material ? { addMaterials: [material] } : {}) }]);
   }
 
   async get(scope: KeyScope, keyId: string): Promise<KmsKey | undefined> {
@@ -72,18 +71,21 @@ export class PostgresKeyRepository implements KeyRepository {
     return toPage('keys', result.rows.map((row) => deserializeKey(row.record)), page.limit, (key) => key.id);
   }
 
+  async listRelated(accountId: string, keyId: string): Promise<KmsKey[]> {
+    const result = await this.#pool.query<{ record: string }>(LIST_RELATED, [accountId, keyId]);
+    return result.rows.map((row) => deserializeKey(row.record));
+  }
+
   async update(key: KmsKey, newMaterial?: KeyMaterial): Promise<void> {
-    const [, , , , state, deletionAt, nextRotationAt, revision, record] = keyColumns(key);
-    const values = [state, deletionAt, nextRotationAt, revision, record, key.arn, revision - 1];
-    const updateIn = async (client: pg.ClientBase | pg.Pool) => {
-      const changed = await client.query(UPDATE_KEY, values);
-      if (changed.rowCount !== 1) throw new RevisionConflictError(`key ${key.arn}`);
-    };
+    if (key.revision === 1) throw new Error(`an updated key must have a revision above 1: ${key.arn}`);
     // Without new material the update is one statement, atomic and committed on its own.
-    if (newMaterial === undefined) return updateIn(this.#pool);
+    if (newMaterial === undefined) return updateKey(this.#pool, key);
+    await this.write([{ key, addMaterials: [newMaterial] }]);
+  }
+
+  async write(writes: readonly KeyWrite[]): Promise<void> {
     await inTransaction(this.#pool, async (client) => {
-      await updateIn(client);
-      await appendMaterial(client, key, newMaterial);
+      for (const write of writes) await applyWrite(client, write);
     });
   }
 
@@ -111,6 +113,24 @@ export class PostgresKeyRepository implements KeyRepository {
     const result = await this.#pool.query<{ record: string }>(LIST_DUE, [now]);
     return result.rows.map((row) => deserializeKey(row.record));
   }
+}
+
+/** One key's write, inside the caller's transaction: revision 1 inserts, any other updates if unchanged since. */
+async function applyWrite(client: pg.ClientBase, { key, addMaterials = [], removeMaterialIds = [] }: KeyWrite): Promise<void> {
+  if (key.revision === 1) {
+    await insertingUnique(`key ${key.arn}`, () => client.query(INSERT_KEY, keyColumns(key)));
+  } else {
+    await updateKey(client, key);
+  }
+  for (const materialId of removeMaterialIds) await client.query(DELETE_MATERIAL, [key.arn, materialId]);
+  for (const material of addMaterials) await appendMaterial(client, key, material);
+}
+
+async function updateKey(client: pg.ClientBase | pg.Pool, key: KmsKey): Promise<void> {
+  const [, , , , state, deletionAt, nextRotationAt, expiresAt, revision, record] = keyColumns(key);
+  const values = [state, deletionAt, nextRotationAt, expiresAt, revision, record, key.arn, revision - 1];
+  const changed = await client.query(UPDATE_KEY, values);
+  if (changed.rowCount !== 1) throw new RevisionConflictError(`key ${key.arn}`);
 }
 
 async function appendMaterial(client: pg.ClientBase, key: KmsKey, material: KeyMaterial): Promise<void> {

@@ -1,4 +1,4 @@
-import type { KmsKey, RotationSettings, Tag } from '../../keys/key.js';
+import { isReplicaKey, type ImportedMaterial, type KmsKey, type RotationSettings, type Tag } from '../../keys/key.js';
 
 /**
  * The stored form of a KMS key: its full record as JSON with a `schemaVersion`, so the shape can evolve
@@ -10,7 +10,10 @@ import type { KmsKey, RotationSettings, Tag } from '../../keys/key.js';
  */
 export const KEY_RECORD_VERSION = 1;
 
-/** Version 1 of the stored key record (the current one). Times are epoch milliseconds. */
+/**
+ * Version 1 of the stored key record (the current one). Times are epoch milliseconds. `primaryRegion` and
+ * `importedMaterials` are optional members added without a new version: a record without them reads as before.
+ */
 interface KeyRecordV1 extends Omit<KmsKey, 'tags' | 'rotation'> {
   readonly schemaVersion: 1;
   readonly tags: readonly Tag[];
@@ -64,8 +67,22 @@ function copyKey(key: KmsKey): KmsKey {
     policy: key.policy,
     tags: key.tags.map((tag) => ({ key: tag.key, value: tag.value })),
     rotation: copyRotation(key.rotation),
-    currentMaterialId: key.currentMaterialId,
+    ...(key.currentMaterialId === undefined ? {} : { currentMaterialId: key.currentMaterialId }),
+    ...(key.primaryRegion === undefined ? {} : { primaryRegion: key.primaryRegion }),
+    ...(key.importedMaterials === undefined ? {} : { importedMaterials: key.importedMaterials.map(copyImported) }),
     revision: key.revision,
+  };
+}
+
+function copyImported(material: ImportedMaterial): ImportedMaterial {
+  return {
+    id: material.id,
+    state: material.state,
+    ...(material.expirationModel === undefined ? {} : { expirationModel: material.expirationModel }),
+    ...(material.validTo === undefined ? {} : { validTo: material.validTo }),
+    ...(material.description === undefined ? {} : { description: material.description }),
+    ...(material.pendingRotation ? { pendingRotation: true } : {}),
+    ...(material.rotatedAt === undefined ? {} : { rotatedAt: material.rotatedAt }),
   };
 }
 
@@ -80,8 +97,16 @@ function copyRotation(rotation: RotationSettings): RotationSettings {
   };
 }
 
-/** A `keys` row's values, in column order: arn, account, region, id, state, deletion and rotation times, revision, record. */
-export type KeyColumns = [string, string, string, string, string, number | null, number | null, number, string];
+/**
+ * A `keys` row's values, in column order: arn, account, region, id, state, deletion, rotation and material expiry
+ * times, revision, record.
+ */
+export type KeyColumns = [
+  string, string, string, string, string, number | null, number | null, number | null, number, string,
+];
+
+export const KEY_COLUMN_NAMES =
+  'arn, account_id, region, id, state, deletion_at, next_rotation_at, material_expires_at, revision, record';
 
 /** The values of a key's row: the record, and beside it the columns the stores look keys up and schedule by. */
 export function keyColumns(key: KmsKey): KeyColumns {
@@ -92,9 +117,20 @@ export function keyColumns(key: KmsKey): KeyColumns {
     key.id,
     key.state,
     key.deletionAt ?? null,
-    key.rotation.nextRotationAt ?? null,
+    // A replica rotates with its primary, never on its own schedule (its settings are the primary's, copied).
+    isReplicaKey(key) ? null : key.rotation.nextRotationAt ?? null,
+    materialExpiresAt(key),
     key.revision,
     serializeKey(key),
   ];
 }
 
+/** When the key's earliest imported material expires, or null when none does. */
+function materialExpiresAt(key: KmsKey): number | null {
+  let earliest: number | null = null;
+  for (const material of key.importedMaterials ?? []) {
+    if (material.state !== 'IMPORTED' || material.validTo === undefined) continue;
+    if (earliest === null || material.validTo < earliest) earliest = material.validTo;
+  }
+  return earliest;
+}

@@ -56,6 +56,9 @@ function configure(db: Database.Database, path: string): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('trusted_schema = OFF');
+  // Deleted content is overwritten with zeros, not left in free pages: deleted imported key material (wrapped,
+  // but deleted because its owner said so) must leave the file, not merely the tables.
+  db.pragma('secure_delete = ON');
 }
 
 /**

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { KeyMaterial, KeyScope, KmsKey } from '../../keys/key.js';
-import { RevisionConflictError, type KeyRepository, type Page, type PageRequest } from '../store.js';
+import { RevisionConflictError, type KeyRepository, type KeyWrite, type Page, type PageRequest } from '../store.js';
 import {
   INSERT_KEY_MATERIAL,
   SELECT_KEY_MATERIAL_COLUMNS,
@@ -9,7 +9,7 @@ import {
   type KeyMaterialRow,
   type KeyMaterialValues,
 } from '../records/key-material-row.js';
-import { deserializeKey, keyColumns, type KeyColumns } from '../records/key-record.js';
+import { deserializeKey, KEY_COLUMN_NAMES, keyColumns, type KeyColumns } from '../records/key-record.js';
 import { startAfter, toPage } from '../records/page-marker.js';
 import { insertingUnique } from './unique-violation.js';
 
@@ -22,27 +22,29 @@ import { insertingUnique } from './unique-violation.js';
  */
 export class SqliteKeyRepository implements KeyRepository {
   readonly #insertKey: Database.Statement<KeyColumns>;
-  readonly #updateKey: Database.Statement<[string, number | null, number | null, number, string, string, number]>;
+  readonly #updateKey: Database.Statement<
+    [string, number | null, number | null, number | null, number, string, string, number]
+  >;
   readonly #getKey: Database.Statement<[string, string, string], string>;
   readonly #listKeys: Database.Statement<[string, string, string, number], string>;
-  readonly #listDue: Database.Statement<[number, number], string>;
+  readonly #listRelated: Database.Statement<[string, string], string>;
+  readonly #listDue: Database.Statement<[number, number, number], string>;
   readonly #deleteKey: Database.Statement<[string, string, string]>;
   readonly #deleteAliasesOfKey: Database.Statement<[string, string, string]>;
   readonly #insertMaterial: Database.Statement<KeyMaterialValues>;
+  readonly #deleteMaterial: Database.Statement<[string, string]>;
   readonly #getMaterial: Database.Statement<[string, string], KeyMaterialRow>;
   readonly #listMaterials: Database.Statement<[string], KeyMaterialRow>;
-  readonly #createTransaction: (key: KmsKey, material: KeyMaterial) => void;
-  readonly #updateTransaction: (key: KmsKey, newMaterial: KeyMaterial | undefined) => void;
+  readonly #writeTransaction: (writes: readonly KeyWrite[]) => void;
   readonly #deleteTransaction: (scope: KeyScope, keyId: string) => void;
 
   constructor(db: Database.Database) {
     this.#insertKey = db.prepare(
-      `INSERT INTO keys (arn, account_id, region, id, state, deletion_at, next_rotation_at, revision, record)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#updateKey = db.prepare(
-      `UPDATE keys SET state = ?, deletion_at = ?, next_rotation_at = ?, revision = ?, record = ?
-       WHERE arn = ? AND revision = ?`,
+      `UPDATE keys SET state = ?, deletion_at = ?, next_rotation_at = ?, material_expires_at = ?, revision = ?,
+       record = ? WHERE arn = ? AND revision = ?`,
     );
     this.#getKey = db.prepare<[string, string, string], string>(
       'SELECT record FROM keys WHERE account_id = ? AND region = ? AND id = ?',
@@ -50,32 +52,29 @@ export class SqliteKeyRepository implements KeyRepository {
     this.#listKeys = db.prepare<[string, string, string, number], string>(
       'SELECT record FROM keys WHERE account_id = ? AND region = ? AND id > ? ORDER BY id LIMIT ?',
     ).pluck();
-    // No ORDER BY: with one, SQLite prefers scanning the whole table in index order to searching the two
+    this.#listRelated = db.prepare<[string, string], string>(
+      'SELECT record FROM keys WHERE account_id = ? AND id = ? ORDER BY region',
+    ).pluck();
+    // No ORDER BY: with one, SQLite prefers scanning the whole table in index order to searching the
     // due-time indexes (MULTI-INDEX OR); the few due keys are sorted afterwards instead.
-    this.#listDue = db.prepare<[number, number], string>(
+    this.#listDue = db.prepare<[number, number, number], string>(
       `SELECT record FROM keys
-       WHERE (state = 'PendingDeletion' AND deletion_at <= ?) OR next_rotation_at <= ?`,
+       WHERE (state = 'PendingDeletion' AND deletion_at <= ?) OR next_rotation_at <= ? OR material_expires_at <= ?`,
     ).pluck();
     this.#deleteKey = db.prepare('DELETE FROM keys WHERE account_id = ? AND region = ? AND id = ?');
     this.#deleteAliasesOfKey = db.prepare(
       'DELETE FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ?',
     );
     this.#insertMaterial = db.prepare(INSERT_KEY_MATERIAL);
+    this.#deleteMaterial = db.prepare('DELETE FROM key_materials WHERE key_arn = ? AND id = ?');
     this.#getMaterial = db.prepare(
       `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = ? AND id = ?`,
     );
     this.#listMaterials = db.prepare(
       `SELECT ${SELECT_KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_arn = ? ORDER BY seq`,
     );
-    this.#createTransaction = db.transaction((key: KmsKey, material: KeyMaterial) => {
-      insertingUnique(`key ${key.arn}`, () => this.#insertKey.run(...keyColumns(key)));
-      this.#appendMaterial(key, material);
-    }).immediate;
-    this.#updateTransaction = db.transaction((key: KmsKey, newMaterial: KeyMaterial | undefined) => {
-      const [, , , , state, deletionAt, nextRotationAt, revision, record] = keyColumns(key);
-      const changed = this.#updateKey.run(state, deletionAt, nextRotationAt, revision, record, key.arn, revision - 1);
-      if (changed.changes === 0) throw new RevisionConflictError(`key ${key.arn}`);
-      if (newMaterial !== undefined) this.#appendMaterial(key, newMaterial);
+    this.#writeTransaction = db.transaction((writes: readonly KeyWrite[]) => {
+      for (const write of writes) this.#applyWrite(write);
     }).immediate;
     this.#deleteTransaction = db.transaction((scope: KeyScope, keyId: string) => {
       this.#deleteAliasesOfKey.run(scope.accountId, scope.region, keyId);
@@ -83,9 +82,9 @@ export class SqliteKeyRepository implements KeyRepository {
     }).immediate;
   }
 
-  async create(key: KmsKey, material: KeyMaterial): Promise<void> {
+  async create(key: KmsKey, material?: KeyMaterial): Promise<void> {
     if (key.revision !== 1) throw new Error(`a new key must have revision 1, got ${key.revision}`);
-    this.#createTransaction(key, material);
+    this.#writeTransaction([{ key, ...(material ? { addMaterials: [material] } : {}) }]);
   }
 
   async get(scope: KeyScope, keyId: string): Promise<KmsKey | undefined> {
@@ -99,8 +98,17 @@ export class SqliteKeyRepository implements KeyRepository {
     return toPage('keys', records.map(deserializeKey), page.limit, (key) => key.id);
   }
 
+  async listRelated(accountId: string, keyId: string): Promise<KmsKey[]> {
+    return this.#listRelated.all(accountId, keyId).map(deserializeKey);
+  }
+
   async update(key: KmsKey, newMaterial?: KeyMaterial): Promise<void> {
-    this.#updateTransaction(key, newMaterial);
+    if (key.revision === 1) throw new Error(`an updated key must have a revision above 1: ${key.arn}`);
+    this.#writeTransaction([{ key, ...(newMaterial ? { addMaterials: [newMaterial] } : {}) }]);
+  }
+
+  async write(writes: readonly KeyWrite[]): Promise<void> {
+    this.#writeTransaction(writes);
   }
 
   async delete(scope: KeyScope, keyId: string): Promise<void> {
@@ -119,9 +127,22 @@ export class SqliteKeyRepository implements KeyRepository {
   /** Due keys ordered by ARN, so a background job meets them in the same order on every run. */
   async listDue(now: number): Promise<KmsKey[]> {
     return this.#listDue
-      .all(now, now)
+      .all(now, now, now)
       .map(deserializeKey)
       .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  }
+
+  /** One key's write, inside the caller's transaction: revision 1 inserts, any other updates if unchanged since. */
+  #applyWrite({ key, addMaterials = [], removeMaterialIds = [] }: KeyWrite): void {
+    if (key.revision === 1) {
+      insertingUnique(`key ${key.arn}`, () => this.#insertKey.run(...keyColumns(key)));
+    } else {
+      const [, , , , state, deletionAt, nextRotationAt, expiresAt, revision, record] = keyColumns(key);
+      const changed = this.#updateKey.run(state, deletionAt, nextRotationAt, expiresAt, revision, record, key.arn, revision - 1);
+      if (changed.changes === 0) throw new RevisionConflictError(`key ${key.arn}`);
+    }
+    for (const materialId of removeMaterialIds) this.#deleteMaterial.run(key.arn, materialId);
+    for (const material of addMaterials) this.#appendMaterial(key, material);
   }
 
   #appendMaterial(key: KmsKey, material: KeyMaterial): void {
