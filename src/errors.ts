@@ -85,6 +85,9 @@ export class MalformedPolicyDocumentException extends exception('MalformedPolicy
 export class NotFoundException extends exception('NotFoundException') {}
 export class TagException extends exception('TagException') {}
 export class UnsupportedOperationException extends exception('UnsupportedOperationException') {}
+export class ExpiredImportTokenException extends exception('ExpiredImportTokenException') {}
+export class IncorrectKeyMaterialException extends exception('IncorrectKeyMaterialException') {}
+export class InvalidImportTokenException extends exception('InvalidImportTokenException') {}
 
 // IAM and STS (query protocol, answered in XML): codes and statuses of the IAM and STS models.
 /** "User with name bob already exists." */

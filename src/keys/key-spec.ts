@@ -58,7 +58,7 @@ export interface KeySpecCapabilities {
   /**
    * The length of a symmetric or HMAC key's secret material: CreateKey makes `min` bytes (crypto/hmac.ts sizes
    * HMAC keys alike; a test keeps them equal), and material given from outside may have `min` to `max` bytes
-   * (AWS's requirements for imported key material: HMAC from the digest length up to the hash's block size).
+   * (AWS's requirements for imported key material: HMAC from the digest length up to 1024 bits).
    * `undefined` for key pairs.
    */
   readonly secretMaterialBytes: { readonly min: number; readonly max: number } | undefined;
@@ -80,6 +80,11 @@ export interface KeySpecCapabilities {
    * so this server answers as every other Region does (see docs/kms-operations.md).
    */
   readonly supportedHere: boolean;
+  /**
+   * Whether a key of the spec may be created for imported material (`Origin: EXTERNAL`), as AWS's requirements
+   * for imported key material list the specs: not ML-DSA ("not supported"), Ed25519 (not listed) or SM2.
+   */
+  readonly importable: boolean;
 }
 
 type Row = Pick<KeySpecCapabilities, 'keyType' | 'usages'> & Partial<KeySpecCapabilities>;
@@ -100,6 +105,7 @@ function spec(row: Row): KeySpecCapabilities {
     wrapsDataKeys: row.wrapsDataKeys ?? false,
     rotatable: row.rotatable ?? false,
     supportedHere: row.supportedHere ?? true,
+    importable: row.importable ?? (row.supportedHere ?? true),
   });
 }
 
@@ -124,6 +130,8 @@ const nist = (signing: SigningAlgorithm) => spec({
 });
 const signingOnly = (...signing: SigningAlgorithm[]) =>
   spec({ keyType: 'asymmetric', usages: ['SIGN_VERIFY'], signingAlgorithms: signing });
+/** A spec AWS does not let a key of origin EXTERNAL have. */
+const notImportable = (row: KeySpecCapabilities): KeySpecCapabilities => Object.freeze({ ...row, importable: false });
 const hmac = (mac: MacAlgorithm, min: number, max: number) =>
   spec({ keyType: 'hmac', usages: ['GENERATE_VERIFY_MAC'], macAlgorithms: [mac], secretMaterialBytes: { min, max } });
 
@@ -145,9 +153,9 @@ export const KEY_SPECS: Readonly<Record<KeySpec, KeySpecCapabilities>> = Object.
   ECC_NIST_P384: nist('ECDSA_SHA_384'),
   ECC_NIST_P521: nist('ECDSA_SHA_512'),
   ECC_SECG_P256K1: signingOnly('ECDSA_SHA_256'),
-  ECC_NIST_EDWARDS25519: signingOnly('ED25519_SHA_512', 'ED25519_PH_SHA_512'),
-  HMAC_224: hmac('HMAC_SHA_224', 28, 64),
-  HMAC_256: hmac('HMAC_SHA_256', 32, 64),
+  ECC_NIST_EDWARDS25519: notImportable(signingOnly('ED25519_SHA_512', 'ED25519_PH_SHA_512')),
+  HMAC_224: hmac('HMAC_SHA_224', 28, 128),
+  HMAC_256: hmac('HMAC_SHA_256', 32, 128),
   HMAC_384: hmac('HMAC_SHA_384', 48, 128),
   HMAC_512: hmac('HMAC_SHA_512', 64, 128),
   SM2: spec({
@@ -159,9 +167,9 @@ export const KEY_SPECS: Readonly<Record<KeySpec, KeySpecCapabilities>> = Object.
     maxPlaintextBytes: { SM2PKE: 1024 },
     supportedHere: false,
   }),
-  ML_DSA_44: signingOnly('ML_DSA_SHAKE_256'),
-  ML_DSA_65: signingOnly('ML_DSA_SHAKE_256'),
-  ML_DSA_87: signingOnly('ML_DSA_SHAKE_256'),
+  ML_DSA_44: notImportable(signingOnly('ML_DSA_SHAKE_256')),
+  ML_DSA_65: notImportable(signingOnly('ML_DSA_SHAKE_256')),
+  ML_DSA_87: notImportable(signingOnly('ML_DSA_SHAKE_256')),
 });
 
 /** The algorithms a key of this spec offers for the given usage (what DescribeKey reports). */

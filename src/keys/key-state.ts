@@ -19,10 +19,11 @@ export type KeyState =
  * How an operation treats key states, after AWS's "Key states of KMS keys" table:
  * - `use`: cryptographic operations, only an `Enabled` key;
  * - `rotate`: rotation settings and on-demand rotation, refused for disabled and deleted keys;
- * - `manage`: changes to a key (description, tags, aliases, enable/disable), refused while pending deletion;
+ * - `manage`: changes to a key (description, tags, aliases), refused while pending deletion;
+ * - `toggle`: EnableKey and DisableKey, refused also while the key has no material (`PendingImport`);
  * - `any`: reads and the deletion operations, which judge the state themselves.
  */
-export type KeyStateRule = 'use' | 'rotate' | 'manage' | 'any';
+export type KeyStateRule = 'use' | 'rotate' | 'manage' | 'toggle' | 'any';
 
 type Refusal = (arn: string) => KmsError;
 
@@ -56,6 +57,12 @@ const REFUSALS: Readonly<Record<KeyStateRule, Partial<Record<KeyState, Refusal>>
     Creating: transitional,
     PendingDeletion: pendingDeletion,
     PendingReplicaDeletion: pendingDeletion,
+  },
+  toggle: {
+    Creating: transitional,
+    PendingDeletion: pendingDeletion,
+    PendingReplicaDeletion: pendingDeletion,
+    PendingImport: pendingImport,
   },
   any: {},
 });

@@ -51,8 +51,53 @@ export interface KmsKey extends KeyScope {
   readonly policy: string;
   readonly tags: readonly Tag[];
   readonly rotation: RotationSettings;
-  readonly currentMaterialId: string;
+  /** The material version new ciphertexts use; absent only for a key of origin EXTERNAL before its first import. */
+  readonly currentMaterialId?: string;
+  /**
+   * Multi-Region keys only: the region of the primary key (this key's own region when it is the primary). The
+   * related keys are the keys of the same account and id in other regions (`KeyRepository.listRelated`).
+   */
+  readonly primaryRegion?: string;
+  /** Keys of origin EXTERNAL only: every material version imported or awaited, oldest first. */
+  readonly importedMaterials?: readonly ImportedMaterial[];
   readonly revision: number;
+}
+
+export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+
+/**
+ * What a key of origin EXTERNAL knows of one material version, kept in the key's record because it outlives the
+ * material: after DeleteImportedKeyMaterial (or expiry) the wrapped bytes are gone from the store (the material
+ * row is deleted) while the id stays listed, `PENDING_IMPORT`, until the same material is imported again.
+ */
+export interface ImportedMaterial {
+  readonly id: string;
+  readonly state: 'IMPORTED' | 'PENDING_IMPORT';
+  /** Present while `IMPORTED`. */
+  readonly expirationModel?: ExpirationModel;
+  /** When the material expires (epoch ms), for `KEY_MATERIAL_EXPIRES`. */
+  readonly validTo?: number;
+  readonly description?: string;
+  /** Imported as NEW_KEY_MATERIAL and not yet made current by RotateKeyOnDemand. */
+  readonly pendingRotation?: boolean;
+  /** When RotateKeyOnDemand made it current (absent for the first material). */
+  readonly rotatedAt?: number;
+}
+
+/** The current material id of a key that has material; the pipeline lets only such keys reach cryptography. */
+export function currentMaterialOf(key: KmsKey): string {
+  if (key.currentMaterialId === undefined) throw new Error(`${key.arn} has no key material`);
+  return key.currentMaterialId;
+}
+
+/** Whether a key is the primary of a multi-Region key (false for single-Region keys). */
+export function isPrimaryKey(key: KmsKey): boolean {
+  return key.primaryRegion === key.region;
+}
+
+/** Whether a key is a replica of a multi-Region key. */
+export function isReplicaKey(key: KmsKey): boolean {
+  return key.primaryRegion !== undefined && key.primaryRegion !== key.region;
 }
 
 export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
@@ -78,6 +123,21 @@ export interface Alias extends KeyScope {
   readonly targetKeyId: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+/** Multi-Region key ids: `mrk-` and 32 hex digits (single-Region keys have UUIDs). */
+export function isMultiRegionKeyId(keyId: string): boolean {
+  return /^mrk-[0-9a-f]{32}$/.test(keyId);
+}
+
+/**
+ * The ARN of the key related to `arn` in `region`: for a multi-Region key, the same ARN in the other region; for
+ * any other key, `arn` itself (a single-Region key has no relative elsewhere).
+ * @example relatedKeyArn('arn:aws:kms:us-east-1:111122223333:key/mrk-1234…', 'eu-west-1'); // …:eu-west-1:…
+ */
+export function relatedKeyArn(arn: string, region: string): string {
+  const match = /^(arn:[^:]+:kms:)[^:]+(:\d{12}:key\/)(mrk-[0-9a-f]{32})$/.exec(arn);
+  return match ? `${match[1]}${region}${match[2]}${match[3]}` : arn;
 }
 
 export function keyArn(scope: KeyScope, keyId: string): string {

@@ -1,18 +1,20 @@
 import type { KmsKey } from '../keys/key.js';
 import { deleteKeyForGood } from './deletion.js';
+import { deleteExpiredMaterial } from './importing/delete-imported-material.js';
 import { RotationNoLongerDue, rotateAutomatically } from './rotation.js';
 import type { ServiceDependencies } from './services.js';
 
 /** Work the service does on its own, recorded in the audit trail as AWS records it (`AwsServiceEvent`). */
 export interface ServiceEvent {
-  readonly eventName: 'RotateKey' | 'DeleteKey';
+  readonly eventName: 'RotateKey' | 'DeleteKey' | 'DeleteExpiredKeyMaterial';
   readonly key: KmsKey;
   readonly at: number;
 }
 
 /**
- * Runs every background job that is due: deletes keys whose waiting period is over, rotates keys whose
- * automatic rotation date has passed, and removes expired temporary credentials. Safe to run on several nodes at once: key updates are guarded by the
+ * Runs every background job that is due: deletes keys whose waiting period is over, deletes imported key material
+ * whose `ValidTo` has passed, rotates keys whose automatic rotation date has passed, and removes expired temporary
+ * credentials. Safe to run on several nodes at once: key updates are guarded by the
  * key's revision, and a key found already handled is skipped. Returns what it did.
  */
 export async function runDueJobs(
@@ -37,6 +39,10 @@ async function runJob(deps: ServiceDependencies, key: KmsKey, now: number): Prom
     await deleteKeyForGood(deps, key);
     return { eventName: 'DeleteKey', key, at: now };
   }
+  if (hasExpiredMaterial(key, now)) {
+    const changed = await deleteExpiredMaterial(deps, key, now);
+    return changed ? { eventName: 'DeleteExpiredKeyMaterial', key: changed, at: now } : undefined;
+  }
   const next = key.rotation.nextRotationAt;
   // AWS does not rotate a disabled key; it rotates when the key is enabled again and the date has passed.
   if (key.state === 'Enabled' && key.rotation.enabled && next !== undefined && next <= now) {
@@ -48,6 +54,12 @@ async function runJob(deps: ServiceDependencies, key: KmsKey, now: number): Prom
     }
   }
   return undefined;
+}
+
+function hasExpiredMaterial(key: KmsKey, now: number): boolean {
+  return (key.importedMaterials ?? []).some(
+    (entry) => entry.state === 'IMPORTED' && entry.validTo !== undefined && entry.validTo <= now,
+  );
 }
 
 /** Runs `runDueJobs` every `intervalMs` until stopped; one run at a time. */

@@ -1,6 +1,6 @@
 import { KMSInvalidStateException } from '../errors.js';
-import type { KmsKey } from '../keys/key.js';
-import { materialCacheKey } from './key-materials.js';
+import { isPrimaryKey, isReplicaKey, type KmsKey } from '../keys/key.js';
+import { forgetCachedMaterial } from './key-materials.js';
 import { mutateKey } from './key-mutation.js';
 import { DAY_MS, type ServiceDependencies } from './services.js';
 
@@ -11,10 +11,14 @@ export async function scheduleKeyDeletion(
   key: KmsKey,
   pendingWindowInDays: number = DEFAULT_PENDING_WINDOW_DAYS,
 ): Promise<KmsKey> {
+  // A multi-Region primary outlives its replicas: it waits in PendingReplicaDeletion until the last one is
+  // deleted, and only then does its own waiting period begin (`deleteKeyForGood`).
+  const hasReplicas = isPrimaryKey(key) && (await deps.store.keys.listRelated(key.accountId, key.id)).length > 1;
   return mutateKey(deps, key, (current) => {
-    if (current.state === 'PendingDeletion') {
+    if (current.state === 'PendingDeletion' || current.state === 'PendingReplicaDeletion') {
       throw new KMSInvalidStateException(`${current.arn} is pending deletion.`);
     }
+    if (hasReplicas) return { fields: { state: 'PendingReplicaDeletion', pendingWindowInDays } };
     return {
       fields: {
         state: 'PendingDeletion',
@@ -28,19 +32,31 @@ export async function scheduleKeyDeletion(
 /** Cancelling leaves the key `Disabled`, as AWS does: the owner enables it deliberately. */
 export async function cancelKeyDeletion(deps: ServiceDependencies, key: KmsKey): Promise<KmsKey> {
   return mutateKey(deps, key, (current) => {
-    if (current.state !== 'PendingDeletion') {
+    if (current.state !== 'PendingDeletion' && current.state !== 'PendingReplicaDeletion') {
       throw new KMSInvalidStateException(`${current.arn} is not pending deletion.`);
     }
     return { fields: { state: 'Disabled', deletionAt: undefined, pendingWindowInDays: undefined } };
   });
 }
 
-/** Deletes a key whose waiting period is over, with all its material and aliases (background job). */
+/**
+ * Deletes a key whose waiting period is over, with all its material and aliases (background job). When it was the
+ * last replica of a primary waiting in PendingReplicaDeletion, the primary's own waiting period begins.
+ */
 export async function deleteKeyForGood(deps: ServiceDependencies, key: KmsKey): Promise<void> {
   const materials = await deps.store.keys.listMaterials(key.arn);
   await deps.store.keys.delete(key, key.id);
-  for (const material of materials) {
-    deps.materials.delete(materialCacheKey(key.arn, material.id));
-    deps.privateKeys.delete(materialCacheKey(key.arn, material.id));
-  }
+  for (const material of materials) forgetCachedMaterial(deps, key.arn, material.id);
+  if (isReplicaKey(key)) await startPrimaryDeletionAfterReplicas(deps, key);
+}
+
+async function startPrimaryDeletionAfterReplicas(deps: ServiceDependencies, replica: KmsKey): Promise<void> {
+  const related = await deps.store.keys.listRelated(replica.accountId, replica.id);
+  const primary = related.find((key) => isPrimaryKey(key));
+  if (primary?.state !== 'PendingReplicaDeletion' || related.length > 1) return;
+  await mutateKey(deps, primary, (current) => {
+    if (current.state !== 'PendingReplicaDeletion') return { fields: {} };
+    const window = current.pendingWindowInDays ?? DEFAULT_PENDING_WINDOW_DAYS;
+    return { fields: { state: 'PendingDeletion', deletionAt: deps.now() + window * DAY_MS } };
+  });
 }

@@ -5,6 +5,7 @@ import { DEFAULT_ENCRYPTION_ALGORITHM, isSymmetric, type EncryptionAlgorithm } f
 import { decryptWithPrivateKey, encryptWithPublicKey, refuseEncryptionContext } from './asymmetric-encryption.js';
 import type { ServiceDependencies } from './services.js';
 import {
+  madeByKeyOrRelated,
   decryptWithKey,
   encryptWithKey,
   symmetricAlgorithm,
@@ -82,7 +83,7 @@ export async function decryptUnderKey(deps: ServiceDependencies, request: Decryp
   if (isSymmetric(key.spec)) {
     const algorithm = symmetricAlgorithm(key, request.algorithm);
     if (!ciphertext.blob) throw new InvalidCiphertextException('');
-    if (ciphertext.blob.keyArn !== key.arn) throw incorrectKey();
+    if (!madeByKeyOrRelated(ciphertext.blob, key)) throw incorrectKey();
     const { plaintext, materialId } = await decryptWithKey(deps, key, ciphertext.blob, encryptionContext ?? {});
     return { plaintext, algorithm, materialId };
   }
@@ -102,7 +103,7 @@ export function assertDecryptingKey(
   operation: DecryptingOperation,
 ): void {
   if (key.usage === 'ENCRYPT_DECRYPT') return;
-  if (ciphertext?.blob !== undefined && ciphertext.blob.keyArn !== key.arn) throw incorrectKey();
+  if (ciphertext?.blob !== undefined && !madeByKeyOrRelated(ciphertext.blob, key)) throw incorrectKey();
   throw new InvalidKeyUsageException(`${key.arn} key usage is ${key.usage} which is not valid for ${operation}.`);
 }
 

@@ -9,6 +9,14 @@ import type { GivenMaterial } from './seeding/given-material.js';
 import { wrapGivenMaterial } from './seeding/seeded-material.js';
 import type { ServiceDependencies } from './services.js';
 
+/**
+ * A multi-Region key's id: `mrk-` and 32 hex digits, drawn from the node's key id source (a UUID without its
+ * dashes) so that seeded, deterministic set-ups stay deterministic.
+ */
+export function multiRegionKeyId(deps: Pick<ServiceDependencies, 'newKeyId'>): string {
+  return `mrk-${deps.newKeyId().replace(/-/g, '').toLowerCase()}`;
+}
+
 export interface NewKeyParameters {
   readonly spec: KeySpec;
   readonly usage: KeyUsage;
@@ -36,19 +44,26 @@ export async function createKey(
       `KeyUsage ${params.usage} is not compatible with KeySpec ${params.spec}`,
     );
   }
-  if (params.origin !== 'AWS_KMS') {
+  if (params.origin !== 'AWS_KMS' && params.origin !== 'EXTERNAL') {
+    // AWS_CLOUDHSM and EXTERNAL_KEY_STORE keys live in custom key stores, which this server does not have yet.
     throw new UnsupportedOperationException(`Origin ${params.origin} is not supported by this server.`);
-  }
-  if (params.multiRegion) {
-    throw new UnsupportedOperationException('Multi-Region keys are not supported by this server.');
   }
   if (!KEY_SPECS[params.spec].supportedHere) {
     // SM2: AWS offers it only in its China Regions, and Node's OpenSSL cannot do it as AWS does (key-spec.ts).
     throw new UnsupportedOperationException(`KeySpec ${params.spec} is not supported in this region.`);
   }
+  const imported = params.origin === 'EXTERNAL';
+  if (imported && !KEY_SPECS[params.spec].importable) {
+    throw new UnsupportedOperationException(`KeySpec ${params.spec} does not support Origin EXTERNAL.`);
+  }
   const id = deps.newKeyId();
   const arn = keyArn(scope, id);
-  const material = params.material ? wrapGivenMaterial(deps, arn, params.material) : await newKeyMaterial(deps, arn, params.spec);
+  // A key for imported material has none until ImportKeyMaterial: it waits in PendingImport.
+  const material = imported
+    ? undefined
+    : params.material
+      ? wrapGivenMaterial(deps, arn, params.material)
+      : await newKeyMaterial(deps, arn, params.spec);
   const key: KmsKey = {
     ...scope,
     id,
@@ -57,14 +72,15 @@ export async function createKey(
     usage: params.usage,
     origin: params.origin,
     manager: 'CUSTOMER',
-    multiRegion: false,
+    multiRegion: params.multiRegion,
+    ...(params.multiRegion ? { primaryRegion: scope.region } : {}),
     createdAt: deps.now(),
     description: params.description,
-    state: 'Enabled',
+    state: imported ? 'PendingImport' : 'Enabled',
     policy: params.policy ?? defaultKeyPolicy(scope.accountId),
     tags: params.tags,
     rotation: { enabled: false, periodInDays: DEFAULT_ROTATION_PERIOD_DAYS },
-    currentMaterialId: material.id,
+    ...(material ? { currentMaterialId: material.id } : { importedMaterials: [] }),
     revision: 1,
   };
   try {

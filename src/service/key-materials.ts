@@ -3,7 +3,7 @@ import { loadPrivateKey, loadPublicKey, type PrivateKeyHandle, type PublicKeyHan
 import { generateHmacKey } from '../crypto/hmac.js';
 import { buildMaterialAad } from '../crypto/root-key.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
-import type { KeyMaterial, KmsKey, RotationType } from '../keys/key.js';
+import { currentMaterialOf, type KeyMaterial, type KmsKey, type RotationType } from '../keys/key.js';
 import { isHmacKeySpec, isSymmetric, type KeySpec } from '../keys/key-spec.js';
 import { KMSInternalException } from '../errors.js';
 import type { ServiceDependencies } from './services.js';
@@ -99,7 +99,7 @@ function wrapSecretMaterial(deps: ServiceDependencies, keyArn: string, secret: S
 export async function loadPrivateKeyHandle(
   deps: ServiceDependencies,
   key: KmsKey,
-  materialId: string = key.currentMaterialId,
+  materialId: string = currentMaterialOf(key),
 ): Promise<PrivateKeyHandle> {
   const cacheKey = materialCacheKey(key.arn, materialId);
   const cached = deps.privateKeys.get(cacheKey);
@@ -126,9 +126,51 @@ export async function loadPrivateKeyHandle(
  * unwrapping anything: from a cached private handle when there is one, otherwise parsed from the store.
  */
 export async function loadPublicKeyHandle(deps: ServiceDependencies, key: KmsKey): Promise<PublicKeyHandle> {
-  const cached = deps.privateKeys.get(materialCacheKey(key.arn, key.currentMaterialId));
+  const materialId = currentMaterialOf(key);
+  const cached = deps.privateKeys.get(materialCacheKey(key.arn, materialId));
   if (cached) return cached.publicKey;
-  const record = await deps.store.keys.getMaterial(key.arn, key.currentMaterialId);
+  const record = await deps.store.keys.getMaterial(key.arn, materialId);
   if (!record?.publicKey) throw new KMSInternalException(`public key of ${key.arn} is missing from the store`);
   return loadPublicKey(record.publicKey, key.spec);
+}
+
+/**
+ * One secret as material version `id` of a key: wrapped by the root key with that key's own ARN in the AAD. A
+ * multi-Region key's related keys each store every version this way, with the same id (ADR 0020).
+ */
+export function wrapMaterial(
+  deps: Pick<ServiceDependencies, 'rootKey'>,
+  keyArn: string,
+  version: { readonly id: string; readonly createdAt: number; readonly rotationType?: RotationType; readonly publicKey?: Buffer },
+  secret: SecretBytes,
+): KeyMaterial {
+  return {
+    keyArn,
+    id: version.id,
+    createdAt: version.createdAt,
+    ...(version.rotationType ? { rotationType: version.rotationType } : {}),
+    wrapped: deps.rootKey.wrap(secret, buildMaterialAad(keyArn, version.id)),
+    ...(version.publicKey ? { publicKey: version.publicKey } : {}),
+  };
+}
+
+/** A stored material version of one key, re-wrapped as the same version of a related key (ReplicateKey). */
+export function copyMaterialFor(deps: Pick<ServiceDependencies, 'rootKey'>, material: KeyMaterial, keyArn: string): KeyMaterial {
+  let secret: SecretBytes;
+  try {
+    secret = deps.rootKey.unwrap(material.wrapped, buildMaterialAad(material.keyArn, material.id));
+  } catch {
+    throw new KMSInternalException(`key material of ${material.keyArn} cannot be unwrapped with this root key`);
+  }
+  try {
+    return wrapMaterial(deps, keyArn, material, secret);
+  } finally {
+    secret.wipe();
+  }
+}
+
+/** Forgets this process's cached plaintext of one material version (deleted, or its key deleted). */
+export function forgetCachedMaterial(deps: ServiceDependencies, keyArn: string, materialId: string): void {
+  deps.materials.delete(materialCacheKey(keyArn, materialId));
+  deps.privateKeys.delete(materialCacheKey(keyArn, materialId));
 }

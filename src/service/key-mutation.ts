@@ -4,14 +4,23 @@ import { RevisionConflictError } from '../store/store.js';
 import type { ServiceDependencies } from './services.js';
 
 /** Every mutable field of a key, each replaceable — or removable with `undefined`. */
-type KeyFields = {
+export type KeyFields = {
   -readonly [P in Exclude<keyof KmsKey, 'id' | 'arn' | 'accountId' | 'region' | 'revision'>]?: KmsKey[P] | undefined;
 };
 
-/** A change to a key: the fields to replace, and optionally a material version to append (rotation). */
+/** A change to a key: the fields to replace, a material version to append (rotation), material ids to delete. */
 export interface KeyChange {
   readonly fields: KeyFields;
   readonly newMaterial?: KeyMaterial;
+  readonly removeMaterialIds?: readonly string[];
+}
+
+/** One key's part of a change to several related keys (`mutateRelatedKeys`). */
+export interface RelatedKeyChange {
+  readonly key: KmsKey;
+  readonly fields: KeyFields;
+  readonly addMaterials?: readonly KeyMaterial[];
+  readonly removeMaterialIds?: readonly string[];
 }
 
 /**
@@ -35,26 +44,83 @@ export async function mutateKey(
   change: (current: KmsKey) => KeyChange,
 ): Promise<KmsKey> {
   let current = key;
-  const deadline = performance.now() + RETRY_BUDGET_MS; // real time: a test's clock may stand still
-  for (let attempt = 1; ; attempt++) {
-    const { fields, newMaterial } = change(current);
-    const next = withFields(current, fields);
-    try {
-      await deps.store.keys.update(next, newMaterial);
+  return retryingConflicts(
+    key,
+    async () => {
+      const { fields, newMaterial, removeMaterialIds } = change(current);
+      const next = withFields(current, fields);
+      if (removeMaterialIds === undefined) await deps.store.keys.update(next, newMaterial);
+      else await deps.store.keys.write([{ key: next, ...(newMaterial ? { addMaterials: [newMaterial] } : {}), removeMaterialIds }]);
       return next;
+    },
+    async () => {
+      current = await reread(deps, key);
+    },
+  );
+}
+
+/**
+ * Applies a change to a multi-Region key's related keys together (`KeyRepository.write`: one transaction), with
+ * the same optimistic retry as `mutateKey`: `change` is given every related key as stored now (the named key among
+ * them, in region order) and says what each of them becomes. Resolves
+ * with the stored keys in the order `change` returned them. A key `change` returns with revision 0 is created
+ * (the write gives it revision 1).
+ */
+export async function mutateRelatedKeys(
+  deps: ServiceDependencies,
+  key: KmsKey,
+  change: (related: readonly KmsKey[]) => readonly RelatedKeyChange[] | Promise<readonly RelatedKeyChange[]>,
+): Promise<KmsKey[]> {
+  return retryingConflicts(key, async () => {
+    const related = await deps.store.keys.listRelated(key.accountId, key.id);
+    if (!related.some((candidate) => candidate.arn === key.arn)) throw notFound(key);
+    const changes = await change(related);
+    const next = changes.map((one) => withFields(one.key, one.fields));
+    await deps.store.keys.write(
+      changes.map((one, index) => ({
+        key: next[index]!,
+        ...(one.addMaterials ? { addMaterials: one.addMaterials } : {}),
+        ...(one.removeMaterialIds ? { removeMaterialIds: one.removeMaterialIds } : {}),
+      })),
+    );
+    return next;
+  });
+}
+
+/**
+ * Runs `attempt` again while it fails with a revision conflict, within the retry budget: after a random wait, then
+ * `refresh` (reading the key afresh after the wait, not before it, so the retry starts from the newest copy).
+ */
+async function retryingConflicts<T>(
+  key: KmsKey,
+  attempt: () => Promise<T>,
+  refresh: () => Promise<void> = async () => {},
+): Promise<T> {
+  const deadline = performance.now() + RETRY_BUDGET_MS; // real time: a test's clock may stand still
+  for (let attempts = 1; ; attempts++) {
+    try {
+      return await attempt();
     } catch (error) {
       if (!(error instanceof RevisionConflictError)) throw error;
       if (performance.now() >= deadline) throw new ConflictException(`${key.arn} is being modified concurrently; retry.`);
       // A random wait, growing with each attempt: writers racing on one key spread out instead of colliding again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt)));
-      const fresh = await deps.store.keys.get(key, key.id);
-      if (!fresh) throw new NotFoundException(`Key '${key.arn}' does not exist`);
-      current = fresh;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempts)));
+      await refresh();
     }
   }
 }
 
-function withFields(key: KmsKey, fields: KeyChange['fields']): KmsKey {
+async function reread(deps: ServiceDependencies, key: KmsKey): Promise<KmsKey> {
+  const fresh = await deps.store.keys.get(key, key.id);
+  if (!fresh) throw notFound(key);
+  return fresh;
+}
+
+function notFound(key: KmsKey): NotFoundException {
+  return new NotFoundException(`Key '${key.arn}' does not exist`);
+}
+
+function withFields(key: KmsKey, fields: KeyFields): KmsKey {
   const next: Record<string, unknown> = { ...key, ...fields, revision: key.revision + 1 };
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) delete next[name];

@@ -1,6 +1,6 @@
 import { hmacGenerate, hmacVerify } from '../crypto/hmac.js';
 import { KMSInternalException, KMSInvalidMacException } from '../errors.js';
-import type { KmsKey } from '../keys/key.js';
+import { currentMaterialOf, type KmsKey } from '../keys/key.js';
 import type { MacAlgorithm } from '../keys/key-spec.js';
 import { assertAlgorithmOffered } from './algorithm-compatibility.js';
 import { loadMaterial } from './key-materials.js';
@@ -14,7 +14,7 @@ import type { ServiceDependencies } from './services.js';
 
 async function macKey(deps: ServiceDependencies, key: KmsKey, algorithm: MacAlgorithm): Promise<SecretBytes> {
   assertAlgorithmOffered(key, 'macAlgorithms', algorithm);
-  const material = await loadMaterial(deps, key, key.currentMaterialId);
+  const material = await loadMaterial(deps, key, currentMaterialOf(key));
   if (!material) throw new KMSInternalException(`current material of ${key.arn} is missing from the store`);
   return material;
 }

@@ -6,7 +6,7 @@ import {
 } from '../crypto/ciphertext-blob.js';
 import { InvalidCiphertextException, InvalidKeyUsageException } from '../errors.js';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
-import type { KmsKey } from '../keys/key.js';
+import { currentMaterialOf, relatedKeyArn, type KmsKey } from '../keys/key.js';
 import { DEFAULT_ENCRYPTION_ALGORITHM, offersAlgorithm, type EncryptionAlgorithm } from '../keys/key-spec.js';
 import { loadMaterial } from './key-materials.js';
 import type { ServiceDependencies } from './services.js';
@@ -20,16 +20,11 @@ export async function encryptWithKey(
   plaintext: Buffer,
   encryptionContext: EncryptionContext,
 ): Promise<{ ciphertext: Buffer; materialId: string }> {
-  const material = await loadMaterial(deps, key, key.currentMaterialId);
+  const materialId = currentMaterialOf(key);
+  const material = await loadMaterial(deps, key, materialId);
   if (!material) throw new Error(`current material of ${key.arn} is missing from the store`);
-  const ciphertext = sealCiphertextBlob({
-    keyArn: key.arn,
-    materialId: key.currentMaterialId,
-    material,
-    plaintext,
-    encryptionContext,
-  });
-  return { ciphertext, materialId: key.currentMaterialId };
+  const ciphertext = sealCiphertextBlob({ keyArn: key.arn, materialId, material, plaintext, encryptionContext });
+  return { ciphertext, materialId };
 }
 
 /**
@@ -51,10 +46,18 @@ export function readCiphertext(bytes: Buffer): ReadCiphertext {
   }
 }
 
-/** The key a symmetric ciphertext names, or `InvalidCiphertextException` for anything not a blob of ours. */
-export function keyArnNamedBy(ciphertext: ReadCiphertext): string {
+/**
+ * The key a symmetric ciphertext names, or `InvalidCiphertextException` for anything not a blob of ours. A blob of
+ * a multi-Region key names the related key in `region`, the request's: any related key decrypts it (ADR 0020).
+ */
+export function keyArnNamedBy(ciphertext: ReadCiphertext, region: string): string {
   if (!ciphertext.blob) throw invalidCiphertext();
-  return ciphertext.blob.keyArn;
+  return relatedKeyArn(ciphertext.blob.keyArn, region);
+}
+
+/** Whether a blob was made by `key` or by a key related to it (another region's copy of a multi-Region key). */
+export function madeByKeyOrRelated(blob: ParsedCiphertextBlob, key: KmsKey): boolean {
+  return relatedKeyArn(blob.keyArn, key.region) === key.arn;
 }
 
 /**

@@ -33,7 +33,7 @@ const ML_DSA_SEED_BYTES = 32;
 /**
  * Decodes and checks material for a key of `spec`.
  * @throws MaterialProblem naming what was expected (`not a PEM private key of spec ECC_SECG_P256K1`, ...).
- * @example const material = readGivenMaterial('HMAC_256', 'q83vEjRWeJ...', 'text'); // material.secret: 32..64 bytes
+ * @example const material = readGivenMaterial('HMAC_256', 'q83vEjRWeJ...', 'text'); // material.secret: 32..128 bytes
  */
 export function readGivenMaterial(spec: KeySpec, value: string, form: MaterialForm): GivenMaterial {
   // Symmetric and HMAC keys take raw bytes, as many as the key-spec table allows (AWS's imported-material rules).
@@ -53,6 +53,35 @@ export function readGivenMaterial(spec: KeySpec, value: string, form: MaterialFo
   return readPrivateKey(spec, value, form);
 }
 
+/**
+ * Checks material unwrapped by ImportKeyMaterial against the key's spec, as AWS's requirements for imported key
+ * material say: symmetric and HMAC keys take raw bytes of the table's lengths, key pairs a PKCS#8 DER private
+ * key (re-encoded canonically, and refused unless its parts agree). Takes ownership of `bytes` (wiped on refusal).
+ * @throws MaterialProblem naming what was expected.
+ */
+export function readImportedMaterial(spec: KeySpec, bytes: SecretBytes): GivenMaterial {
+  const lengths = KEY_SPECS[spec].secretMaterialBytes;
+  if (lengths !== undefined) {
+    if (bytes.length < lengths.min || bytes.length > lengths.max) {
+      bytes.wipe();
+      throw new MaterialProblem(lengths.min === lengths.max
+        ? `Key material for ${spec} must be ${lengths.min} bytes`
+        : `Key material for ${spec} must be between ${lengths.min} and ${lengths.max} bytes`);
+    }
+    return { spec, secret: bytes };
+  }
+  let pkcs8: SecretBytes;
+  try {
+    const keyObject = createPrivateKey({ key: bytes.expose(), format: 'der', type: 'pkcs8' });
+    pkcs8 = SecretBytes.adopt(keyObject.export({ format: 'der', type: 'pkcs8' }));
+  } catch {
+    throw new MaterialProblem(`Key material for ${spec} must be a PKCS#8 DER private key`);
+  } finally {
+    bytes.wipe();
+  }
+  return checkedPrivateKey(spec, pkcs8, `Key material is not a private key of spec ${spec}`);
+}
+
 function readPrivateKey(spec: KeySpec, value: string, form: MaterialForm): GivenMaterial {
   const kind = asymmetricKeyKind(spec);
   let pkcs8: SecretBytes;
@@ -64,12 +93,17 @@ function readPrivateKey(spec: KeySpec, value: string, form: MaterialForm): Given
   } else {
     pkcs8 = SecretBytes.adopt(parsePrivateKey(spec, value, form).export({ format: 'der', type: 'pkcs8' }));
   }
+  return checkedPrivateKey(spec, pkcs8, `not a ${describeForm(form)} private key of spec ${spec}`);
+}
+
+/** A PKCS#8 private key of `spec` whose parts agree, with its public key; wiped and refused otherwise. */
+function checkedPrivateKey(spec: KeySpec, pkcs8: SecretBytes, refusal: string): GivenMaterial {
   let handle: PrivateKeyHandle;
   try {
     handle = loadPrivateKey(pkcs8, spec);
   } catch {
     pkcs8.wipe();
-    throw new MaterialProblem(`not a ${describeForm(form)} private key of spec ${spec}`);
+    throw new MaterialProblem(refusal);
   }
   if (!pairIsConsistent(handle)) {
     pkcs8.wipe();
