@@ -73,6 +73,13 @@ async function runKeyOperation(
     const destination = operation.destinationKey
       ? await nameKey(pipeline, operation, operation.destinationKey, { facts, request, validated, named })
       : undefined;
+    if (operation.alsoAuthorize) {
+      const onKey = Object.freeze({ ...request, validated, key: source.key });
+      for (const further of await operation.alsoAuthorize(onKey as never, pipeline.deps)) {
+        const resolved = further.key && { key: further.key, reference: { kind: 'key' as const, scope: further.key, keyId: further.key.id, text: further.key.arn } };
+        await authorize(pipeline, facts, further.action, further.terms, resolved);
+      }
+    }
     // After authorization, so a throttle never tells a caller what kind of key it may not use.
     await spendQuota(pipeline, facts, operation.name, source.key, source.terms);
     checkKey(operation.key, source.key, operation.name);
@@ -111,7 +118,7 @@ async function nameKey(
   { facts, request, validated, named }: NamingContext,
 ): Promise<{ key: KmsKey; terms: RequestTerms }> {
   const action = declaration.action ?? operation.action;
-  const text = referenceOf(declaration, request.input, validated);
+  const text = referenceOf(declaration, request, validated);
   const foreign = namesAnotherAccount(text, request.scope);
   const resolved = await resolveNamed(pipeline, text, request, foreign, action);
   const index = named.push({ arn: resolved.key.arn, foreign, authorized: false }) - 1;
@@ -141,8 +148,8 @@ function recordedArns(keys: readonly NamedKey[], error?: unknown): string[] {
   return keys.filter((key) => !key.foreign || (key.authorized && !denied)).map((key) => key.arn);
 }
 
-function referenceOf(declaration: KeyDeclaration<KmsOperationName>, input: unknown, validated: unknown): string {
-  const text = declaration.reference(input as never, validated as never);
+function referenceOf(declaration: KeyDeclaration<KmsOperationName>, request: KmsRequest<KmsOperationName>, validated: unknown): string {
+  const text = declaration.reference(request.input as never, validated as never, request.scope);
   if (text === undefined) throw new NotFoundException('Invalid keyId');
   if (!declaration.acceptsAlias && (text.startsWith('alias/') || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(text))) {
     throw new NotFoundException(`Invalid keyId ${text}`);

@@ -16,9 +16,10 @@ export type Output<Op extends KmsOperationName> = KmsOperations[Op]['output'];
 export interface KeyDeclaration<Op extends KmsOperationName, Validated = undefined> {
   /**
    * The key reference the request carries (undefined: not named, answered `NotFoundException`). Given what the
-   * operation's `validate` returned, so a key named inside the input (Decrypt's ciphertext) is read only once.
+   * operation's `validate` returned, so a key named inside the input (Decrypt's ciphertext) is read only once, and
+   * the request's scope (a ciphertext of a multi-Region key names the related key of the request's region).
    */
-  readonly reference: (input: Input<Op>, validated: Validated) => string | undefined;
+  readonly reference: (input: Input<Op>, validated: Validated, scope: KeyScope) => string | undefined;
   /** Whether `alias/...` and alias ARNs are accepted (AWS refuses them in management operations). */
   readonly acceptsAlias: boolean;
   readonly states: KeyStateRule;
@@ -41,6 +42,13 @@ export interface KmsRequest<Op extends KmsOperationName> {
   /** The caller's account and the request's region. */
   readonly scope: KeyScope;
   readonly input: Input<Op>;
+}
+
+/** One more question for the authorizer: an action with its terms, on a key or (none) on the account. */
+export interface FurtherAuthorization {
+  readonly action: string;
+  readonly terms: RequestTerms;
+  readonly key?: KmsKey;
 }
 
 /** A request on a key, once the pipeline has resolved, authorized and checked it. */
@@ -80,6 +88,14 @@ export interface KeyOperation<Op extends KmsOperationName, Validated = undefined
   readonly validate?: (input: Input<Op>) => Validated;
   readonly key: KeyDeclaration<Op, Validated>;
   readonly destinationKey?: KeyDeclaration<Op, Validated>;
+  /**
+   * Authorizations the request needs beyond its named keys', asked by the pipeline right after them: ReplicateKey's
+   * kms:CreateKey in the replica's region, UpdatePrimaryRegion's on the key in the new primary region.
+   */
+  readonly alsoAuthorize?: (
+    request: KeyRequest<Op, Validated>,
+    deps: ServiceDependencies,
+  ) => Promise<readonly FurtherAuthorization[]>;
   /**
    * What a `DryRun` checks beyond authorization and key state, run before the pipeline answers
    * `DryRunOperationException` (Decrypt and ReEncrypt check the ciphertext unless `DryRunModifiers` says

@@ -3,7 +3,7 @@ import { validateNewKeyPolicy } from '../../auth/authorization/new-key-policy.js
 import { CustomKeyStoreNotFoundException, ValidationException } from '../../errors.js';
 import { keyArn } from '../../keys/key.js';
 import { DEFAULT_KEY_SPEC, KEY_SPECS } from '../../keys/key-spec.js';
-import { createKey } from '../../service/key-creation.js';
+import { createKey, multiRegionKeyId } from '../../service/key-creation.js';
 import { readLocalStackTags } from '../../service/seeding/localstack-tags.js';
 import { validateNewTags } from '../../service/tags.js';
 import { toKeyMetadata } from '../wire/key-metadata.js';
@@ -11,8 +11,9 @@ import { fromWireTags } from '../wire/tags.js';
 import { requestedTags, stated } from '../wire/request-terms.js';
 
 /**
- * Creates a customer managed key. `Origin` other than `AWS_KMS` and `MultiRegion: true` are refused by the
- * service (UnsupportedOperationException); the custom key store members are refused here, before anything
+ * Creates a customer managed key: of origin AWS_KMS (material made here) or EXTERNAL (PendingImport until
+ * ImportKeyMaterial), single-Region or a multi-Region primary (`mrk-` id). Custom key store origins are refused by
+ * the service (UnsupportedOperationException); the custom key store members are refused here, before anything
  * else, so that no request naming a key store ever makes an ordinary key.
  */
 export const CreateKey = accountOperation({
@@ -24,6 +25,7 @@ export const CreateKey = accountOperation({
       spec: input.KeySpec ?? input.CustomerMasterKeySpec ?? DEFAULT_KEY_SPEC,
       usage: input.KeyUsage ?? 'ENCRYPT_DECRYPT',
       origin: input.Origin ?? 'AWS_KMS',
+      multiRegion: input.MultiRegion === true,
     },
     tags: requestedTags(input.Tags),
     bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
@@ -41,7 +43,7 @@ export const CreateKey = accountOperation({
     // Development mode only: LocalStack's _custom_id_ and _custom_key_material_ tags (docs/seeding.md).
     const custom = readLocalStackTags(givenDeps, spec, fromWireTags(input.Tags));
     // The key id is drawn first so the policy checks see the ARN the key will have.
-    const keyId = custom.keyId ?? givenDeps.newKeyId();
+    const keyId = custom.keyId ?? (input.MultiRegion === true ? multiRegionKeyId(givenDeps) : givenDeps.newKeyId());
     const deps = { ...givenDeps, newKeyId: () => keyId };
     if (input.Policy !== undefined) {
       await validateNewKeyPolicy({

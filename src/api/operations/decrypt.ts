@@ -26,7 +26,7 @@ export const Decrypt = keyOperation({
     return input.CiphertextBlob === undefined ? undefined : readCiphertext(input.CiphertextBlob);
   },
   key: {
-    reference: (input, ciphertext) => input.KeyId ?? keyArnNamedBy(requireCiphertext(ciphertext)),
+    reference: (input, ciphertext, scope) => input.KeyId ?? keyArnNamedBy(requireCiphertext(ciphertext), scope.region),
     acceptsAlias: true,
     states: 'use',
     // The key usage is checked by decryptUnderKey, after the ciphertext (see there).

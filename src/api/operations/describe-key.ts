@@ -8,7 +8,8 @@ export const DescribeKey = keyOperation({
   readOnly: true,
   terms: (input) => stated({ grantTokens: input.GrantTokens }),
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'any' },
-  async handle({ key }) {
-    return { KeyMetadata: toKeyMetadata(key) };
+  async handle({ key }, deps) {
+    const related = key.multiRegion ? await deps.store.keys.listRelated(key.accountId, key.id) : [key];
+    return { KeyMetadata: toKeyMetadata(key, related) };
   },
 });

@@ -6,7 +6,7 @@ export const DisableKey = keyOperation({
   name: 'DisableKey',
   action: 'kms:DisableKey',
   readOnly: false,
-  key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'manage' },
+  key: { reference: (input) => input.KeyId, acceptsAlias: false, states: 'toggle' },
   async handle({ key }, deps) {
     await mutateKey(deps, key, () => ({ fields: { state: 'Disabled' } }));
     return {};

@@ -43,6 +43,11 @@ import { ListGrants } from './list-grants.js';
 import { ListRetirableGrants } from './list-retirable-grants.js';
 import { RetireGrant } from './retire-grant.js';
 import { RevokeGrant } from './revoke-grant.js';
+import { DeleteImportedKeyMaterial } from './delete-imported-key-material.js';
+import { GetParametersForImport } from './get-parameters-for-import.js';
+import { ImportKeyMaterial } from './import-key-material.js';
+import { ReplicateKey } from './replicate-key.js';
+import { UpdatePrimaryRegion } from './update-primary-region.js';
 
 /**
  * Each declaration is typed for its own operation; the registry holds them as the operation union. A handler
@@ -106,6 +111,11 @@ export const KMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map([
   widen(ListRetirableGrants),
   widen(RetireGrant),
   widen(RevokeGrant),
+  widen(DeleteImportedKeyMaterial),
+  widen(GetParametersForImport),
+  widen(ImportKeyMaterial),
+  widen(ReplicateKey),
+  widen(UpdatePrimaryRegion),
 ]);
 
 /** What the server says of an operation it does not offer: only whether it would change anything. */
@@ -121,7 +131,7 @@ export interface UnsupportedOperation {
  * decides which list it belongs to — test/api/operation-registry.test.ts fails until then.
  *
  * @example
- *   UNSUPPORTED_OPERATIONS.has('ImportKeyMaterial'); // true
+ *   UNSUPPORTED_OPERATIONS.has('CreateCustomKeyStore'); // true
  */
 export const UNSUPPORTED_OPERATIONS: ReadonlyMap<string, UnsupportedOperation> = new Map<KmsOperationName, UnsupportedOperation>([
   // Custom key stores (CloudHSM and external key stores).
@@ -131,11 +141,4 @@ export const UNSUPPORTED_OPERATIONS: ReadonlyMap<string, UnsupportedOperation> =
   ['DescribeCustomKeyStores', { readOnly: true }],
   ['DisconnectCustomKeyStore', { readOnly: false }],
   ['UpdateCustomKeyStore', { readOnly: false }],
-  // Imported key material (Origin EXTERNAL).
-  ['DeleteImportedKeyMaterial', { readOnly: false }],
-  ['GetParametersForImport', { readOnly: true }],
-  ['ImportKeyMaterial', { readOnly: false }],
-  // Multi-Region keys.
-  ['ReplicateKey', { readOnly: false }],
-  ['UpdatePrimaryRegion', { readOnly: false }],
 ]);

@@ -25,7 +25,7 @@ export const ReEncrypt = keyOperation({
   // The ciphertext is read here, once, for the source key reference and the handlers.
   validate: (input) => (input.CiphertextBlob === undefined ? undefined : readCiphertext(input.CiphertextBlob)),
   key: {
-    reference: (input, ciphertext) => input.SourceKeyId ?? keyArnNamedBy(requireCiphertext(ciphertext)),
+    reference: (input, ciphertext, scope) => input.SourceKeyId ?? keyArnNamedBy(requireCiphertext(ciphertext), scope.region),
     acceptsAlias: true,
     states: 'use',
     // The source key's usage is checked by decryptUnderKey, after the ciphertext (see there).

@@ -1,10 +1,16 @@
-import type { KmsKey } from '../../keys/key.js';
+import { isPrimaryKey, type KmsKey } from '../../keys/key.js';
 import { algorithmsFor, KEY_SPECS } from '../../keys/key-spec.js';
-import type { CustomerMasterKeySpec, KeyMetadata } from '../generated/kms-shapes.js';
+import type { CustomerMasterKeySpec, KeyMetadata, MultiRegionConfiguration } from '../generated/kms-shapes.js';
 
-/** The wire `KeyMetadata` of a key, with every field AWS returns for a key of its kind. */
-export function toKeyMetadata(key: KmsKey): KeyMetadata {
+/**
+ * The wire `KeyMetadata` of a key, with every field AWS returns for a key of its kind. A multi-Region key's
+ * `MultiRegionConfiguration` needs its related keys (`KeyRepository.listRelated`, the key itself among them);
+ * the operations that return metadata pass them.
+ */
+export function toKeyMetadata(key: KmsKey, related: readonly KmsKey[] = [key]): KeyMetadata {
   const algorithms = algorithmsFor(key.spec, key.usage);
+  const current = key.importedMaterials?.find((entry) => entry.id === key.currentMaterialId);
+  const imported = current?.state === 'IMPORTED' ? current : undefined;
   return {
     AWSAccountId: key.accountId,
     KeyId: key.id,
@@ -15,7 +21,9 @@ export function toKeyMetadata(key: KmsKey): KeyMetadata {
     KeyUsage: key.usage,
     KeyState: key.state,
     ...(key.deletionAt !== undefined ? { DeletionDate: new Date(key.deletionAt) } : {}),
+    ...(imported?.validTo !== undefined ? { ValidTo: new Date(imported.validTo) } : {}),
     Origin: key.origin,
+    ...(imported?.expirationModel !== undefined ? { ExpirationModel: imported.expirationModel } : {}),
     KeyManager: key.manager,
     // Deprecated twin of KeySpec; AWS still returns it, and its enum lags behind KeySpec's.
     CustomerMasterKeySpec: key.spec as CustomerMasterKeySpec,
@@ -27,7 +35,23 @@ export function toKeyMetadata(key: KmsKey): KeyMetadata {
       : {}),
     ...(algorithms.macAlgorithms.length ? { MacAlgorithms: [...algorithms.macAlgorithms] } : {}),
     MultiRegion: key.multiRegion,
+    ...(key.multiRegion ? { MultiRegionConfiguration: multiRegionConfiguration(key, related) } : {}),
     ...(key.pendingWindowInDays !== undefined ? { PendingDeletionWindowInDays: key.pendingWindowInDays } : {}),
-    ...(KEY_SPECS[key.spec].rotatable ? { CurrentKeyMaterialId: key.currentMaterialId } : {}),
+    ...(KEY_SPECS[key.spec].rotatable && key.currentMaterialId !== undefined
+      ? { CurrentKeyMaterialId: key.currentMaterialId }
+      : {}),
+  };
+}
+
+/** The primary and the replicas as this key's record names them (its own `primaryRegion` decides which is which). */
+function multiRegionConfiguration(key: KmsKey, related: readonly KmsKey[]): MultiRegionConfiguration {
+  const keys = related.some((candidate) => candidate.arn === key.arn) ? related : [key, ...related];
+  const primary = keys.find((candidate) => candidate.region === key.primaryRegion);
+  return {
+    MultiRegionKeyType: isPrimaryKey(key) ? 'PRIMARY' : 'REPLICA',
+    ...(primary ? { PrimaryKey: { Arn: primary.arn, Region: primary.region } } : {}),
+    ReplicaKeys: keys
+      .filter((candidate) => candidate.region !== key.primaryRegion)
+      .map((replica) => ({ Arn: replica.arn, Region: replica.region })),
   };
 }

@@ -59,6 +59,8 @@ export function buildConditionKeys(facts: ConditionFacts): Conditions {
   if (facts.requestAlias !== undefined) conditions['kms:RequestAlias'] = facts.requestAlias;
   if (facts.resourceAliases !== undefined) conditions['kms:ResourceAliases'] = facts.resourceAliases;
   setDefined(conditions, 'kms:RotationPeriodInDays', terms.rotationPeriodInDays);
+  setDefined(conditions, 'kms:ReplicaRegion', terms.replicaRegion);
+  setDefined(conditions, 'kms:PrimaryRegion', terms.primaryRegion);
   setDefined(conditions, 'kms:ScheduleKeyDeletionPendingWindowInDays', terms.pendingWindowInDays);
   setDefined(conditions, 'kms:BypassPolicyLockoutSafetyCheck', terms.bypassPolicyLockoutSafetyCheck);
   return conditions;
@@ -85,6 +87,11 @@ function addKeyProperties(conditions: Conditions, terms: RequestTerms, key: KmsK
   conditions['kms:KeySpec'] = properties.spec;
   conditions['kms:KeyUsage'] = properties.usage;
   conditions['kms:KeyOrigin'] = properties.origin;
+  const multiRegion = key ? key.multiRegion : terms.newKey?.multiRegion ?? false;
+  conditions['kms:MultiRegion'] = multiRegion;
+  if (multiRegion) {
+    conditions['kms:MultiRegionKeyType'] = key && key.primaryRegion !== key.region ? 'REPLICA' : 'PRIMARY';
+  }
 }
 
 function addGrantKeys(conditions: Conditions, action: string, terms: RequestTerms): void {

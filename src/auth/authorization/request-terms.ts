@@ -47,7 +47,11 @@ export interface RequestTerms {
   /** GenerateDataKeyPair[WithoutPlaintext]: the spec of the data key pair asked for. */
   readonly dataKeyPairSpec?: string;
   /** CreateKey: the key it would make. */
-  readonly newKey?: { readonly spec: string; readonly usage: string; readonly origin: string };
+  readonly newKey?: { readonly spec: string; readonly usage: string; readonly origin: string; readonly multiRegion?: boolean };
+  /** ReplicateKey: the region of the replica asked for (kms:ReplicaRegion). */
+  readonly replicaRegion?: string;
+  /** UpdatePrimaryRegion: the region that is to hold the primary (kms:PrimaryRegion). */
+  readonly primaryRegion?: string;
   readonly rotationPeriodInDays?: number;
   readonly pendingWindowInDays?: number;
   readonly bypassPolicyLockoutSafetyCheck?: boolean;
