@@ -108,13 +108,13 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     KeyUsage: acted('the key\'s usage'),
     CustomerMasterKeySpec: acted('the key\'s spec (deprecated twin of KeySpec)'),
     KeySpec: acted('the key\'s spec'),
-    // Imported key material and custom key stores would work in AWS; they do not exist here yet.
-    Origin: acted('AWS_KMS', { refuses: { error: 'UnsupportedOperationException', input: () => ({ Origin: 'EXTERNAL' }) } }),
+    // AWS_KMS and EXTERNAL (imported material); custom key stores' origins do not exist here yet.
+    Origin: acted('AWS_KMS or EXTERNAL', { refuses: { error: 'UnsupportedOperationException', input: () => ({ Origin: 'AWS_CLOUDHSM' }) } }),
     // No custom key store exists here, so every id names an unknown store: AWS's answer for one.
     CustomKeyStoreId: refused('CustomKeyStoreNotFoundException', () => ({ CustomKeyStoreId: 'cks-1234567890abcdef0' })),
     BypassPolicyLockoutSafetyCheck: acted('skips the lockout check'),
     Tags: acted('stored'),
-    MultiRegion: acted('false', { refuses: { error: 'UnsupportedOperationException', input: () => ({ MultiRegion: true }) } }),
+    MultiRegion: acted('a multi-Region primary key (mrk- id)'),
     // Valid only with an external key store's CustomKeyStoreId: without one, a constraint between members.
     XksKeyId: refused('ValidationException', () => ({ XksKeyId: 'external-key-1' })),
   },
@@ -131,7 +131,7 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
   },
   DeleteAlias: { AliasName: KEY },
   DeleteCustomKeyStore: notImplemented('CustomKeyStoreId'),
-  DeleteImportedKeyMaterial: notImplemented('KeyId', 'KeyMaterialId'),
+  DeleteImportedKeyMaterial: { KeyId: KEY, KeyMaterialId: acted('the imported version deleted') },
   DeriveSharedSecret: {
     KeyId: KEY,
     KeyAgreementAlgorithm: acted('ECDH'),
@@ -197,11 +197,22 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
   GetKeyLastUsage: { KeyId: KEY },
   GetKeyPolicy: { KeyId: KEY, PolicyName: acted('only "default" exists') },
   GetKeyRotationStatus: { KeyId: KEY },
-  GetParametersForImport: notImplemented('KeyId', 'WrappingAlgorithm', 'WrappingKeySpec'),
+  GetParametersForImport: {
+    KeyId: KEY,
+    WrappingAlgorithm: acted('sealed in the import token; RSAES_PKCS1_V1_5 and SM2PKE refused'),
+    WrappingKeySpec: acted('the size of the wrapping key pair; SM2 refused'),
+  },
   GetPublicKey: { KeyId: KEY, GrantTokens: GRANT_TOKENS },
-  ImportKeyMaterial: notImplemented(
-    'KeyId', 'ImportToken', 'EncryptedKeyMaterial', 'ValidTo', 'ExpirationModel', 'ImportType', 'KeyMaterialDescription', 'KeyMaterialId',
-  ),
+  ImportKeyMaterial: {
+    KeyId: KEY,
+    ImportToken: acted('opened with the root key: the wrapping key, algorithm and expiry'),
+    EncryptedKeyMaterial: acted('unwrapped and imported'),
+    ValidTo: acted('when the material expires'),
+    ExpirationModel: acted('whether the material expires'),
+    ImportType: acted('new material (pending rotation) or a version imported before'),
+    KeyMaterialDescription: acted('stored with the version'),
+    KeyMaterialId: acted('must match the id derived from the material'),
+  },
   ListAliases: { KeyId: acted('only the aliases of that key (of the caller\'s account)'), Limit: PAGING, Marker: PAGING },
   ListGrants: {
     Limit: PAGING,
@@ -252,7 +263,14 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     DryRun: DRY_RUN,
     DryRunModifiers: DRY_RUN_MODIFIERS(reEncryptInput),
   },
-  ReplicateKey: notImplemented('KeyId', 'ReplicaRegion', 'Policy', 'BypassPolicyLockoutSafetyCheck', 'Description', 'Tags'),
+  ReplicateKey: {
+    KeyId: KEY,
+    ReplicaRegion: acted('where the replica is created; a condition key'),
+    Policy: acted('the replica\'s key policy'),
+    BypassPolicyLockoutSafetyCheck: acted('skips the lockout check'),
+    Description: acted('the replica\'s description'),
+    Tags: acted('the replica\'s tags'),
+  },
   RetireGrant: { GrantToken: KEY, KeyId: KEY, GrantId: acted('the grant retired'), DryRun: DRY_RUN },
   RevokeGrant: { KeyId: KEY, GrantId: acted('the grant revoked'), DryRun: DRY_RUN },
   RotateKeyOnDemand: { KeyId: KEY },
@@ -273,7 +291,7 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     'XksProxyVpcEndpointServiceName', 'XksProxyVpcEndpointServiceOwner', 'XksProxyAuthenticationCredential', 'XksProxyConnectivity',
   ),
   UpdateKeyDescription: { KeyId: KEY, Description: acted('stored') },
-  UpdatePrimaryRegion: notImplemented('KeyId', 'PrimaryRegion'),
+  UpdatePrimaryRegion: { KeyId: KEY, PrimaryRegion: acted('the replica that becomes primary; a condition key') },
   Verify: {
     KeyId: KEY,
     Message: acted('verified'),

@@ -62,7 +62,7 @@ describe('no plaintext, data key, key material or secret key reaches a log, an e
       assert.equal(errors.filter((message) => message === '').length, 0, 'every failing request failed');
 
       const key = (await server.node.store.keys.get({ accountId: server.accountId, region: 'us-east-1' }, keyId))!;
-      const material = await loadMaterial(server.node.deps, key, key.currentMaterialId);
+      const material = await loadMaterial(server.node.deps, key, key.currentMaterialId!);
       secrets.push(['key material', Buffer.from(material!.expose())]);
     } finally {
       await server.stop().catch(() => undefined);
@@ -87,7 +87,7 @@ describe('no plaintext, data key, key material or secret key reaches a log, an e
       const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
       await kms.send(new EncryptCommand({ KeyId: KeyMetadata!.KeyId, Plaintext: SENTINEL }));
       const key = (await server.node.store.keys.get({ accountId: server.accountId, region: 'us-east-1' }, KeyMetadata!.KeyId!))!;
-      const material = Buffer.from((await loadMaterial(server.node.deps, key, key.currentMaterialId))!.expose());
+      const material = Buffer.from((await loadMaterial(server.node.deps, key, key.currentMaterialId!))!.expose());
       const secrets: Array<[string, Buffer]> = [
         ['key material', material],
         ['sentinel plaintext', SENTINEL],

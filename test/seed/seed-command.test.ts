@@ -94,6 +94,6 @@ describe('serve --seed and strongroom seed', () => {
     const file = await seedFile('version: 1\nkeys:\n  - id: 1f3e6a6b-d4bb-4542-a95d-49007f125630\n    spec: HMAC_256\n    material: AAAA\n');
     const invalid = await strongroomSeed(file, '--check');
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /seed\.yaml: keys\[0\]\.material: spec HMAC_256 takes 32 to 64 bytes of HMAC key material, not 3/);
+    assert.match(invalid.stderr, /seed\.yaml: keys\[0\]\.material: spec HMAC_256 takes 32 to 128 bytes of HMAC key material, not 3/);
   });
 });

@@ -73,7 +73,7 @@ describe('reading a seed file', () => {
       'keys[0].material: spec SYMMETRIC_DEFAULT takes 32 bytes (256 bits), not 16',
     ]);
     assert.deepEqual(problemsOf(keyFile(`spec: HMAC_224\nmaterial: ${base64Bytes(27)}`)), [
-      'keys[0].material: spec HMAC_224 takes 28 to 64 bytes of HMAC key material, not 27',
+      'keys[0].material: spec HMAC_224 takes 28 to 128 bytes of HMAC key material, not 27',
     ]);
     assert.deepEqual(problemsOf(keyFile(`spec: HMAC_384\nmaterial: ${base64Bytes(129)}`)), [
       'keys[0].material: spec HMAC_384 takes 48 to 128 bytes of HMAC key material, not 129',

@@ -1,3 +1,4 @@
+import { IMPORT_AND_MULTI_REGION_CASES } from './import-and-multi-region-answers.js';
 import { hmacKeyMetadata, symmetricKeyMetadata } from './key-metadata-shapes.js';
 import {
   ANY_BLOB,
@@ -1307,4 +1308,5 @@ export const RECORDED_CASES: readonly RecordedCase[] = [
   ...rotation,
   ...aliases,
   ...assertedNames,
+  ...IMPORT_AND_MULTI_REGION_CASES,
 ];

@@ -47,9 +47,10 @@ export interface ErrorAnswer {
   readonly error: string;
   /**
    * The message, exactly. `''` means AWS sent none. `UNVERIFIED_MESSAGE` means the recording did not verify the
-   * message against AWS (the LocalStack test skips it), so only the exception name is compared.
+   * message against AWS (the LocalStack test skips it), so only the exception name is compared. A `Like`, or one
+   * computed from the context, where the message holds a value AWS chose.
    */
-  readonly message: Computed<string> | Like | typeof UNVERIFIED_MESSAGE;
+  readonly message: Computed<string | Like> | typeof UNVERIFIED_MESSAGE;
 }
 
 export const UNVERIFIED_MESSAGE = Symbol('message not verified against AWS');

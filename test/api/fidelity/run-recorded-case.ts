@@ -100,7 +100,7 @@ function compare(answer: Answer, expected: Expected, context: CaseContext): stri
     if (answer.kind === 'success') return [`expected ${expected.error}, got a success: ${describe(answer)}`];
     const problems = answer.error === expected.error ? [] : [`exception ${answer.error}, AWS ${expected.error}`];
     if (expected.message !== UNVERIFIED_MESSAGE) {
-      const message = expected.message instanceof Like ? expected.message : evaluate(expected.message, context);
+      const message = evaluate(expected.message, context);
       if (!matches(answer.message, message)) {
         problems.push(`message ${JSON.stringify(answer.message)}, AWS ${describeExpected(message)}`);
       }
