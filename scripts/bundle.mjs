@@ -14,7 +14,8 @@
 // esbuild metafile's inputs, recorded in dist/bundle-inputs.json, with this script and the lockfiles), so that
 // `npm start` on a built tree goes straight to serving. `--force` rebuilds regardless; `--clean` (npm pack's
 // prepack) also removes the previous build's chunks, so that the package holds the current build only.
-// better-sqlite3 stays outside: it loads a native addon from its own package.
+// better-sqlite3 and pkcs11js stay outside: each loads a native addon from its own package (pkcs11js is optional,
+// imported only by a server whose root of trust is a PKCS#11 token).
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ async function buildBundle() {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      external: ['better-sqlite3'],
+      external: ['better-sqlite3', 'pkcs11js'],
       banner: { js: REQUIRE_SHIM },
       sourcemap: 'linked',
       metafile: true,

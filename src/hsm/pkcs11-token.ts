@@ -1,0 +1,324 @@
+import { randomBytes } from 'node:crypto';
+import type * as pkcs11js from 'pkcs11js';
+import { Pkcs11DecryptionFailed, Pkcs11Error, pkcs11Failure, returnValueOf } from './pkcs11-errors.js';
+import { logInAsUser } from './pkcs11-login.js';
+import { acquirePkcs11Module, type Pkcs11Module } from './pkcs11-module.js';
+
+export { Pkcs11DecryptionFailed, Pkcs11Error, type Pkcs11Problem } from './pkcs11-errors.js';
+
+/**
+ * A logged-in read/write session on one PKCS#11 token, and the AES-256-GCM operations Strongroom runs inside
+ * it: generating non-extractable keys, finding and destroying them, sealing and opening with them.
+ * The calls are synchronous (pkcs11js's), as the token serialises a session's operations anyway.
+ */
+
+export interface Pkcs11TokenOptions {
+  /** The PKCS#11 module (shared library), e.g. `/usr/lib/softhsm/libsofthsm2.so`. */
+  readonly modulePath: string;
+  /** The token's label, without the blank padding to 32 characters. */
+  readonly tokenLabel: string;
+  /** The user's PIN: used for `C_Login` and forgotten; never in a message. */
+  readonly pin: string;
+}
+
+/** A secret key object in the token, named by its `CKA_LABEL` and `CKA_ID`. */
+export interface Pkcs11Key {
+  readonly label: string;
+  /** CKA_ID */
+  readonly id: Buffer;
+}
+
+export interface Pkcs11Token {
+  readonly tokenLabel: string;
+  readonly serialNumber: string;
+  findAesKey(label: string): Pkcs11Key | undefined;
+  /** A new AES-256 secret key object in the token: CKA_TOKEN, CKA_SENSITIVE, not CKA_EXTRACTABLE, CKA_ENCRYPT/DECRYPT, a random 16-byte CKA_ID. */
+  generateAesKey(label: string): Pkcs11Key;
+  destroyKey(key: Pkcs11Key): void;
+  /** AES-256-GCM inside the token (CKM_AES_GCM): `iv` 12 bytes, 128-bit tag appended to the returned ciphertext. */
+  encryptAesGcm(key: Pkcs11Key, iv: Buffer, aad: Buffer, plaintext: Buffer): Buffer;
+  /** Throws Pkcs11DecryptionFailed (one message for every cause) when the tag does not verify. */
+  decryptAesGcm(key: Pkcs11Key, iv: Buffer, aad: Buffer, ciphertextWithTag: Buffer): Buffer;
+  close(): void;
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_ID_BYTES = 16;
+/** Token labels are 32 bytes, blank-padded (PKCS#11 CK_TOKEN_INFO.label). */
+const TOKEN_LABEL_BYTES = 32;
+
+/**
+ * Return values of `C_Decrypt` that mean "this ciphertext does not open under this key": the standard ones, and
+ * CKR_GENERAL_ERROR, which is what SoftHSM2 answers for a tag that does not verify.
+ */
+const DECRYPTION_FAILURES = new Set([
+  'CKR_ENCRYPTED_DATA_INVALID',
+  'CKR_ENCRYPTED_DATA_LEN_RANGE',
+  'CKR_AEAD_DECRYPT_FAILED',
+  'CKR_GENERAL_ERROR',
+]);
+
+/**
+ * Loads the module with a dynamic import('pkcs11js') (so servers that never use PKCS#11 never load the native
+ * addon), C_Initialize, finds the token by label, opens an RW session, logs in as user.
+ *
+ * @example
+ *   const token = await openPkcs11Token({ modulePath, tokenLabel: 'strongroom', pin });
+ *   try {
+ *     const key = token.findAesKey('root') ?? token.generateAesKey('root');
+ *     const sealed = token.encryptAesGcm(key, iv, aad, plaintext);
+ *   } finally {
+ *     token.close();
+ *   }
+ */
+export async function openPkcs11Token(options: Pkcs11TokenOptions): Promise<Pkcs11Token> {
+  const { modulePath, tokenLabel, pin } = options;
+  if (tokenLabel === '' || Buffer.byteLength(tokenLabel, 'utf8') > TOKEN_LABEL_BYTES) {
+    throw new Pkcs11Error('TOKEN_NOT_FOUND', `a token label is 1 to ${TOKEN_LABEL_BYTES} bytes: "${tokenLabel}" is not`);
+  }
+  const module = await acquirePkcs11Module(modulePath);
+  let session: Buffer | undefined;
+  try {
+    const { slot, serialNumber } = findTokenSlot(module, tokenLabel);
+    const { CKF_SERIAL_SESSION, CKF_RW_SESSION } = module.binding;
+    session = call(`C_OpenSession on token "${tokenLabel}"`, () => module.cryptoki.C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION));
+    const logOut = logInAsUser(module, slot, session, pin, tokenLabel);
+    return new OpenPkcs11Token(module, session, tokenLabel, serialNumber, logOut);
+  } catch (error) {
+    if (session !== undefined) closeSession(module, session);
+    module.release();
+    throw error;
+  }
+}
+
+/** The slot holding the one initialised token labelled `tokenLabel`. */
+function findTokenSlot(module: Pkcs11Module, tokenLabel: string): { slot: Buffer; serialNumber: string } {
+  const { cryptoki, binding } = module;
+  const matches = call(`C_GetSlotList of ${module.path}`, () => cryptoki.C_GetSlotList(true)).flatMap((slot) => {
+    const info = call(`C_GetTokenInfo of ${module.path}`, () => cryptoki.C_GetTokenInfo(slot));
+    const initialised = (info.flags & binding.CKF_TOKEN_INITIALIZED) !== 0;
+    return initialised && info.label.trimEnd() === tokenLabel ? [{ slot, serialNumber: info.serialNumber.trim() }] : [];
+  });
+  const [match] = matches;
+  if (match === undefined) throw new Pkcs11Error('TOKEN_NOT_FOUND', `no token labelled "${tokenLabel}" in ${module.path}`);
+  if (matches.length > 1) {
+    // Taking one of them could put keys in the wrong token, or look for them there.
+    throw new Pkcs11Error('TOKEN_NOT_FOUND', `${matches.length} tokens are labelled "${tokenLabel}" in ${module.path}: the label must name one`);
+  }
+  return match;
+}
+
+class OpenPkcs11Token implements Pkcs11Token {
+  /** Object handles are valid for the session's life; cached so that an operation is two calls, not five. */
+  private readonly handles = new Map<string, Buffer>();
+  private open = true;
+
+  constructor(
+    private readonly module: Pkcs11Module,
+    private readonly session: Buffer,
+    readonly tokenLabel: string,
+    readonly serialNumber: string,
+    private readonly logOut: () => void,
+  ) {}
+
+  findAesKey(label: string): Pkcs11Key | undefined {
+    const [handle, ...others] = this.findSecretKeys(label);
+    if (handle === undefined) return undefined;
+    if (others.length > 0) {
+      throw new Pkcs11Error('KEY_NOT_FOUND', `${others.length + 1} AES keys are labelled "${label}" in token "${this.tokenLabel}": the label must name one`);
+    }
+    const { CKA_ID } = this.module.binding;
+    const [attribute] = this.call(`C_GetAttributeValue of key "${label}"`, () =>
+      this.module.cryptoki.C_GetAttributeValue(this.session, handle, [{ type: CKA_ID }]),
+    );
+    const key: Pkcs11Key = Object.freeze({ label, id: Buffer.from(attribute?.value ?? Buffer.alloc(0)) });
+    this.handles.set(handleCacheKey(key), handle);
+    return key;
+  }
+
+  generateAesKey(label: string): Pkcs11Key {
+    if (label === '') throw new RangeError('a PKCS#11 key needs a label');
+    const b = this.module.binding;
+    const key: Pkcs11Key = Object.freeze({ label, id: randomBytes(KEY_ID_BYTES) });
+    const template: pkcs11js.Template = [
+      { type: b.CKA_CLASS, value: b.CKO_SECRET_KEY },
+      { type: b.CKA_KEY_TYPE, value: b.CKK_AES },
+      { type: b.CKA_VALUE_LEN, value: 32 },
+      { type: b.CKA_LABEL, value: label },
+      { type: b.CKA_ID, value: key.id },
+      { type: b.CKA_TOKEN, value: true },
+      { type: b.CKA_PRIVATE, value: true },
+      { type: b.CKA_SENSITIVE, value: true },
+      { type: b.CKA_EXTRACTABLE, value: false },
+      { type: b.CKA_ENCRYPT, value: true },
+      { type: b.CKA_DECRYPT, value: true },
+      // Only AES-GCM: a key that could wrap or derive could move its own material (or others') out.
+      { type: b.CKA_WRAP, value: false },
+      { type: b.CKA_UNWRAP, value: false },
+      { type: b.CKA_DERIVE, value: false },
+    ];
+    const handle = this.call(`C_GenerateKey of key "${label}"`, () =>
+      this.module.cryptoki.C_GenerateKey(this.session, { mechanism: b.CKM_AES_KEY_GEN }, template),
+    );
+    this.handles.set(handleCacheKey(key), handle);
+    return key;
+  }
+
+  destroyKey(key: Pkcs11Key): void {
+    const handle = this.handleOf(key);
+    this.handles.delete(handleCacheKey(key));
+    this.call(`C_DestroyObject of key "${key.label}"`, () => this.module.cryptoki.C_DestroyObject(this.session, handle));
+  }
+
+  encryptAesGcm(key: Pkcs11Key, iv: Buffer, aad: Buffer, plaintext: Buffer): Buffer {
+    if (iv.length !== IV_BYTES) throw new RangeError(`AES-GCM IV must be ${IV_BYTES} bytes`);
+    const { cryptoki } = this.module;
+    this.withKey(key, 'C_EncryptInit', (handle) => cryptoki.C_EncryptInit(this.session, this.gcm(iv, aad), handle));
+    const sealed = this.call(`C_Encrypt with key "${key.label}"`, () =>
+      cryptoki.C_Encrypt(this.session, nonNullPointer(plaintext), Buffer.alloc(plaintext.length + TAG_BYTES)),
+    );
+    if (sealed.length !== plaintext.length + TAG_BYTES) {
+      throw new Pkcs11Error('DEVICE_ERROR', `C_Encrypt with key "${key.label}" in token "${this.tokenLabel}" returned ${sealed.length} bytes, not ciphertext and a 16-byte tag`);
+    }
+    return sealed;
+  }
+
+  decryptAesGcm(key: Pkcs11Key, iv: Buffer, aad: Buffer, ciphertextWithTag: Buffer): Buffer {
+    if (iv.length !== IV_BYTES || ciphertextWithTag.length < TAG_BYTES) throw new Pkcs11DecryptionFailed();
+    const { cryptoki } = this.module;
+    this.withKey(key, 'C_DecryptInit', (handle) => cryptoki.C_DecryptInit(this.session, this.gcm(iv, aad), handle));
+    const output = Buffer.alloc(ciphertextWithTag.length);
+    try {
+      return cryptoki.C_Decrypt(this.session, ciphertextWithTag, output);
+    } catch (error) {
+      output.fill(0);
+      const returnValue = returnValueOf(error);
+      if (returnValue !== undefined && DECRYPTION_FAILURES.has(returnValue)) throw new Pkcs11DecryptionFailed();
+      throw this.failure(error, `C_Decrypt with key "${key.label}"`);
+    }
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.handles.clear();
+    closeSession(this.module, this.session);
+    this.logOut();
+    this.module.release();
+  }
+
+  /**
+   * CKM_AES_GCM's parameters in the layout of PKCS#11 2.40 errata and 3.0 (with `ulIvBits`), which SoftHSM2
+   * and current HSMs read.
+   */
+  private gcm(iv: Buffer, aad: Buffer): pkcs11js.Mechanism {
+    const b = this.module.binding;
+    const parameter: pkcs11js.GcmParams = { type: b.CK_PARAMS_AES_GCM_v240, iv, ivBits: IV_BYTES * 8, aad, tagBits: TAG_BYTES * 8 };
+    return { mechanism: b.CKM_AES_GCM, parameter };
+  }
+
+  /** Runs `use` with the key's handle; a handle gone stale (the key destroyed elsewhere) leaves the cache. */
+  private withKey(key: Pkcs11Key, doing: string, use: (handle: Buffer) => void): void {
+    const handle = this.handleOf(key);
+    try {
+      use(handle);
+    } catch (error) {
+      const failure = this.failure(error, `${doing} with key "${key.label}"`);
+      if (failure.problem === 'KEY_NOT_FOUND') this.handles.delete(handleCacheKey(key));
+      throw failure;
+    }
+  }
+
+  private handleOf(key: Pkcs11Key): Buffer {
+    const cached = this.handles.get(handleCacheKey(key));
+    if (cached !== undefined) {
+      this.requireOpen();
+      return cached;
+    }
+    const matches = this.findSecretKeys(key.label, key.id);
+    const [handle] = matches;
+    if (handle === undefined || matches.length > 1) {
+      const why = handle === undefined ? 'no' : `${matches.length}`;
+      throw new Pkcs11Error('KEY_NOT_FOUND', `${why} AES keys labelled "${key.label}" with id ${key.id.toString('hex')} in token "${this.tokenLabel}"`);
+    }
+    this.handles.set(handleCacheKey(key), handle);
+    return handle;
+  }
+
+  /** The AES secret keys with this label (and id, when given). */
+  private findSecretKeys(label: string, id?: Buffer): Buffer[] {
+    const b = this.module.binding;
+    const { cryptoki } = this.module;
+    const template: pkcs11js.Template = [
+      { type: b.CKA_CLASS, value: b.CKO_SECRET_KEY },
+      { type: b.CKA_KEY_TYPE, value: b.CKK_AES },
+      { type: b.CKA_LABEL, value: label },
+      ...(id === undefined ? [] : [{ type: b.CKA_ID, value: id }]),
+    ];
+    const doing = `finding key "${label}"`;
+    this.call(doing, () => cryptoki.C_FindObjectsInit(this.session, template));
+    try {
+      const found: Buffer[] = [];
+      for (;;) {
+        const batch = this.call(doing, () => cryptoki.C_FindObjects(this.session, 16));
+        if (batch.length === 0) return found;
+        found.push(...batch);
+      }
+    } finally {
+      try {
+        cryptoki.C_FindObjectsFinal(this.session);
+      } catch {
+        // The search is over either way; its error, if any, was reported above.
+      }
+    }
+  }
+
+  /** A Cryptoki call on this open session; its failure names this token. */
+  private call<T>(doing: string, run: () => T): T {
+    this.requireOpen();
+    try {
+      return run();
+    } catch (error) {
+      throw this.failure(error, doing);
+    }
+  }
+
+  private failure(error: unknown, doing: string): Pkcs11Error {
+    return pkcs11Failure(error, `${doing} in token "${this.tokenLabel}"`);
+  }
+
+  private requireOpen(): void {
+    if (!this.open) throw new Pkcs11Error('DEVICE_ERROR', `the session with token "${this.tokenLabel}" is closed`);
+  }
+}
+
+/**
+ * An empty Buffer of its own has no memory, so pkcs11js passes a NULL pointer, which SoftHSM2 answers with
+ * CKR_ARGUMENTS_BAD — and leaves the encryption active, so the session refuses every later C_EncryptInit.
+ * An empty view into a real buffer points somewhere and seals the empty plaintext as GCM should.
+ */
+function nonNullPointer(data: Buffer): Buffer {
+  return data.length > 0 ? data : Buffer.alloc(1).subarray(0, 0);
+}
+
+/** Key ids are random, but keys made outside Strongroom may share one: the label is part of the name. */
+function handleCacheKey(key: Pkcs11Key): string {
+  return `${key.id.toString('hex')}:${key.label}`;
+}
+
+function call<T>(doing: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw pkcs11Failure(error, doing);
+  }
+}
+
+function closeSession(module: Pkcs11Module, session: Buffer): void {
+  try {
+    module.cryptoki.C_CloseSession(session);
+  } catch {
+    // Closing: a session the token already dropped (device removed) is closed too.
+  }
+}
