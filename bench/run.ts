@@ -12,6 +12,7 @@ import type { LoadResult, LoadSpec } from './load-generator.js';
 import { runProcess, startProcess } from './processes.js';
 import { measureColdStart } from './cold-start.js';
 import { comparePostgresNodes } from './postgres-nodes.js';
+import { compareRootsOfTrust } from './roots-of-trust.js';
 import { resultRow } from './result-row.js';
 import { call, createKey, indexingCatchUp, readCredentials } from './bench-client.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
@@ -135,6 +136,8 @@ async function main(): Promise<void> {
   process.stdout.write(await runProcess(join(here, 'durable-write-cost.js'), ''));
   // Several nodes on one PostgreSQL beside the embedded mode, each measured after the servers above stopped.
   await comparePostgresNodes({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, concurrencies: CONCURRENCIES, sustainedSeconds: SUSTAINED_SECONDS });
+  // The roots of trust side by side: a key file, a passphrase, a PKCS#11 token (SoftHSM2).
+  await compareRootsOfTrust({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, connections: CONCURRENCIES[CONCURRENCIES.length - 1] ?? 64 });
 }
 
 async function encryptOnce(url: string, credentials: KmsCredentials, keyId: string): Promise<string> {

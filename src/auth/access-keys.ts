@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import type { AccessKey, IdentityRepository, PrincipalType } from '../store/store.js';
 import { accessKeyAad } from './credential-resolver.js';
@@ -29,7 +29,7 @@ export interface NewAccessKeyFor {
 /** Issues a long-term access key; the secret is stored only wrapped by the root key and returned once. */
 export async function issueAccessKey(
   identities: IdentityRepository,
-  rootKey: RootKey,
+  rootKey: RootOfTrust,
   principal: NewAccessKeyFor,
   now: number,
 ): Promise<{ accessKeyId: string; secret: SecretBytes }> {

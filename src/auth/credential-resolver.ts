@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import { ExpiredTokenException, UnrecognizedClientException } from '../errors.js';
 import type { AccessKey, IdentityRepository } from '../store/store.js';
@@ -21,7 +21,7 @@ export function isDevelopmentCredential(caller: Caller): boolean {
 
 export interface CredentialResolverOptions {
   readonly identities: IdentityRepository;
-  readonly rootKey: RootKey;
+  readonly rootKey: RootOfTrust;
   readonly now: () => number;
   /**
    * When set (development mode), `test`/`test` is the root of this account, and an access key id that is a

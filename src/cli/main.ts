@@ -8,6 +8,7 @@ import { commandOutput, OutputError, printSync, type CommandOutput } from './com
 import { FILE_ENCRYPTION_USAGE } from './file-encryption/file-encryption-usage.js';
 import { IAM_USAGE, runIamCommand } from './iam.js';
 import { INIT_USAGE, runInitCommand } from './init.js';
+import { REWRAP_USAGE, runRewrapCommand } from './rewrap.js';
 import { runSeedCommand, SEED_USAGE } from './seed.js';
 
 const USAGE = `Usage: strongroom <command> [options]
@@ -20,6 +21,9 @@ Commands:
           --database-url URL     a PostgreSQL database shared with other nodes, prepared by 'init', in place of
                                  the data directory (STRONGROOM_DATABASE_URL; docs/postgresql.md)
           --root-key-file PATH   with --database-url: the root key every node shares (STRONGROOM_ROOT_KEY_FILE)
+          --root-of-trust file|passphrase|pkcs11   what wraps every stored secret (default file; docs/roots-of-trust.md):
+                                 --passphrase-file FILE (else a prompt), or --pkcs11-module PATH
+                                 --pkcs11-token-label LABEL --pkcs11-pin-file FILE (STRONGROOM_ROOT_OF_TRUST, ...)
           --workers N            serving processes (default: one per CPU; STRONGROOM_WORKERS)
           --dev                  also accept test/test for the development account (STRONGROOM_DEV=1)
           --dev-account-id ID    the development account (default 000000000000; STRONGROOM_DEV_ACCOUNT_ID)
@@ -38,7 +42,7 @@ Commands:
           --seed FILE                apply a seed file before serving; a wrong one starts nothing (STRONGROOM_SEED)
           --quotas aws|off|FILE      AWS's request quotas, off, or AWS's with a file's overrides (default aws;
                                      off with --dev; STRONGROOM_QUOTAS)
-${INIT_USAGE}  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
+${INIT_USAGE}${REWRAP_USAGE}  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
 ${ACCOUNTS_USAGE}${SEED_USAGE}${IAM_USAGE}${AUTHZ_USAGE}${FILE_ENCRYPTION_USAGE}`;
 
 /** The exit code when the reader of the output went away: a Unix tool killed by SIGPIPE exits so (128 + 13). */
@@ -59,6 +63,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'init':
       return runInitCommand(args, stdout().write);
+    case 'rewrap':
+      return runRewrapCommand(args, stdout().write);
     case 'audit':
       return runAuditCommand(args, stdout().print);
     case 'accounts':

@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import type { IamContext } from '../service/identities/iam-context.js';
 import { PolicyCache } from '../auth/policy/index.js';
-import { RootKey } from '../crypto/root-key.js';
 import { KmsError } from '../errors.js';
 import { sharedDatabase } from '../server/config.js';
-import { dataDirectoryLayout, prepareDataDirectory } from '../server/data-directory.js';
-import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
+import { openNodeStorage } from '../server/node-storage.js';
+import { readRootOfTrustConfig, ROOT_OF_TRUST_OPTIONS, type RootOfTrustFlags } from '../server/root-of-trust/root-of-trust-config.js';
 import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 
 /** The flags that say where a CLI command finds the state it works on (`STORAGE_OPTIONS`). */
-export interface StorageFlags {
+export interface StorageFlags extends RootOfTrustFlags {
   readonly 'data-dir'?: string;
   readonly 'database-url'?: string;
   readonly 'root-key-file'?: string;
@@ -20,12 +19,15 @@ export const STORAGE_OPTIONS = {
   'data-dir': { type: 'string' },
   'database-url': { type: 'string' },
   'root-key-file': { type: 'string' },
+  ...ROOT_OF_TRUST_OPTIONS,
 } as const;
 
 /** The usage lines of `STORAGE_OPTIONS`. */
 export const STORAGE_USAGE = `          --data-dir DIR            data directory (default ./data; STRONGROOM_DATA_DIR), or
           --database-url URL --root-key-file PATH   a shared PostgreSQL database (STRONGROOM_DATABASE_URL,
                                     STRONGROOM_ROOT_KEY_FILE)
+          --root-of-trust file|passphrase|pkcs11   with --passphrase-file FILE, or --pkcs11-module PATH
+                                    --pkcs11-token-label LABEL --pkcs11-pin-file FILE (docs/roots-of-trust.md)
 `;
 
 /** The store and root key a CLI command opened, and the identity context over them. */
@@ -48,10 +50,11 @@ export interface StorageSession {
  *   try { ... } finally { await session.close(); }
  */
 export async function openStorageSession(flags: StorageFlags): Promise<StorageSession> {
-  const database = sharedDatabase(flags, process.env);
-  const { store, rootKey } = database !== undefined
-    ? await (await import('../server/shared-database.js')).openSharedDatabase(database)
-    : await openDataDirectory(resolve(flags['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data'));
+  const rootOfTrust = readRootOfTrustConfig(flags, process.env);
+  const database = sharedDatabase(flags, process.env, false, rootOfTrust);
+  const dataDir = resolve(flags['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data');
+  // A data directory is created when absent, as the server's first start creates it.
+  const { store, rootKey } = await openNodeStorage(database !== undefined ? { database } : { dataDir, rootOfTrust }, Date.now);
   const iam: IamContext = { identities: store.identities, rootKey, now: Date.now, policies: new PolicyCache(100) };
   return {
     store,
@@ -65,16 +68,11 @@ export async function openStorageSession(flags: StorageFlags): Promise<StorageSe
       if (fallback === undefined) throw new Error('no default account yet (start the server once, or pass --account-id)');
       return fallback;
     },
-    close: () => store.close(),
+    async close() {
+      await store.close();
+      rootKey.destroy();
+    },
   };
-}
-
-/** A data directory's root key and SQLite store, created when absent as the server's first start creates them. */
-async function openDataDirectory(dataDir: string): Promise<{ store: Store; rootKey: RootKey }> {
-  await prepareDataDirectory(dataDir);
-  const layout = dataDirectoryLayout(dataDir);
-  const rootKey = await RootKey.loadOrCreate(layout.rootKey);
-  return { rootKey, store: await openSqliteStore({ path: layout.database }) };
 }
 
 /** An AWS error as the CLI reports it, code first (`NoSuchEntity: The user with name bob cannot be found.`). */

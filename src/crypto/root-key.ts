@@ -1,8 +1,9 @@
-import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes, scrypt } from 'node:crypto';
 import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GCM_IV_BYTES, GCM_TAG_BYTES, openAesGcm, sealAesGcm } from './aead.js';
 import { CryptoInputError, DecryptionFailedError, RootKeyFileError, UnwrapFailedError } from './crypto-errors.js';
+import type { RootOfTrust, RootOfTrustKind } from './root-of-trust.js';
 import { SecretBytes } from './secret-bytes.js';
 
 /**
@@ -17,6 +18,14 @@ import { SecretBytes } from './secret-bytes.js';
  */
 
 const ROOT_KEY_FILE_BYTES = 32;
+
+/** scrypt's cost parameters: N = 2^17, r = 8, p = 1 (128 MiB, OWASP's recommendation for password storage). */
+export interface ScryptParameters {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+export const SCRYPT_PARAMETERS: ScryptParameters = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
 const WRAPPED_FORMAT_VERSION = 1;
 const WRAPPED_OVERHEAD = 1 + GCM_IV_BYTES + GCM_TAG_BYTES;
 const HKDF_SALT = Buffer.from('strongroom/root-key/v1', 'utf8');
@@ -24,12 +33,14 @@ const WRAPPING_KEY_INFO = Buffer.from('material-wrapping', 'utf8');
 const FINGERPRINT_INFO = Buffer.from('fingerprint', 'utf8');
 const MATERIAL_AAD_LABEL = Buffer.from('strongroom/key-material/v1', 'utf8');
 
-export class RootKey {
+export class RootKey implements RootOfTrust {
   /** A non-secret fingerprint (16 hex characters) that names this root key in logs, records and the CLI. */
   readonly id: string;
+  readonly kind: RootOfTrustKind;
   readonly #wrappingKey: SecretBytes;
 
-  private constructor(fileBytes: Buffer) {
+  private constructor(fileBytes: Buffer, kind: RootOfTrustKind = 'file') {
+    this.kind = kind;
     this.#wrappingKey = SecretBytes.adopt(derive(fileBytes, WRAPPING_KEY_INFO));
     const fingerprintInput = derive(fileBytes, FINGERPRINT_INFO);
     this.id = createHash('sha256').update(fingerprintInput).digest().subarray(0, 8).toString('hex');
@@ -77,6 +88,24 @@ export class RootKey {
       const code = errorCode(error);
       if (code !== undefined) throw new RootKeyFileError(path, `cannot be read (${code})`);
       throw error;
+    }
+  }
+
+  /**
+   * The root key of a passphrase (`--root-of-trust passphrase`): 32 bytes derived with scrypt from the passphrase
+   * and a stored random salt, used as a key file's bytes would be. Off the event loop (scrypt's memory-hard work
+   * takes a fraction of a second by design).
+   */
+  static async fromPassphrase(passphrase: SecretBytes, salt: Buffer, parameters: ScryptParameters = SCRYPT_PARAMETERS): Promise<RootKey> {
+    const derived = await new Promise<Buffer>((resolve, reject) => {
+      scrypt(passphrase.expose(), salt, ROOT_KEY_FILE_BYTES, { ...parameters, maxmem: 256 * 1024 * 1024 }, (error, key) =>
+        error ? reject(error) : resolve(key),
+      );
+    });
+    try {
+      return new RootKey(derived, 'passphrase');
+    } finally {
+      derived.fill(0);
     }
   }
 

@@ -5,6 +5,7 @@ import { parseQuotaSetting, type QuotaSetting } from '../service/quotas/quota-fi
 import { checkDevAnyCredentials } from './dev-any-credentials.js';
 import { ephemeralConfig } from './ephemeral-config.js';
 import type { SharedDatabase } from './shared-database.js';
+import { readRootOfTrustConfig, ROOT_OF_TRUST_OPTIONS, type RootOfTrustConfig } from './root-of-trust/root-of-trust-config.js';
 
 export interface ServerConfig {
   readonly host: string;
@@ -38,6 +39,8 @@ export interface ServerConfig {
    * TLS certificate, when one is asked for.
    */
   readonly database?: SharedDatabase;
+  /** What wraps every stored secret: a key file (the default), a passphrase or a PKCS#11 token (docs/roots-of-trust.md). */
+  readonly rootOfTrust: RootOfTrustConfig;
 }
 
 /** Where the TLS certificate comes from. */
@@ -89,6 +92,7 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       seed: { type: 'string' },
       'database-url': { type: 'string' },
       'root-key-file': { type: 'string' },
+      ...ROOT_OF_TRUST_OPTIONS,
     },
     strict: true,
   });
@@ -102,7 +106,9 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
   const ephemeral = values.ephemeral ?? env['STRONGROOM_EPHEMERAL'] === '1';
   const dev = values.dev ?? env['STRONGROOM_DEV'] === '1';
   const seedFile = values.seed ?? env['STRONGROOM_SEED'];
-  const database = sharedDatabase(values, env, ephemeral);
+  const rootOfTrust = readRootOfTrustConfig(values, env);
+  if (ephemeral && rootOfTrust.kind !== 'file') throw new Error('--root-of-trust cannot be combined with --ephemeral, whose root key lives in memory');
+  const database = sharedDatabase(values, env, ephemeral, rootOfTrust);
   const config: ServerConfig = {
     host: values.host ?? env['STRONGROOM_HOST'] ?? '127.0.0.1',
     port,
@@ -119,18 +125,21 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
     quotas: parseQuotaSetting(values.quotas ?? env['STRONGROOM_QUOTAS'], dev || ephemeral),
     ...(seedFile !== undefined ? { seedFile: resolve(seedFile) } : {}),
     ...(database !== undefined ? { database } : {}),
+    rootOfTrust,
   };
   return checkDevAnyCredentials(ephemeral ? ephemeralConfig(config, values) : config);
 }
 
 /**
- * `--database-url` with `--root-key-file` (or their environment variables), or neither: every node of a shared
- * database needs the same root key, and a node must not make one up (`strongroom init` makes it, once).
+ * `--database-url` with its root of trust — `--root-key-file` for a key file (the default), or a passphrase or a
+ * PKCS#11 token (`--root-of-trust`) — or no database: every node of a shared database needs the same root of trust,
+ * and a node must not make one up (`strongroom init` makes it, once).
  */
 export function sharedDatabase(
   values: { 'database-url'?: string; 'root-key-file'?: string },
   env: NodeJS.ProcessEnv,
   ephemeral = false,
+  rootOfTrust: RootOfTrustConfig = { kind: 'file' },
 ): SharedDatabase | undefined {
   if (ephemeral) {
     // As for the data directory's variable: a shell exporting it can still start an ephemeral server.
@@ -143,10 +152,14 @@ export function sharedDatabase(
     if (values['root-key-file'] !== undefined) throw new Error('--root-key-file goes with --database-url (a data directory keeps its own root.key)');
     return undefined;
   }
+  if (rootOfTrust.kind !== 'file') {
+    if (values['root-key-file'] !== undefined) throw new Error(`--root-key-file goes with --root-of-trust file, not ${rootOfTrust.kind}`);
+    return { databaseUrl, rootOfTrust };
+  }
   if (rootKeyFile === undefined || rootKeyFile === '') {
     throw new Error('--database-url needs --root-key-file (STRONGROOM_ROOT_KEY_FILE): the root key every node of the database shares');
   }
-  return { databaseUrl, rootKeyFile: resolve(rootKeyFile) };
+  return { databaseUrl, rootOfTrust, rootKeyFile: resolve(rootKeyFile) };
 }
 
 function tlsConfig(

@@ -1,5 +1,5 @@
 import { issueAccessKey, newAccountId } from '../auth/access-keys.js';
-import type { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 import { writePrivateFile } from './data-directory.js';
 import { credentialsFileText } from './credentials-file.js';
@@ -18,7 +18,7 @@ export interface Administrator {
  */
 export async function ensureAdministrator(
   store: Store,
-  rootKey: RootKey,
+  rootKey: RootOfTrust,
   options: { credentialsPath?: string; region: string; now: number; print: (text: string) => void },
 ): Promise<Administrator> {
   const existing = await store.settings.get(ADMINISTRATOR_ACCOUNT_SETTING);

@@ -1,4 +1,5 @@
 import { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import { IN_MEMORY } from '../store/sqlite/connection.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
@@ -6,6 +7,8 @@ import type { Store } from '../store/store.js';
 import { openAuditTrail, type AuditTrail, type OpenAuditTrailOptions } from './audit/audit-trail.js';
 import { openMemoryAuditTrail } from './audit/memory-audit-trail.js';
 import { dataDirectoryLayout, prepareDataDirectory } from './data-directory.js';
+import { openRootOfTrust } from './root-of-trust/open-root-of-trust.js';
+import type { RootOfTrustConfig } from './root-of-trust/root-of-trust-config.js';
 import type { SharedDatabase } from './shared-database.js';
 
 /**
@@ -13,17 +16,21 @@ import type { SharedDatabase } from './shared-database.js';
  * (`serve --ephemeral` and `startStrongroom`: nothing is read or written on disk, and nothing survives the process),
  * or a PostgreSQL database that several nodes share (`serve --database-url`, with the root key file they share).
  */
-export type NodeStorage = { readonly dataDir: string } | { readonly ephemeral: true } | { readonly database: SharedDatabase };
+export type NodeStorage =
+  | { readonly dataDir: string; readonly rootOfTrust?: RootOfTrustConfig }
+  | { readonly ephemeral: true }
+  | { readonly database: SharedDatabase };
 
 const ROOT_KEY_BYTES = 32;
 
 /**
- * The root key and the key store of `storage`. On disk: the data directory is created if needed, the root key
- * loaded (or created, on the first start) from `root.key`, the SQLite store opened (or created) in it. In memory:
+ * The root of trust and the key store of `storage`. On disk: the data directory is created if needed, the SQLite
+ * store opened (or created) in it, and the root of trust opened as the store records it — `root.key` by default,
+ * loaded or created on the first start, or a passphrase or PKCS#11 token (`rootOfTrust`). In memory:
  * a random root key that exists only in this process, and an in-memory SQLite store with the same schema. On a
  * shared database: the root key file loaded and checked against the database, which `init` must have prepared.
  */
-export async function openNodeStorage(storage: NodeStorage, now: () => number): Promise<{ rootKey: RootKey; store: Store }> {
+export async function openNodeStorage(storage: NodeStorage, now: () => number): Promise<{ rootKey: RootOfTrust; store: Store }> {
   if ('ephemeral' in storage) {
     const bytes = SecretBytes.random(ROOT_KEY_BYTES);
     try {
@@ -39,8 +46,14 @@ export async function openNodeStorage(storage: NodeStorage, now: () => number): 
   }
   await prepareDataDirectory(storage.dataDir);
   const layout = dataDirectoryLayout(storage.dataDir);
-  const rootKey = await RootKey.loadOrCreate(layout.rootKey);
-  return { rootKey, store: await openSqliteStore({ path: layout.database, now }) };
+  const store = await openSqliteStore({ path: layout.database, now });
+  try {
+    const rootOfTrust = storage.rootOfTrust ?? { kind: 'file' };
+    return { rootKey: await openRootOfTrust(rootOfTrust, { settings: store.settings, rootKeyFile: layout.rootKey, mayCreate: true }), store };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /** The audit trail of `storage`: `audit.db` and its journals in the data directory, in memory, or in the database. */

@@ -6,7 +6,7 @@ import { CredentialResolver } from '../auth/credential-resolver.js';
 import { KeyGrantCache } from '../auth/grants/key-grants.js';
 import { decisionLogFields, PolicyAuthorizer } from '../auth/authorization/policy-authorizer.js';
 import { createKeyPairGenerator } from '../crypto/key-generation/key-pair-generator.js';
-import type { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { MaterialCache } from '../keys/material-cache.js';
 import type { Logger } from '../observability/logger.js';
 import { runDueJobs, type ServiceEvent } from '../service/background-jobs.js';
@@ -47,7 +47,7 @@ export interface StrongroomNode {
   readonly app: App;
   readonly deps: ServiceDependencies;
   readonly store: Store;
-  readonly rootKey: RootKey;
+  readonly rootKey: RootOfTrust;
   /** Present when the node records its audit trail. */
   readonly audit?: AuditTrail;
   /** Runs due background jobs; with an audit trail, each one's event is recorded before `onEvent` sees it. */

@@ -1,5 +1,5 @@
 import type { ReadinessChecks } from '../api/health-endpoints.js';
-import type { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import type { Store } from '../store/store.js';
 import type { AuditTrail } from './audit/audit-trail.js';
@@ -16,7 +16,7 @@ const PROBE_AAD = Buffer.from('strongroom-readiness-probe/1', 'utf8');
  * @example
  *   new App({ ..., readiness: nodeReadinessChecks({ store, rootKey, audit }) });
  */
-export function nodeReadinessChecks(parts: { store: Store; rootKey: RootKey; audit?: AuditTrail }): ReadinessChecks {
+export function nodeReadinessChecks(parts: { store: Store; rootKey: RootOfTrust; audit?: AuditTrail }): ReadinessChecks {
   const { store, rootKey, audit } = parts;
   // Wrapped once: a probe only unwraps, so probing uses no fresh GCM nonce under the root key.
   const probe = SecretBytes.random(32);

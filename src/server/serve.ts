@@ -15,13 +15,17 @@ import { openNode, type StrongroomNode } from './node.js';
 import type { NodeStorage } from './node-storage.js';
 import type { AuditTrail } from './audit/audit-trail.js';
 import { redactDatabaseUrl } from '../store/postgres/database-url.js';
+import { SecretBytes } from '../crypto/secret-bytes.js';
+import { readPassphrase } from './root-of-trust/passphrase.js';
 import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 import { answerWorkerLeases, servingQuotas } from './quota-leasing.js';
 import { loadTlsCredentials, type LoadedTlsCredentials } from './tls/tls-credentials.js';
 
 const BACKGROUND_JOB_INTERVAL_MS = 60_000;
 
-type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string };
+type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string } | { type: 'need-passphrase' };
+/** The one message a primary sends a worker as it starts: the typed passphrase of the root of trust, if any. */
+type PrimaryMessage = { type: 'root-passphrase'; passphrase: string };
 
 /**
  * Runs the server until SIGTERM/SIGINT, then stops cleanly: in-flight requests finish (within a grace period)
@@ -35,7 +39,9 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   // Listening for the stop signal starts before anything is printed: a supervisor may send it the moment it
   // reads the ready line. It lasts until the process exits, so that no later signal kills a stop in progress.
   const stopRequested = waitForStopSignal(log);
-  if (cluster.isWorker) return serveAsWorker(config, log, stopRequested);
+  if (cluster.isWorker) return serveAsWorker(await withPassphraseFromPrimary(config), log, stopRequested);
+  // A passphrase typed at the prompt is asked once, here, and handed to the workers over their IPC channel.
+  config = await withTypedPassphrase(config);
   // A seed file is read and checked first: a wrong one starts nothing (and names the entry and why).
   // The seed parser (and its YAML parser) is loaded only when there is a seed file: every start would pay ~50 ms.
   const seed = config.seedFile !== undefined
@@ -150,8 +156,31 @@ function nodeOptions(config: ServerConfig, log: Logger, quotaTable: QuotaTable |
 }
 
 function storageOf(config: ServerConfig): NodeStorage {
-  if (config.database) return { database: config.database };
-  return config.ephemeral ? { ephemeral: true } : { dataDir: config.dataDir };
+  if (config.database) return { database: { ...config.database, rootOfTrust: config.rootOfTrust } };
+  return config.ephemeral ? { ephemeral: true } : { dataDir: config.dataDir, rootOfTrust: config.rootOfTrust };
+}
+
+/** Whether the root of trust's passphrase is to be typed (no file names it). */
+function typesPassphrase(config: ServerConfig): boolean {
+  return config.rootOfTrust.kind === 'passphrase' && config.rootOfTrust.passphraseFile === undefined;
+}
+
+/** The primary's config with the passphrase read at the prompt, when one is to be typed. */
+async function withTypedPassphrase(config: ServerConfig): Promise<ServerConfig> {
+  if (!typesPassphrase(config) || config.rootOfTrust.kind !== 'passphrase') return config;
+  const passphrase = await readPassphrase(undefined);
+  return { ...config, rootOfTrust: { ...config.rootOfTrust, passphrase } };
+}
+
+/** A worker's config with the passphrase its primary sends (never through the environment or the command line). */
+async function withPassphraseFromPrimary(config: ServerConfig): Promise<ServerConfig> {
+  if (!typesPassphrase(config) || config.rootOfTrust.kind !== 'passphrase') return config;
+  // Asked for, not awaited unasked: a message sent before this process listens would be lost.
+  const answer = new Promise<PrimaryMessage>((resolve) => process.once('message', (received: PrimaryMessage) => resolve(received)));
+  process.send?.({ type: 'need-passphrase' } satisfies WorkerMessage);
+  const message = await answer;
+  const passphrase = SecretBytes.adopt(Buffer.from(message.passphrase, 'base64'));
+  return { ...config, rootOfTrust: { ...config.rootOfTrust, passphrase } };
 }
 
 async function listenInProcess(node: StrongroomNode, config: ServerConfig, tls: LoadedTlsCredentials | undefined) {
@@ -189,7 +218,7 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
   const port = await new Promise<number>((resolve, reject) => {
     let listening = 0;
     for (let i = 0; i < config.workers; i++) {
-      cluster.fork().on('message', (message: WorkerMessage) => {
+      forkWorker(config).on('message', (message: WorkerMessage) => {
         if (message.type === 'failed') reject(new Error(message.message));
         // Only the ready messages count: a worker that already serves also sends quota lease requests.
         else if (message.type === 'listening' && ++listening === config.workers) resolve(message.port);
@@ -207,7 +236,7 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
   cluster.on('exit', (worker, code) => {
     if (stopping) return;
     process.stderr.write(`worker ${worker.process.pid} exited with ${code}; starting another\n`);
-    cluster.fork();
+    forkWorker(config);
   });
   return {
     port,
@@ -224,6 +253,20 @@ async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(
       await Promise.all(exits);
     },
   };
+}
+
+/** A new worker, answered with the typed passphrase when it asks for it. */
+function forkWorker(config: ServerConfig): Worker {
+  const worker = cluster.fork();
+  const { rootOfTrust } = config;
+  if (rootOfTrust.kind === 'passphrase' && rootOfTrust.passphrase !== undefined) {
+    const passphrase = rootOfTrust.passphrase;
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type !== 'need-passphrase') return;
+      worker.send({ type: 'root-passphrase', passphrase: passphrase.expose().toString('base64') } satisfies PrimaryMessage);
+    });
+  }
+  return worker;
 }
 
 /** Listens on `config.port` (0: a free one) and resolves with the port; rejects with a message naming the address. */

@@ -1,21 +1,26 @@
 import { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { redactDatabaseSecrets } from '../store/postgres/database-url.js';
 import { openPostgresStore, redactDatabaseUrl } from '../store/postgres/open-postgres-store.js';
 import { ADMINISTRATOR_ACCOUNT_SETTING, ROOT_KEY_CHECK_SETTING, type Store } from '../store/store.js';
 import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key-store.js';
 import { ensureAdministrator, type Administrator } from './first-start.js';
+import { openRootOfTrust, readRootOfTrustRecord } from './root-of-trust/open-root-of-trust.js';
+import type { RootOfTrustConfig } from './root-of-trust/root-of-trust-config.js';
 
-/** A PostgreSQL database that several nodes share (`--database-url`), and the root key file they all use. */
+/** A PostgreSQL database that several nodes share (`--database-url`), and the root of trust they all use. */
 export interface SharedDatabase {
   /** A libpq URL; may carry a password, so it is shown only through `redactDatabaseUrl`. */
   readonly databaseUrl: string;
-  /** The root key file (today's `root.key` format), the same on every node. */
-  readonly rootKeyFile: string;
+  /** The root of trust (a key file, `rootKeyFile`, when absent). */
+  readonly rootOfTrust?: RootOfTrustConfig;
+  /** The root key file (today's `root.key` format), the same on every node: only for `rootOfTrust.kind` `file`. */
+  readonly rootKeyFile?: string;
 }
 
 /** A shared database opened by a node or a CLI command: its root key and key store, checked against each other. */
 export interface OpenedSharedDatabase {
-  readonly rootKey: RootKey;
+  readonly rootKey: RootOfTrust;
   readonly store: Store;
   /** The account `init` created, whose root administers. */
   readonly administratorAccountId: string;
@@ -30,24 +35,27 @@ export interface OpenedSharedDatabase {
  *   const { rootKey, store } = await openSharedDatabase({ databaseUrl, rootKeyFile: '/etc/strongroom/root.key' });
  */
 export async function openSharedDatabase(database: SharedDatabase, now: () => number = Date.now): Promise<OpenedSharedDatabase> {
-  const rootKey = await RootKey.load(database.rootKeyFile);
+  const fileRoot = database.rootKeyFile !== undefined ? await RootKey.load(database.rootKeyFile) : undefined;
   const store = await openStore(database, now);
+  let rootKey: RootOfTrust | undefined = fileRoot;
   try {
-    const state = await initialisation(store, rootKey);
     const shown = redactDatabaseUrl(database.databaseUrl);
+    rootKey ??= await openRootOfTrust(database.rootOfTrust ?? { kind: 'file' }, { settings: store.settings, mayCreate: false }).catch((error: unknown) => {
+      throw new Error(`database ${shown}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const state = await initialisation(store, rootKey);
     if (state.kind === 'other-root-key') {
       throw new Error(
-        `the root key in ${database.rootKeyFile} (check value ${rootKey.id}) is not the one database ${shown} was ` +
-          `initialised with (check value ${state.stored}): every node must use the root key file made by 'strongroom init'`,
+        `the root of trust (check value ${rootKey.id}) is not the one database ${shown} was initialised with ` +
+          `(check value ${state.stored}): every node must use the root of trust made by 'strongroom init'`,
       );
     }
     if (state.kind !== 'initialised') {
-      throw new Error(
-        `database ${shown} is not initialised: run 'strongroom init --database-url URL --root-key-file ${database.rootKeyFile}' once first`,
-      );
+      throw new Error(`database ${shown} is not initialised: run 'strongroom init --database-url URL' with the same root of trust once first`);
     }
     return { rootKey, store, administratorAccountId: state.administratorAccountId };
   } catch (error) {
+    rootKey?.destroy();
     await store.close();
     throw error;
   }
@@ -64,11 +72,15 @@ export async function initialiseSharedDatabase(
   database: SharedDatabase,
   options: { readonly credentialsPath?: string; readonly region: string; readonly print: (text: string) => void; readonly now?: () => number },
 ): Promise<Administrator> {
-  const rootKey = await RootKey.loadOrCreate(database.rootKeyFile);
   const now = options.now ?? Date.now;
+  const fileRoot = database.rootKeyFile !== undefined ? await RootKey.loadOrCreate(database.rootKeyFile) : undefined;
   const store = await openStore(database, now);
   const shown = redactDatabaseUrl(database.databaseUrl);
   try {
+    if (fileRoot === undefined && (await readRootOfTrustRecord(store.settings)) === undefined && (await store.settings.get(ROOT_KEY_CHECK_SETTING)) !== undefined) {
+      throw new Error(`database ${shown} was initialised with a root key file: start with --root-key-file, or move it with 'strongroom rewrap'`);
+    }
+    const rootKey = fileRoot ?? (await openRootOfTrust(database.rootOfTrust ?? { kind: 'file' }, { settings: store.settings, mayCreate: true }));
     const done = await store.exclusively('init', async () => {
       const state = await initialisation(store, rootKey);
       if (state.kind === 'initialised') throw new Error(`database ${shown} is already initialised (account ${state.administratorAccountId})`);
@@ -101,7 +113,7 @@ type Initialisation =
   | { readonly kind: 'initialised'; readonly administratorAccountId: string }
   | { readonly kind: 'other-root-key'; readonly stored: string };
 
-async function initialisation(store: Store, rootKey: RootKey): Promise<Initialisation> {
+async function initialisation(store: Store, rootKey: RootOfTrust): Promise<Initialisation> {
   const stored = await store.settings.get(ROOT_KEY_CHECK_SETTING);
   if (stored === undefined) return { kind: 'new' };
   if (stored !== rootKey.id) return { kind: 'other-root-key', stored };

@@ -1,11 +1,14 @@
 import { SecretBytes } from '../crypto/secret-bytes.js';
-import type { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import type { SettingsRepository } from '../store/store.js';
 
 const SETTING = 'grant-token-key';
 const AAD = Buffer.from('strongroom:grant-token-key:v1', 'utf8');
 
-const loaded = new WeakMap<RootKey, Promise<SecretBytes>>();
+/** The setting that holds the grant token key wrapped by the root of trust (base64), and its AAD: for `rewrap`. */
+export const GRANT_TOKEN_KEY_SETTING = Object.freeze({ name: SETTING, aad: AAD });
+
+const loaded = new WeakMap<RootOfTrust, Promise<SecretBytes>>();
 
 /**
  * The key grant tokens are derived with (see `auth/authorization/grant-token.ts`): 32 random bytes made on
@@ -15,7 +18,7 @@ const loaded = new WeakMap<RootKey, Promise<SecretBytes>>();
  * each store theirs, the later one winning; each re-reads the stored value after writing, which narrows that
  * to the two writes interleaving between the other's write and re-read.
  */
-export function grantTokenKey(rootKey: RootKey, settings: SettingsRepository): Promise<SecretBytes> {
+export function grantTokenKey(rootKey: RootOfTrust, settings: SettingsRepository): Promise<SecretBytes> {
   let key = loaded.get(rootKey);
   if (key === undefined) {
     key = loadOrCreate(rootKey, settings);
@@ -26,7 +29,7 @@ export function grantTokenKey(rootKey: RootKey, settings: SettingsRepository): P
   return key;
 }
 
-async function loadOrCreate(rootKey: RootKey, settings: SettingsRepository): Promise<SecretBytes> {
+async function loadOrCreate(rootKey: RootOfTrust, settings: SettingsRepository): Promise<SecretBytes> {
   const stored = await settings.get(SETTING);
   if (stored !== undefined) return rootKey.unwrap(Buffer.from(stored, 'base64'), AAD);
   const fresh = SecretBytes.random(32);

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyPairGenerator } from '../crypto/key-generation/key-pair-generator.js';
-import type { RootKey } from '../crypto/root-key.js';
+import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import type { MaterialCache } from '../keys/material-cache.js';
 import type { Store } from '../store/store.js';
 import type { PrivateKeyCache } from './private-key-cache.js';
@@ -11,7 +11,7 @@ import type { PrivateKeyCache } from './private-key-cache.js';
  */
 export interface ServiceDependencies {
   readonly store: Store;
-  readonly rootKey: RootKey;
+  readonly rootKey: RootOfTrust;
   readonly materials: MaterialCache;
   /** Parsed asymmetric private keys, by `materialCacheKey` (beside `materials`, which holds raw secrets). */
   readonly privateKeys: PrivateKeyCache;

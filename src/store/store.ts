@@ -45,8 +45,34 @@ export interface Store {
    * directory on one machine, and only the primary of each runs jobs.
    */
   exclusively<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * `strongroom rewrap`: every secret the store holds wrapped by the root of trust — each key material version, each
+   * secret access key, each wrapped setting — replaced by what `rewrap` makes of it, and `putSettings` written (the
+   * new root's record and check value), all in one transaction: afterwards only the new root opens the store, and
+   * if anything fails nothing changed. The callbacks run inside the transaction and must be synchronous.
+   * Resolves with how many secrets were re-wrapped.
+   */
+  rewrapSecrets(rewrap: SecretRewrap): Promise<RewrappedSecrets>;
   /** Flushes and closes; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** How `Store.rewrapSecrets` re-wraps each kind of secret: from the old wrapped bytes to the new. */
+export interface SecretRewrap {
+  readonly material: (keyArn: string, materialId: string, wrapped: Buffer) => Buffer;
+  readonly accessKey: (accessKeyId: string, wrappedSecret: Buffer) => Buffer;
+  /** A setting's new value, or undefined when the setting holds no wrapped secret (left as it is). */
+  readonly setting: (name: string, value: string) => string | undefined;
+  /** Written in the same transaction: the new root of trust's record and check value. */
+  readonly putSettings: Readonly<Record<string, string>>;
+  /** Deleted in the same transaction (the old root's record, when moving to a key file). */
+  readonly deleteSettings: readonly string[];
+}
+
+export interface RewrappedSecrets {
+  readonly materials: number;
+  readonly accessKeys: number;
+  readonly settings: number;
 }
 
 /** What `Store.clearState` deleted, counted (material versions go with their keys, and are not counted). */

@@ -34,6 +34,7 @@ function failingSettings(failing: { now: boolean }) {
     onStateCleared: (listener) => store.onStateCleared(listener),
     catchUp: () => store.catchUp(),
     exclusively: (name, work) => store.exclusively(name, work),
+    rewrapSecrets: (rewrap) => store.rewrapSecrets(rewrap),
     close: () => store.close(),
     settings: {
       get: (name) => (failing.now ? Promise.reject(new Error('SQLITE_IOERR: disk I/O error')) : store.settings.get(name)),

@@ -117,6 +117,7 @@ export function withFaults(store: Store, options: FaultOptions): Store {
     onStateCleared: (listener) => store.onStateCleared(listener),
     catchUp: () => store.catchUp(),
     exclusively: (name, work) => store.exclusively(name, work),
+    rewrapSecrets: (rewrap) => store.rewrapSecrets(rewrap),
     close: () => store.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { RootKey } from '../../crypto/root-key.js';
+import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import { dataDirectoryLayout } from '../../server/data-directory.js';
 import { auditPublicKeyPem, loadAuditSigningKeyFromSettings } from '../../server/audit/audit-signing-key-store.js';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
@@ -44,12 +45,12 @@ export async function auditPublicKeyOfDatabase(databaseUrl: string, rootKeyFile:
   // Loaded only here: the data-directory commands never parse the PostgreSQL driver.
   const { openSharedDatabase } = await import('../../server/shared-database.js');
   const { redactDatabaseUrl } = await import('../../store/postgres/database-url.js');
-  const { rootKey, store } = await openSharedDatabase({ databaseUrl, rootKeyFile });
+  const { rootKey, store } = await openSharedDatabase({ databaseUrl, rootOfTrust: { kind: 'file' }, rootKeyFile });
   return signingPublicKey(store, rootKey, `in database ${redactDatabaseUrl(databaseUrl)}`);
 }
 
 /** The stored signing key's public half; closes the store and forgets the root key either way. */
-async function signingPublicKey(store: Store, rootKey: RootKey, where: string): Promise<string> {
+async function signingPublicKey(store: Store, rootKey: RootOfTrust, where: string): Promise<string> {
   try {
     const signingKey = await loadAuditSigningKeyFromSettings(store.settings, rootKey);
     if (!signingKey) throw new Error(`no audit signing key ${where}: no server has recorded an audit trail there`);

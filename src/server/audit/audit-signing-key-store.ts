@@ -5,7 +5,7 @@ import {
   exportAuditSigningKey,
   loadAuditSigningKey,
 } from '../../audit/index.js';
-import type { RootKey } from '../../crypto/root-key.js';
+import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import { SecretBytes } from '../../crypto/secret-bytes.js';
 import type { SettingsRepository } from '../../store/store.js';
 
@@ -18,6 +18,9 @@ import type { SettingsRepository } from '../../store/store.js';
 const WRAPPED_KEY_SETTING = 'audit-signing-key';
 const AUDIT_KEY_AAD = Buffer.from('strongroom/audit-signing-key/v1', 'utf8');
 
+/** The setting that holds the audit signing key wrapped by the root of trust (base64), and its AAD: for `rewrap`. */
+export const AUDIT_SIGNING_KEY_SETTING = Object.freeze({ name: WRAPPED_KEY_SETTING, aad: AUDIT_KEY_AAD });
+
 /**
  * Loads the audit signing key, generating and storing it (wrapped) on the first start of a data directory.
  *
@@ -28,7 +31,7 @@ const AUDIT_KEY_AAD = Buffer.from('strongroom/audit-signing-key/v1', 'utf8');
  * @example
  *   const signingKey = await loadOrCreateAuditSigningKey(store.settings, rootKey);
  */
-export async function loadOrCreateAuditSigningKey(settings: SettingsRepository, rootKey: RootKey): Promise<KeyObject> {
+export async function loadOrCreateAuditSigningKey(settings: SettingsRepository, rootKey: RootOfTrust): Promise<KeyObject> {
   const existing = await loadAuditSigningKeyFromSettings(settings, rootKey);
   if (existing) return existing;
   const { privateKey } = createAuditSigningKey();
@@ -49,7 +52,7 @@ export async function loadOrCreateAuditSigningKey(settings: SettingsRepository, 
  */
 export async function loadAuditSigningKeyFromSettings(
   settings: SettingsRepository,
-  rootKey: RootKey,
+  rootKey: RootOfTrust,
 ): Promise<KeyObject | undefined> {
   const wrapped = await settings.get(WRAPPED_KEY_SETTING);
   if (wrapped === undefined) return undefined;

@@ -16,7 +16,7 @@ import {
   type LookupEventsResult,
   type RetentionResult,
 } from '../../audit/index.js';
-import type { RootKey } from '../../crypto/root-key.js';
+import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ServiceEvent } from '../../service/background-jobs.js';
 import type { KeyUsageTracker } from '../../service/services.js';
@@ -71,7 +71,7 @@ export interface AuditTrail {
 export interface OpenAuditTrailOptions extends AuditTrailSettings {
   readonly dataDir: string;
   readonly store: Store;
-  readonly rootKey: RootKey;
+  readonly rootKey: RootOfTrust;
   readonly now: () => number;
   readonly log: Logger;
 }

@@ -1,4 +1,4 @@
-import type { RootKey } from '../../crypto/root-key.js';
+import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import type { IdentityRepository } from '../../store/store.js';
 import type { PolicyCache } from '../../auth/policy/index.js';
 
@@ -11,7 +11,7 @@ import type { PolicyCache } from '../../auth/policy/index.js';
  */
 export interface IamContext {
   readonly identities: IdentityRepository;
-  readonly rootKey: RootKey;
+  readonly rootKey: RootOfTrust;
   readonly now: () => number;
   readonly policies: PolicyCache;
 }

@@ -1,5 +1,5 @@
 import { SecretBytes } from '../../crypto/secret-bytes.js';
-import type { RootKey } from '../../crypto/root-key.js';
+import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import {
   IMPORT_WRAPPING_ALGORITHMS,
   WRAPPING_KEY_SPECS,
@@ -36,7 +36,7 @@ const FORMAT_VERSION = 1;
 const HEADER_BYTES = 11;
 const AAD_LABEL = Buffer.from('strongroom/import-token/v1\0', 'utf8');
 
-export function sealImportToken(rootKey: RootKey, parameters: ImportParameters): Buffer {
+export function sealImportToken(rootKey: RootOfTrust, parameters: ImportParameters): Buffer {
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt8(FORMAT_VERSION, 0);
   header.writeBigUInt64BE(BigInt(parameters.validTo), 1);
@@ -51,7 +51,7 @@ export function sealImportToken(rootKey: RootKey, parameters: ImportParameters):
  * @throws InvalidImportTokenException for a token of another key, a tampered or malformed token;
  *   ExpiredImportTokenException for an authentic token past its `validTo`.
  */
-export function openImportToken(rootKey: RootKey, keyArn: string, token: Buffer, now: number): ImportParameters {
+export function openImportToken(rootKey: RootOfTrust, keyArn: string, token: Buffer, now: number): ImportParameters {
   const invalid = new InvalidImportTokenException('Import token is invalid or does not belong to the specified key.');
   if (token.length <= HEADER_BYTES || token.readUInt8(0) !== FORMAT_VERSION) throw invalid;
   const header = token.subarray(0, HEADER_BYTES);

@@ -10,6 +10,7 @@ import { PostgresGrantRepository } from './grant-repository.js';
 import { PostgresIdentityRepository } from './identity-repository.js';
 import { PostgresKeyRepository } from './key-repository.js';
 import { migrate } from './migrations/migrate.js';
+import { rewrapPostgresSecrets } from './secret-rewrap.js';
 import { PostgresSettingsRepository } from './settings-repository.js';
 import { PostgresStateReset } from './state-reset.js';
 
@@ -81,6 +82,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       },
       onStateCleared: (listener) => stateReset.onCleared(listener),
+      rewrapSecrets: (rewrap) => rewrapPostgresSecrets(pool, rewrap),
       catchUp: () => generation.catchUp(),
       exclusively: (name, work) => runExclusively(pool, name, work),
       async close(): Promise<void> {

@@ -7,6 +7,7 @@ import { SqliteGrantRepository } from './grant-repository.js';
 import { SqliteIdentityRepository } from './identity-repository.js';
 import { SqliteKeyRepository } from './key-repository.js';
 import { migrate } from './migrations/migrate.js';
+import { rewrapSqliteSecrets } from './secret-rewrap.js';
 import { SqliteSettingsRepository } from './settings-repository.js';
 import { SqliteStateReset } from './state-reset.js';
 
@@ -48,6 +49,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       onStateCleared: (listener) => stateReset.onCleared(listener),
       catchUp: async () => {},
       exclusively: (_name, work) => work(),
+      rewrapSecrets: async (rewrap) => rewrapSqliteSecrets(db, rewrap),
       async close(): Promise<void> {
         db.close();
       },

@@ -1,0 +1,103 @@
+/**
+ * The roots of trust in `npm run bench`: Encrypt (1 KB) and CreateKey on three servers alike but for their root of
+ * trust — a key file, a passphrase, a SoftHSM2 token over PKCS#11 — in the same run, each as a share of the key
+ * file's throughput. Encrypt reads material from the bounded cache, so every root should serve it alike (issue 14:
+ * "an HSM call per cache miss, not per request"); CreateKey wraps new material each time, so it shows what one call
+ * into the root costs. The servers run without the audit trail and quotas, whose costs are measured elsewhere and
+ * would only add noise here. Without SoftHSM2 the comparison is skipped, saying so.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSoftHsmToken, softHsm } from '../test/support/softhsm.js';
+import type { LoadResult, LoadSpec } from './load-generator.js';
+import { runProcess, startProcess, type RunningProcess } from './processes.js';
+import { resultRow } from './result-row.js';
+import { createKey, readCredentials } from './bench-client.js';
+import { kmsRequest } from './signed-request.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
+
+export interface RootsOfTrustOptions {
+  readonly cli: string;
+  readonly workers: number;
+  readonly durationSeconds: number;
+  readonly connections: number;
+}
+
+/** Prints Encrypt and CreateKey per root of trust, each run twice in the order file, passphrase, PKCS#11 and back. */
+export async function compareRootsOfTrust(options: RootsOfTrustOptions): Promise<void> {
+  if (softHsm.skip) {
+    console.log(`Roots of trust: skipped (${softHsm.skip})`);
+    return;
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'strongroom-bench-roots-'));
+  const token = createSoftHsmToken();
+  process.env['SOFTHSM2_CONF'] = token.confPath; // the server processes inherit it
+  const passphraseFile = join(directory, 'passphrase.txt');
+  await writeFile(passphraseFile, 'a passphrase for the benchmark only\n', { mode: 0o600 });
+  const running: RunningProcess[] = [];
+  try {
+    const roots: Array<[string, string[]]> = [
+      ['key file', []],
+      ['passphrase', ['--root-of-trust', 'passphrase', '--passphrase-file', passphraseFile]],
+      ['PKCS#11', ['--root-of-trust', 'pkcs11', '--pkcs11-module', token.modulePath,
+        '--pkcs11-token-label', token.tokenLabel, '--pkcs11-pin-file', token.pinFile]],
+    ];
+    const targets = [];
+    for (const [name, args] of roots) {
+      const dataDir = join(directory, `data-${name.replace(/\W+/g, '-')}`);
+      const server = await startProcess(options.cli, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(options.workers),
+        '--no-audit', '--quotas', 'off', ...args]);
+      running.push(server);
+      const credentials = await readCredentials(join(dataDir, 'credentials'));
+      const keyId = await createKey(server.url, credentials);
+      targets.push({
+        name,
+        url: server.url,
+        encrypt: kmsRequest(server.url, credentials, 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT }),
+        createKey: kmsRequest(server.url, credentials, 'CreateKey', {}),
+      });
+    }
+    console.log(`Roots of trust (PKCS#11: SoftHSM2): ${options.workers} server processes each, audit trail and quotas off; mean of two runs`);
+    console.log(`${'root of trust'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'vs file'.padStart(11)}`);
+    for (const [operation, pick] of [['Encrypt 1 KB', 'encrypt'], ['CreateKey', 'createKey']] as const) {
+      for (const target of targets) await load(target.url, 16, target[pick], 1); // warm-up
+      const results = new Map<string, LoadResult[]>(targets.map((target) => [target.name, []]));
+      for (const target of [...targets, ...[...targets].reverse()]) {
+        results.get(target.name)!.push(await load(target.url, options.connections, target[pick], options.durationSeconds));
+      }
+      const file = mean(results.get(targets[0]!.name)!);
+      for (const target of targets) {
+        const result = mean(results.get(target.name)!);
+        const share = `${((100 * result.requestsPerSecond) / file.requestsPerSecond).toFixed(0)}%`;
+        console.log(resultRow(`${operation}, ${target.name}`, options.connections, result, share));
+      }
+    }
+  } finally {
+    for (const server of running) await server.stop();
+    token.remove();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+async function load(url: string, connections: number, request: { headers: Record<string, string>; body: string }, durationSeconds: number) {
+  const spec: LoadSpec = { url, connections, durationSeconds, ...request };
+  return JSON.parse(await runProcess(join(here, 'load-generator.js'), JSON.stringify(spec))) as LoadResult;
+}
+
+/** Throughput averaged, latencies the worse of the runs. */
+function mean(results: readonly LoadResult[]): LoadResult {
+  const first = results[0]!;
+  return {
+    ...first,
+    requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0) / results.length,
+    p50Ms: Math.max(...results.map((result) => result.p50Ms)),
+    p99Ms: Math.max(...results.map((result) => result.p99Ms)),
+    maxMs: Math.max(...results.map((result) => result.maxMs)),
+    non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+  };
+}
