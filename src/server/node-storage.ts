@@ -1,3 +1,4 @@
+import { access, rm } from 'node:fs/promises';
 import { RootKey } from '../crypto/root-key.js';
 import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
@@ -44,16 +45,25 @@ export async function openNodeStorage(storage: NodeStorage, now: () => number): 
     const { openSharedDatabase } = await import('./shared-database.js');
     return openSharedDatabase(storage.database, now);
   }
+  // A first start that is refused (a wrong passphrase, a token it cannot open) leaves nothing behind.
+  const directoryExisted = await exists(storage.dataDir);
   await prepareDataDirectory(storage.dataDir);
   const layout = dataDirectoryLayout(storage.dataDir);
+  const storeExisted = await exists(layout.database);
   const store = await openSqliteStore({ path: layout.database, now });
   try {
     const rootOfTrust = storage.rootOfTrust ?? { kind: 'file' };
     return { rootKey: await openRootOfTrust(rootOfTrust, { settings: store.settings, rootKeyFile: layout.rootKey, mayCreate: true }), store };
   } catch (error) {
     await store.close();
+    if (!directoryExisted) await rm(storage.dataDir, { recursive: true, force: true });
+    else if (!storeExisted) await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${layout.database}${suffix}`, { force: true })));
     throw error;
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
 }
 
 /** The audit trail of `storage`: `audit.db` and its journals in the data directory, in memory, or in the database. */

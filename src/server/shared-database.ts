@@ -5,7 +5,7 @@ import { openPostgresStore, redactDatabaseUrl } from '../store/postgres/open-pos
 import { ADMINISTRATOR_ACCOUNT_SETTING, ROOT_KEY_CHECK_SETTING, type Store } from '../store/store.js';
 import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key-store.js';
 import { ensureAdministrator, type Administrator } from './first-start.js';
-import { openRootOfTrust, readRootOfTrustRecord } from './root-of-trust/open-root-of-trust.js';
+import { openRootOfTrust } from './root-of-trust/open-root-of-trust.js';
 import type { RootOfTrustConfig } from './root-of-trust/root-of-trust-config.js';
 
 /** A PostgreSQL database that several nodes share (`--database-url`), and the root of trust they all use. */
@@ -45,8 +45,9 @@ export async function openSharedDatabase(database: SharedDatabase, now: () => nu
     });
     const state = await initialisation(store, rootKey);
     if (state.kind === 'other-root-key') {
+      const which = database.rootKeyFile !== undefined ? `the root key in ${database.rootKeyFile}` : `the ${rootKey.kind} root of trust`;
       throw new Error(
-        `the root of trust (check value ${rootKey.id}) is not the one database ${shown} was initialised with ` +
+        `${which} (check value ${rootKey.id}) is not the one database ${shown} was initialised with ` +
           `(check value ${state.stored}): every node must use the root of trust made by 'strongroom init'`,
       );
     }
@@ -77,9 +78,6 @@ export async function initialiseSharedDatabase(
   const store = await openStore(database, now);
   const shown = redactDatabaseUrl(database.databaseUrl);
   try {
-    if (fileRoot === undefined && (await readRootOfTrustRecord(store.settings)) === undefined && (await store.settings.get(ROOT_KEY_CHECK_SETTING)) !== undefined) {
-      throw new Error(`database ${shown} was initialised with a root key file: start with --root-key-file, or move it with 'strongroom rewrap'`);
-    }
     const rootKey = fileRoot ?? (await openRootOfTrust(database.rootOfTrust ?? { kind: 'file' }, { settings: store.settings, mayCreate: true }));
     const done = await store.exclusively('init', async () => {
       const state = await initialisation(store, rootKey);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyPlan } from '../../audit/index.js';
 import { auditPublicKey, auditPublicKeyOfDatabase } from './audit-public-key.js';
+import { readRootOfTrustConfig, ROOT_OF_TRUST_OPTIONS } from '../../server/root-of-trust/root-of-trust-config.js';
 import { EXPORT_START, exportPagePlan, queryAuditEventsPlan, type AuditFilter, type ExportCursor } from './audit-query.js';
 import { openAuditSource, type AuditLocation, type AuditSource } from './audit-source.js';
 
@@ -18,12 +19,14 @@ Commands (records are printed as JSON Lines, exactly as stored):
   public-key  Print the audit public key (SPKI PEM) for independent verification.
 Where: --data-dir DIR (STRONGROOM_DATA_DIR, default ./data), or --database-url URL (STRONGROOM_DATABASE_URL), the
 PostgreSQL database several nodes share; there, verify and public-key without --public-key also need
---root-key-file PATH (STRONGROOM_ROOT_KEY_FILE). Every node's records are read.
+--root-key-file PATH (STRONGROOM_ROOT_KEY_FILE). Every node's records are read. A store whose root of trust is a
+passphrase or a PKCS#11 token is opened with the same --root-of-trust options as 'serve' (docs/roots-of-trust.md).
 TIME is ISO-8601 (2025-05-20T20:46:16Z) or epoch milliseconds.
 `;
 
 const OPTIONS = {
   'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, 'root-key-file': { type: 'string' },
+  ...ROOT_OF_TRUST_OPTIONS,
   n: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' },
   key: { type: 'string' }, user: { type: 'string' }, 'event-name': { type: 'string' }, 'access-key-id': { type: 'string' },
   account: { type: 'string' }, errors: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' },
@@ -57,9 +60,10 @@ export async function runAuditCommand(args: readonly string[], print: Print): Pr
   const location: AuditLocation = databaseUrl !== undefined
     ? { databaseUrl }
     : { dataDir: resolve(values['data-dir'] ?? process.env['STRONGROOM_DATA_DIR'] ?? 'data') };
+  const rootOfTrust = readRootOfTrustConfig(values, process.env);
   const publicKey = () => 'databaseUrl' in location
-    ? auditPublicKeyOfDatabase(location.databaseUrl, values['root-key-file'] ?? nonEmpty(process.env['STRONGROOM_ROOT_KEY_FILE']), values['public-key'])
-    : auditPublicKey(location.dataDir, values['public-key']);
+    ? auditPublicKeyOfDatabase(location.databaseUrl, values['root-key-file'] ?? nonEmpty(process.env['STRONGROOM_ROOT_KEY_FILE']), values['public-key'], rootOfTrust)
+    : auditPublicKey(location.dataDir, values['public-key'], rootOfTrust);
   switch (command) {
     case 'public-key':
       await print(await publicKey());

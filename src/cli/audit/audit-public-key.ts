@@ -1,7 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
-import { RootKey } from '../../crypto/root-key.js';
 import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import { dataDirectoryLayout } from '../../server/data-directory.js';
+import { openRootOfTrust } from '../../server/root-of-trust/open-root-of-trust.js';
+import type { RootOfTrustConfig } from '../../server/root-of-trust/root-of-trust-config.js';
 import { auditPublicKeyPem, loadAuditSigningKeyFromSettings } from '../../server/audit/audit-signing-key-store.js';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
 import type { Store } from '../../store/store.js';
@@ -16,17 +17,25 @@ import type { Store } from '../../store/store.js';
  *   const pem = await auditPublicKey('/var/lib/strongroom');            // needs root.key
  *   const pem = await auditPublicKey(dataDir, '/safe/audit-public.pem'); // needs nothing else
  */
-export async function auditPublicKey(dataDir: string, publicKeyFile?: string): Promise<string> {
+export async function auditPublicKey(
+  dataDir: string,
+  publicKeyFile?: string,
+  rootOfTrust: RootOfTrustConfig = { kind: 'file' },
+): Promise<string> {
   if (publicKeyFile !== undefined) return readFile(publicKeyFile, 'utf8');
   const layout = dataDirectoryLayout(dataDir);
-  // Never create a root key or a store here: a mistyped --data-dir must fail, not start a new one.
-  for (const path of [layout.rootKey, layout.database]) {
-    await access(path).catch(() => {
-      throw new Error(`${path} does not exist: is ${dataDir} a Strongroom data directory?`);
-    });
-  }
-  const rootKey = await RootKey.load(layout.rootKey);
+  // Never create a root of trust or a store here: a mistyped --data-dir must fail, not start a new one.
+  await access(layout.database).catch(() => {
+    throw new Error(`${layout.database} does not exist: is ${dataDir} a Strongroom data directory?`);
+  });
   const store = await openSqliteStore({ path: layout.database, now: Date.now });
+  let rootKey: RootOfTrust;
+  try {
+    rootKey = await openRootOfTrust(rootOfTrust, { settings: store.settings, rootKeyFile: layout.rootKey, mayCreate: false });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return signingPublicKey(store, rootKey, `in ${dataDir}`);
 }
 
@@ -37,8 +46,19 @@ export async function auditPublicKey(dataDir: string, publicKeyFile?: string): P
  * @example
  *   const pem = await auditPublicKeyOfDatabase(databaseUrl, '/etc/strongroom/root.key');
  */
-export async function auditPublicKeyOfDatabase(databaseUrl: string, rootKeyFile: string | undefined, publicKeyFile?: string): Promise<string> {
+export async function auditPublicKeyOfDatabase(
+  databaseUrl: string,
+  rootKeyFile: string | undefined,
+  publicKeyFile?: string,
+  rootOfTrust: RootOfTrustConfig = { kind: 'file' },
+): Promise<string> {
   if (publicKeyFile !== undefined) return readFile(publicKeyFile, 'utf8');
+  if (rootOfTrust.kind !== 'file') {
+    const { openSharedDatabase } = await import('../../server/shared-database.js');
+    const { redactDatabaseUrl } = await import('../../store/postgres/database-url.js');
+    const { rootKey, store } = await openSharedDatabase({ databaseUrl, rootOfTrust });
+    return signingPublicKey(store, rootKey, `in database ${redactDatabaseUrl(databaseUrl)}`);
+  }
   if (rootKeyFile === undefined) {
     throw new Error('--root-key-file (or STRONGROOM_ROOT_KEY_FILE) is needed to read the audit public key from the database, or give --public-key FILE');
   }

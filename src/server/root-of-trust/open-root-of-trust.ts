@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { access, readFile, stat } from 'node:fs/promises';
 import { RootKey, SCRYPT_PARAMETERS, type ScryptParameters } from '../../crypto/root-key.js';
 import type { RootOfTrust, RootOfTrustKind } from '../../crypto/root-of-trust.js';
-import type { SettingsRepository } from '../../store/store.js';
+import { ROOT_KEY_CHECK_SETTING, type SettingsRepository } from '../../store/store.js';
 import type { RootOfTrustConfig } from './root-of-trust-config.js';
 import { readPassphrase } from './passphrase.js';
 
@@ -29,39 +29,59 @@ export interface RootOfTrustPlace {
 
 /**
  * Opens the store's root of trust as `config` names it, or makes one on a store that has none yet (when allowed),
- * recording what it is. A root of another kind than the store's, a passphrase whose key does not match the check
- * value, a token without the key: refused with a message that says what to do, before anything is written.
+ * recording what it is and its check value (`ROOT_KEY_CHECK_SETTING`, `RootOfTrust.id`). A root of another kind
+ * than the store's, a root whose id is not the check value (another key file, a wrong passphrase, another token's
+ * key), a store that has a check value but lost its key file: refused with a message that says what to do, before
+ * anything is written or created.
  */
 export async function openRootOfTrust(config: RootOfTrustConfig, place: RootOfTrustPlace): Promise<RootOfTrust> {
   const record = await readRootOfTrustRecord(place.settings);
+  const check = await place.settings.get(ROOT_KEY_CHECK_SETTING);
   const hasKeyFile = place.rootKeyFile !== undefined && (await exists(place.rootKeyFile));
-  const recordedKind: RootOfTrustKind | undefined = record?.kind ?? (hasKeyFile ? 'file' : undefined);
+  // A store with a check value but neither record nor key file was made with a key file that is now missing.
+  const recordedKind: RootOfTrustKind | undefined = record?.kind ?? (hasKeyFile || check !== undefined ? 'file' : undefined);
   if (recordedKind !== undefined && recordedKind !== config.kind) {
     throw new Error(
       `this store's root of trust is ${describeKind(recordedKind)}, not ${describeKind(config.kind)}: start with ` +
         `--root-of-trust ${recordedKind}, or move it with 'strongroom rewrap'`,
     );
   }
+  const root = await openOrCreate(config, place, record, check, hasKeyFile);
+  if (check !== undefined && root.id !== check) {
+    root.destroy();
+    throw new Error(mismatch(record, check));
+  }
+  // The check value is written on a store's first start (and on older stores that predate it).
+  if (check === undefined) await place.settings.put(ROOT_KEY_CHECK_SETTING, root.id);
+  return root;
+}
+
+async function openOrCreate(
+  config: RootOfTrustConfig,
+  place: RootOfTrustPlace,
+  record: RootOfTrustRecord | undefined,
+  check: string | undefined,
+  hasKeyFile: boolean,
+): Promise<RootOfTrust> {
   if (config.kind === 'file') {
     if (place.rootKeyFile === undefined) throw new Error('a key file root of trust needs its file (--root-key-file)');
+    if (!hasKeyFile && check !== undefined) {
+      const interrupted = (await exists(`${place.rootKeyFile}.new`)) ? ` (${place.rootKeyFile}.new is there: a rewrap was interrupted after it committed; rename it to root.key)` : '';
+      throw new Error(`${place.rootKeyFile} is missing: the store was made with it and nothing else opens it${interrupted}`);
+    }
     return place.mayCreate ? RootKey.loadOrCreate(place.rootKeyFile) : RootKey.load(place.rootKeyFile);
   }
-  if (record === undefined) {
-    if (!place.mayCreate) throw new Error(`this store has no ${describeKind(config.kind)} root of trust yet: run 'strongroom init' first`);
-    const { root, record: made } = await createRootOfTrust(config);
-    await place.settings.put(ROOT_OF_TRUST_SETTING, JSON.stringify(made));
-    return root;
-  }
-  const root = await reopenRootOfTrust(config, record);
-  if (root.id !== record.check) {
-    root.destroy();
-    throw new Error(
-      record.kind === 'pkcs11'
-        ? `the key in token ${record.tokenLabel} is not this store's root of trust (check value ${record.check})`
-        : 'the passphrase does not match this store\'s root of trust',
-    );
-  }
+  if (record !== undefined) return reopenRootOfTrust(config, record);
+  if (!place.mayCreate) throw new Error(`this store has no root of trust of kind ${config.kind} yet: run 'strongroom init' first`);
+  const { root, record: made } = await createRootOfTrust(config);
+  await place.settings.put(ROOT_OF_TRUST_SETTING, JSON.stringify(made));
   return root;
+}
+
+function mismatch(record: RootOfTrustRecord | undefined, check: string): string {
+  if (record?.kind === 'pkcs11') return `the key in token ${record.tokenLabel} is not this store's root of trust (check value ${check})`;
+  if (record?.kind === 'passphrase') return 'the passphrase does not match this store\'s root of trust';
+  return `this key file is not this store's root of trust (check value ${check})`;
 }
 
 /**
@@ -133,7 +153,9 @@ async function openToken(config: Extract<RootOfTrustConfig, { kind: 'pkcs11' }>)
 async function readPinFile(path: string): Promise<string> {
   let text: string;
   try {
-    if (((await stat(path)).mode & 0o077) !== 0) throw new Error(`PIN file ${path} is accessible by group or others; run chmod 600 on it`);
+    const stats = await stat(path);
+    if (!stats.isFile()) throw new Error(`PIN file ${path} is not a regular file`);
+    if ((stats.mode & 0o077) !== 0) throw new Error(`PIN file ${path} is accessible by group or others; run chmod 600 on it`);
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (!(error as NodeJS.ErrnoException).code) throw error;

@@ -38,7 +38,7 @@ export interface RootOfTrustFlags {
 /**
  * The root of trust the flags (or the environment: `STRONGROOM_ROOT_OF_TRUST`, `STRONGROOM_PASSPHRASE_FILE`,
  * `STRONGROOM_PKCS11_MODULE`, `STRONGROOM_PKCS11_TOKEN_LABEL`, `STRONGROOM_PKCS11_PIN_FILE`) name; `file` by default.
- * `prefix` reads another set of flags (`rewrap --to-...`). Throws a usage message for a missing or stray flag.
+ * Throws a usage message for a missing or stray flag.
  */
 export function readRootOfTrustConfig(values: RootOfTrustFlags, env: NodeJS.ProcessEnv = process.env): RootOfTrustConfig {
   const read = (flag: keyof RootOfTrustFlags, variable: string): string | undefined => {

@@ -1,7 +1,7 @@
 import { KMSInvalidStateException, NotFoundException } from '../../errors.js';
-import type { ImportedMaterial, KmsKey } from '../../keys/key.js';
+import { isPrimaryKey, type ImportedMaterial, type KmsKey } from '../../keys/key.js';
 import { forgetCachedMaterial } from '../key-materials.js';
-import { mutateKey, type KeyChange } from '../key-mutation.js';
+import { mutateKey, mutateRelatedKeys, type KeyChange } from '../key-mutation.js';
 import type { ServiceDependencies } from '../services.js';
 import { assertImportable } from './import-parameters.js';
 import { stateWithImports } from './imported-key-state.js';
@@ -9,7 +9,8 @@ import { stateWithImports } from './imported-key-state.js';
 /**
  * DeleteImportedKeyMaterial: deletes one imported version (the current one unless `materialId` names another) —
  * its wrapped bytes leave the store, not merely flagged — and the key becomes `PendingImport` until the same
- * material is imported again (a key pending deletion stays so). The id stays listed, `PENDING_IMPORT`.
+ * material is imported again (a key pending deletion stays so). The id stays listed, `PENDING_IMPORT`. A
+ * multi-Region primary's material awaiting rotation is deleted from its replicas too, as AWS does.
  */
 export async function deleteImportedMaterial(
   deps: ServiceDependencies,
@@ -18,7 +19,9 @@ export async function deleteImportedMaterial(
 ): Promise<{ key: KmsKey; materialId: string }> {
   assertImportable(key);
   let deleted = '';
-  const stored = await mutateKey(deps, key, (current) => {
+  let touched: readonly KmsKey[] = [];
+  const [stored] = await mutateRelatedKeys(deps, key, (related) => {
+    const current = related.find((candidate) => candidate.arn === key.arn)!;
     const target = materialId ?? current.currentMaterialId;
     const entry = current.importedMaterials?.find((candidate) => candidate.id === target);
     if (target === undefined || entry === undefined) {
@@ -27,10 +30,18 @@ export async function deleteImportedMaterial(
     }
     if (entry.state !== 'IMPORTED') throw new KMSInvalidStateException(`${current.arn} is pending import.`);
     deleted = entry.id;
-    return withoutMaterials(current, [entry.id]);
+    // AWS: deleting a primary's material that awaits rotation deletes it from the replicas too.
+    touched = isPrimaryKey(current) && entry.pendingRotation
+      ? [current, ...related.filter((other) => other !== current && hasImported(other, entry.id))]
+      : [current];
+    return touched.map((one) => ({ key: one, ...withoutMaterials(one, [entry.id]) }));
   });
-  forgetCachedMaterial(deps, key.arn, deleted);
-  return { key: stored, materialId: deleted };
+  for (const one of touched) forgetCachedMaterial(deps, one.arn, deleted);
+  return { key: stored!, materialId: deleted };
+}
+
+function hasImported(key: KmsKey, materialId: string): boolean {
+  return key.importedMaterials?.some((entry) => entry.id === materialId && entry.state === 'IMPORTED') ?? false;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { UnwrapFailedError } from '../../crypto/crypto-errors.js';
 import { SecretBytes } from '../../crypto/secret-bytes.js';
 import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import {
@@ -61,7 +62,10 @@ export function openImportToken(rootKey: RootOfTrust, keyArn: string, token: Buf
   let wrappingPrivateKey: SecretBytes;
   try {
     wrappingPrivateKey = rootKey.unwrap(token.subarray(HEADER_BYTES), tokenAad(keyArn, header));
-  } catch {
+  } catch (error) {
+    // Only a token that does not authenticate is the caller's fault; a failing root of trust (a token's device
+    // error) is the server's.
+    if (!(error instanceof UnwrapFailedError)) throw error;
     throw invalid;
   }
   const validTo = Number(header.readBigUInt64BE(1));
