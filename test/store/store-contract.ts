@@ -9,6 +9,7 @@ import { identityContract } from './contract/identity-contract.js';
 import { keyContract } from './contract/key-contract.js';
 import { keyLifecycleContract } from './contract/key-lifecycle-contract.js';
 import { relatedKeysContract } from './contract/related-keys-contract.js';
+import { rewrapContract } from './contract/rewrap-contract.js';
 import { sharingContract } from './contract/sharing-contract.js';
 
 export type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
@@ -37,5 +38,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, r
     durabilityContract(openFreshStore, reopenStore);
     sharingContract(openFreshStore, reopenStore);
     clearStateContract(openFreshStore);
+    rewrapContract(openFreshStore);
   });
 }

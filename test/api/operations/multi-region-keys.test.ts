@@ -24,6 +24,8 @@ import {
   PutKeyPolicyCommand,
   ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
+  ListKeyRotationsCommand,
+  DeleteImportedKeyMaterialCommand,
   ScheduleKeyDeletionCommand,
   SignCommand,
   TagResourceCommand,
@@ -317,6 +319,37 @@ describe('multi-Region keys through the AWS SDK', () => {
       assert.equal((await metadataIn(REPLICA, key.id)).KeyState, 'Enabled');
       const decrypted = await kmsIn(REPLICA).send(new DecryptCommand({ CiphertextBlob: ciphertext }));
       assert.equal(Buffer.from(decrypted.Plaintext ?? []).toString(), 'imported once');
+    });
+    test('new imported material on a primary waits for every replica (PENDING_MULTI_REGION_IMPORT_AND_ROTATION), then rotates everywhere; deleting it on the primary deletes it from the replicas', async () => {
+      const key = await newMultiRegionKey({ Origin: 'EXTERNAL' });
+      const first = randomBytes(32);
+      await importMaterial(kmsIn(PRIMARY), key.id, first);
+      await replicate(key.id, REPLICA);
+      await importMaterial(kmsIn(REPLICA), key.id, first);
+      const second = randomBytes(32);
+      const { KeyMaterialId: secondId } = await importMaterial(kmsIn(PRIMARY), key.id, second, { request: { ImportType: 'NEW_KEY_MATERIAL' } });
+      const stateOf = async (region: string) => {
+        const { Rotations } = await kmsIn(region).send(new ListKeyRotationsCommand({ KeyId: key.id, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }));
+        return Rotations?.find((entry) => entry.KeyMaterialId === secondId);
+      };
+      assert.equal((await stateOf(PRIMARY))?.KeyMaterialState, 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION');
+      assert.equal((await stateOf(REPLICA))?.ImportState, 'PENDING_IMPORT');
+      await assert.rejects(kmsIn(PRIMARY).send(new RotateKeyOnDemandCommand({ KeyId: key.id })), { name: 'KMSInvalidStateException' });
+
+      await importMaterial(kmsIn(REPLICA), key.id, second, { request: { ImportType: 'EXISTING_KEY_MATERIAL' } });
+      assert.equal((await stateOf(PRIMARY))?.KeyMaterialState, 'PENDING_ROTATION');
+      await kmsIn(PRIMARY).send(new DeleteImportedKeyMaterialCommand({ KeyId: key.id, KeyMaterialId: secondId }));
+      assert.equal((await stateOf(PRIMARY))?.ImportState, 'PENDING_IMPORT');
+      assert.equal((await stateOf(REPLICA))?.ImportState, 'PENDING_IMPORT', 'deleted from the replica too');
+      assert.equal((await metadataIn(REPLICA, key.id)).KeyState, 'Enabled', 'the material in use is still there');
+
+      await importMaterial(kmsIn(PRIMARY), key.id, second, { request: { ImportType: 'EXISTING_KEY_MATERIAL' } });
+      await importMaterial(kmsIn(REPLICA), key.id, second, { request: { ImportType: 'EXISTING_KEY_MATERIAL' } });
+      await kmsIn(PRIMARY).send(new RotateKeyOnDemandCommand({ KeyId: key.id }));
+      for (const region of [PRIMARY, REPLICA]) {
+        assert.equal((await metadataIn(region, key.id)).CurrentKeyMaterialId, secondId, region);
+        assert.equal((await stateOf(region))?.KeyMaterialState, 'CURRENT', region);
+      }
     });
     test('an imported HMAC key gives the locally computed MAC in the primary and in its replica', async () => {
       // A known answer across regions needs known material, which only an imported key gives a test.
