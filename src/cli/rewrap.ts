@@ -10,6 +10,7 @@ import { createRootOfTrust, type RootOfTrustRecord } from '../server/root-of-tru
 import { rewrapStore } from '../server/root-of-trust/rewrap-store.js';
 import { readRootOfTrustConfig, type RootOfTrustConfig } from '../server/root-of-trust/root-of-trust-config.js';
 import { STORAGE_OPTIONS, STORAGE_USAGE } from './storage-session.js';
+import { pathExists } from '../server/path-exists.js';
 
 export const REWRAP_USAGE = `  rewrap  Move every wrapped secret to a new root of trust in one transaction (stop every server first).
 ${STORAGE_USAGE}          (with the current root of trust's options), and the new one:
@@ -94,7 +95,7 @@ function newKeyFilePath(shared: boolean, dataDir: string, given: string | undefi
 async function newRoot(target: RootOfTrustConfig, keyFile: string | undefined): Promise<{ root: RootOfTrust; record: RootOfTrustRecord | undefined }> {
   if (target.kind !== 'file') return createRootOfTrust(target);
   const path = keyFile!;
-  if (await access(path).then(() => true, () => false)) throw new Error(`${path} exists already: the new key file must be new`);
+  if (await pathExists(path)) throw new Error(`${path} exists already: the new key file must be new`);
   return { root: await RootKey.loadOrCreate(path), record: undefined };
 }
 

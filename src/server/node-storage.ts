@@ -1,4 +1,4 @@
-import { access, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { RootKey } from '../crypto/root-key.js';
 import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { SecretBytes } from '../crypto/secret-bytes.js';
@@ -11,6 +11,7 @@ import { dataDirectoryLayout, prepareDataDirectory } from './data-directory.js';
 import { openRootOfTrust } from './root-of-trust/open-root-of-trust.js';
 import type { RootOfTrustConfig } from './root-of-trust/root-of-trust-config.js';
 import type { SharedDatabase } from './shared-database.js';
+import { pathExists } from './path-exists.js';
 
 /**
  * Where a node keeps its state: a data directory (durable; several processes may share it), memory only
@@ -46,10 +47,10 @@ export async function openNodeStorage(storage: NodeStorage, now: () => number): 
     return openSharedDatabase(storage.database, now);
   }
   // A first start that is refused (a wrong passphrase, a token it cannot open) leaves nothing behind.
-  const directoryExisted = await exists(storage.dataDir);
+  const directoryExisted = await pathExists(storage.dataDir);
   await prepareDataDirectory(storage.dataDir);
   const layout = dataDirectoryLayout(storage.dataDir);
-  const storeExisted = await exists(layout.database);
+  const storeExisted = await pathExists(layout.database);
   const store = await openSqliteStore({ path: layout.database, now });
   try {
     const rootOfTrust = storage.rootOfTrust ?? { kind: 'file' };
@@ -62,9 +63,6 @@ export async function openNodeStorage(storage: NodeStorage, now: () => number): 
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
-}
 
 /** The audit trail of `storage`: `audit.db` and its journals in the data directory, in memory, or in the database. */
 export async function openNodeAuditTrail(storage: NodeStorage, options: Omit<OpenAuditTrailOptions, 'dataDir'>): Promise<AuditTrail> {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { access, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { RootKey, SCRYPT_PARAMETERS, type ScryptParameters } from '../../crypto/root-key.js';
 import type { RootOfTrust, RootOfTrustKind } from '../../crypto/root-of-trust.js';
 import { ROOT_KEY_CHECK_SETTING, type SettingsRepository } from '../../store/store.js';
 import type { RootOfTrustConfig } from './root-of-trust-config.js';
 import { readPassphrase } from './passphrase.js';
+import { pathExists } from '../path-exists.js';
 
 /**
  * The setting that says what a store's root of trust is, for a passphrase or a PKCS#11 token: the non-secret
@@ -37,7 +38,7 @@ export interface RootOfTrustPlace {
 export async function openRootOfTrust(config: RootOfTrustConfig, place: RootOfTrustPlace): Promise<RootOfTrust> {
   const record = await readRootOfTrustRecord(place.settings);
   const check = await place.settings.get(ROOT_KEY_CHECK_SETTING);
-  const hasKeyFile = place.rootKeyFile !== undefined && (await exists(place.rootKeyFile));
+  const hasKeyFile = place.rootKeyFile !== undefined && (await pathExists(place.rootKeyFile));
   // A store with a check value but neither record nor key file was made with a key file that is now missing.
   const recordedKind: RootOfTrustKind | undefined = record?.kind ?? (hasKeyFile || check !== undefined ? 'file' : undefined);
   if (recordedKind !== undefined && recordedKind !== config.kind) {
@@ -66,7 +67,7 @@ async function openOrCreate(
   if (config.kind === 'file') {
     if (place.rootKeyFile === undefined) throw new Error('a key file root of trust needs its file (--root-key-file)');
     if (!hasKeyFile && check !== undefined) {
-      const interrupted = (await exists(`${place.rootKeyFile}.new`)) ? ` (${place.rootKeyFile}.new is there: a rewrap was interrupted after it committed; rename it to root.key)` : '';
+      const interrupted = (await pathExists(`${place.rootKeyFile}.new`)) ? ` (${place.rootKeyFile}.new is there: a rewrap was interrupted after it committed; rename it to root.key)` : '';
       throw new Error(`${place.rootKeyFile} is missing: the store was made with it and nothing else opens it${interrupted}`);
     }
     return place.mayCreate ? RootKey.loadOrCreate(place.rootKeyFile) : RootKey.load(place.rootKeyFile);
@@ -170,11 +171,3 @@ function describeKind(kind: RootOfTrustKind): string {
   return { file: 'a key file', passphrase: 'a passphrase', pkcs11: 'a PKCS#11 token' }[kind];
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

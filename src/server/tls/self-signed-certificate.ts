@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPair } from 'node:crypto';
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { prepareDataDirectory, writePrivateFile } from '../data-directory.js';
+import { pathExists } from '../path-exists.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 const execFileAsync = promisify(execFile);
@@ -33,7 +33,7 @@ export async function ensureSelfSignedCertificate(
   options: SelfSignedOptions = {},
 ): Promise<{ readonly certFile: string; readonly keyFile: string }> {
   const paths = selfSignedCertificatePaths(dataDir);
-  if ((await exists(paths.certFile)) && (await exists(paths.keyFile))) return paths;
+  if ((await pathExists(paths.certFile)) && (await pathExists(paths.keyFile))) return paths;
   await prepareDataDirectory(dataDir);
   const { privateKey } = await generateKeyPairAsync('ec', {
     namedCurve: 'P-256',
@@ -66,11 +66,3 @@ async function issueCertificate(keyFile: string, openssl: string): Promise<strin
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
