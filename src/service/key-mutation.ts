@@ -72,7 +72,9 @@ export async function mutateRelatedKeys(
   change: (related: readonly KmsKey[]) => readonly RelatedKeyChange[] | Promise<readonly RelatedKeyChange[]>,
 ): Promise<KmsKey[]> {
   return retryingConflicts(key, async () => {
-    const related = await deps.store.keys.listRelated(key.accountId, key.id);
+    // Only a multi-Region key has relatives: a single-Region key sharing its id with a key of another region
+    // (chosen ids in development mode) is another key.
+    const related = key.multiRegion ? await deps.store.keys.listRelated(key.accountId, key.id) : [await reread(deps, key)];
     if (!related.some((candidate) => candidate.arn === key.arn)) throw notFound(key);
     const changes = await change(related);
     const next = changes.map((one) => withFields(one.key, one.fields));

@@ -4,6 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import {
   CreateKeyCommand,
   DecryptCommand,
+  DescribeKeyCommand,
+  ListKeyRotationsCommand,
+  RotateKeyOnDemandCommand,
   EncryptCommand,
   GenerateMacCommand,
   GetPublicKeyCommand,
@@ -47,6 +50,18 @@ describe("LocalStack's _custom_id_ and _custom_key_material_ tags", () => {
     assert.equal(KeyMetadata?.Arn, `arn:aws:kms:us-east-1:000000000000:key/${CUSTOM_ID}`);
     const listed = await kms.send(new ListResourceTagsCommand({ KeyId: CUSTOM_ID }));
     assert.deepEqual(listed.Tags, tags({ _custom_id_: ` ${CUSTOM_ID} `, team: 'a' }));
+  });
+
+  test('one chosen id in two regions names two unrelated keys: rotating one leaves the other as it was', async () => {
+    const id = '00000000-0000-0000-0000-0000000000f2';
+    const east = dev.kms('us-east-1', DEV);
+    const west = dev.kms('eu-west-1', DEV);
+    for (const client of [east, west]) await client.send(new CreateKeyCommand({ Tags: tags({ _custom_id_: id }) }));
+    const before = (await west.send(new DescribeKeyCommand({ KeyId: id }))).KeyMetadata?.CurrentKeyMaterialId;
+    await east.send(new RotateKeyOnDemandCommand({ KeyId: id }));
+    assert.equal((await west.send(new DescribeKeyCommand({ KeyId: id }))).KeyMetadata?.CurrentKeyMaterialId, before);
+    const { Rotations } = await west.send(new ListKeyRotationsCommand({ KeyId: id }));
+    assert.deepEqual(Rotations, []);
   });
 
   test('the material tag never reaches the audit trail: CloudTrail\'s placeholder stands in its value', async () => {
