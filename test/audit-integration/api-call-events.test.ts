@@ -216,4 +216,22 @@ describe('the audit trail records every request, through the real SDK', () => {
     const byAlias = await settle(kms.send(new GetKeyLastUsageCommand({ KeyId: 'alias/unused' })));
     assert.equal((byAlias.value as Error).name, 'NotFoundException');
   });
+  test('a ReplicateKey is recorded as AWS records it: ReplicateKey in the primary\'s region, CreateKey of the replica in the replica\'s', async () => {
+    const primary = await kms.send(new CreateKeyCommand({ MultiRegion: true, Description: 'the primary' }));
+    const replicated = await kms.send(new kmsCommands.ReplicateKeyCommand({
+      KeyId: primary.KeyMetadata?.KeyId, ReplicaRegion: 'eu-west-1', Description: 'the replica', Tags: [{ TagKey: 'team', TagValue: 'audit' }],
+    }));
+    const replicaArn = replicated.ReplicaKeyMetadata?.Arn;
+    const events = eventsOfRequest(server.dataDir, replicated.$metadata.requestId);
+    assert.deepEqual(events.map((event) => [event.eventName, event.awsRegion]), [['ReplicateKey', 'us-east-1'], ['CreateKey', 'eu-west-1']]);
+    const [replicate, create] = events as [CloudTrailEvent, CloudTrailEvent];
+    assert.deepEqual(replicate.resources?.map((resource) => resource.ARN), [primary.KeyMetadata?.Arn]);
+    assert.deepEqual(create.resources?.map((resource) => resource.ARN), [replicaArn]);
+    assert.deepEqual(create.userIdentity, replicate.userIdentity);
+    assert.notEqual(create.eventID, replicate.eventID);
+    assert.equal(create.readOnly, false);
+    assert.equal(create.requestParameters?.['description'], 'the replica');
+    assert.equal(create.requestParameters?.['multiRegion'], true);
+    assert.equal((create.responseElements?.['keyMetadata'] as { arn?: string } | undefined)?.arn, replicaArn);
+  });
 });

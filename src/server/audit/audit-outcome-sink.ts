@@ -30,8 +30,13 @@ export function createAuditOutcomeSink(options: AuditOutcomeSinkOptions): Outcom
   return {
     record(outcome) {
       if (outcome.service !== 'kms') return Promise.resolve();
-      const append = (sessionCreatedAt?: number) =>
-        options.log.append(apiCallEventOf(outcome, options.defaultRegion, newEventId(), sessionCreatedAt));
+      const append = async (sessionCreatedAt?: number) => {
+        await Promise.all(
+          recordedOperations(outcome).map((recorded) =>
+            options.log.append(apiCallEventOf(recorded, options.defaultRegion, newEventId(), sessionCreatedAt)),
+          ),
+        );
+      };
       // Only an assumed role's record needs a lookup first; every other record is built and queued at once.
       if (outcome.caller?.type !== 'AssumedRole' || options.sessionCreatedAt === undefined) return append();
       return options.sessionCreatedAt(outcome.caller.accessKeyId).then(append);
@@ -73,6 +78,40 @@ export function apiCallEventOf(
       ? { tls: { tlsVersion: outcome.tls.version, cipherSuite: outcome.tls.cipherSuite, clientProvidedHostHeader: outcome.tls.host } }
       : {}),
   });
+}
+
+/**
+ * The operations a request is recorded as: itself, and for a successful ReplicateKey also the CreateKey it made in
+ * the replica's region ("A ReplicateKey request results in a ReplicateKey operation and a CreateKey operation",
+ * AWS's CloudTrail examples), so the replica region's trail shows where its key came from. The CreateKey record
+ * carries the same request id, caller and time, the replica's properties as its parameters and the replica's
+ * metadata as its response.
+ */
+function recordedOperations(outcome: RequestOutcome): RequestOutcome[] {
+  if (outcome.operation !== 'ReplicateKey' || outcome.error !== undefined) return [outcome];
+  const input = (outcome.input ?? {}) as Record<string, unknown>;
+  const metadata = (outcome.output as { ReplicaKeyMetadata?: Record<string, unknown> } | undefined)?.ReplicaKeyMetadata;
+  const replicaArn = metadata?.['Arn'];
+  if (metadata === undefined || typeof replicaArn !== 'string' || typeof input['ReplicaRegion'] !== 'string') return [outcome];
+  const created: RequestOutcome = {
+    ...outcome,
+    operation: 'CreateKey',
+    readOnly: false,
+    region: input['ReplicaRegion'],
+    input: {
+      ...(input['Policy'] !== undefined ? { Policy: input['Policy'] } : {}),
+      ...(input['BypassPolicyLockoutSafetyCheck'] !== undefined ? { BypassPolicyLockoutSafetyCheck: input['BypassPolicyLockoutSafetyCheck'] } : {}),
+      Description: input['Description'] ?? '',
+      ...(input['Tags'] !== undefined ? { Tags: input['Tags'] } : {}),
+      KeyUsage: metadata['KeyUsage'],
+      KeySpec: metadata['KeySpec'],
+      Origin: metadata['Origin'],
+      MultiRegion: true,
+    },
+    output: { KeyMetadata: metadata },
+    resources: [],
+  };
+  return [outcome, created];
 }
 
 /**
