@@ -136,6 +136,7 @@ export function isMultiRegionKeyId(keyId: string): boolean {
  * @example relatedKeyArn('arn:aws:kms:us-east-1:111122223333:key/mrk-1234…', 'eu-west-1'); // …:eu-west-1:…
  */
 export function relatedKeyArn(arn: string, region: string): string {
+  if (!arn.includes(':key/mrk-')) return arn; // most keys: no regular expression on the Decrypt path
   const match = /^(arn:[^:]+:kms:)[^:]+(:\d{12}:key\/)(mrk-[0-9a-f]{32})$/.exec(arn);
   return match ? `${match[1]}${region}${match[2]}${match[3]}` : arn;
 }

@@ -8,29 +8,8 @@ import { isHmacKeySpec, isSymmetric, type KeySpec } from '../keys/key-spec.js';
 import { KMSInternalException } from '../errors.js';
 import type { ServiceDependencies } from './services.js';
 
-const SYMMETRIC_KEY_BYTES = 32;
-
-/**
- * Creates a new version of symmetric key material for `keyArn`, wrapped by the root key for storage.
- * The plaintext material goes straight into the cache; only the wrapped form leaves this function.
- */
-export function newSymmetricMaterial(
-  deps: ServiceDependencies,
-  keyArn: string,
-  rotationType?: RotationType,
-): KeyMaterial {
-  const id = deps.newMaterialId();
-  const secret = SecretBytes.random(SYMMETRIC_KEY_BYTES);
-  const wrapped = deps.rootKey.wrap(secret, buildMaterialAad(keyArn, id));
-  deps.materials.set(materialCacheKey(keyArn, id), secret);
-  return {
-    keyArn,
-    id,
-    createdAt: deps.now(),
-    wrapped,
-    ...(rotationType ? { rotationType } : {}),
-  };
-}
+/** A symmetric encryption key's material: 32 bytes, an AES-256 key. */
+export const SYMMETRIC_KEY_BYTES = 32;
 
 /**
  * The plaintext of one material version of a key, from the bounded cache or unwrapped from the store.
@@ -46,14 +25,7 @@ export async function loadMaterial(
   if (cached) return cached;
   const record = await deps.store.keys.getMaterial(key.arn, materialId);
   if (!record) return undefined;
-  return deps.materials.getOrLoad(cacheKey, async () => {
-    try {
-      return deps.rootKey.unwrap(record.wrapped, buildMaterialAad(key.arn, materialId));
-    } catch {
-      // A stored material that does not unwrap means a wrong root key or a corrupted store: never a caller error.
-      throw new KMSInternalException(`key material of ${key.arn} cannot be unwrapped with this root key`);
-    }
-  });
+  return deps.materials.getOrLoad(cacheKey, async () => unwrapStoredMaterial(deps, record));
 }
 
 /**
@@ -71,24 +43,23 @@ export function materialCacheKey(keyArn: string, materialId: string): string {
  * is stored in clear beside it. The secret (or parsed private key) goes straight into its cache.
  */
 export async function newKeyMaterial(deps: ServiceDependencies, keyArn: string, spec: KeySpec): Promise<KeyMaterial> {
-  if (isSymmetric(spec)) return newSymmetricMaterial(deps, keyArn);
+  if (isSymmetric(spec)) return wrapSecretMaterial(deps, keyArn, SecretBytes.random(SYMMETRIC_KEY_BYTES));
   if (isHmacKeySpec(spec)) return wrapSecretMaterial(deps, keyArn, generateHmacKey(spec, randomBytes));
   const pair = await deps.keyPairs.generateKeyPair(spec);
-  const id = deps.newMaterialId();
+  const version = { id: deps.newMaterialId(), createdAt: deps.now(), publicKey: pair.publicKey };
   try {
-    const wrapped = deps.rootKey.wrap(pair.privateKey, buildMaterialAad(keyArn, id));
-    deps.privateKeys.set(materialCacheKey(keyArn, id), loadPrivateKey(pair.privateKey, spec));
-    return { keyArn, id, createdAt: deps.now(), wrapped, publicKey: pair.publicKey };
+    const material = wrapMaterial(deps, keyArn, version, pair.privateKey);
+    deps.privateKeys.set(materialCacheKey(keyArn, version.id), loadPrivateKey(pair.privateKey, spec));
+    return material;
   } finally {
     pair.privateKey.wipe();
   }
 }
 
 function wrapSecretMaterial(deps: ServiceDependencies, keyArn: string, secret: SecretBytes): KeyMaterial {
-  const id = deps.newMaterialId();
-  const wrapped = deps.rootKey.wrap(secret, buildMaterialAad(keyArn, id));
-  deps.materials.set(materialCacheKey(keyArn, id), secret);
-  return { keyArn, id, createdAt: deps.now(), wrapped };
+  const material = wrapMaterial(deps, keyArn, { id: deps.newMaterialId(), createdAt: deps.now() }, secret);
+  deps.materials.set(materialCacheKey(keyArn, material.id), secret);
+  return material;
 }
 
 /**
@@ -107,12 +78,7 @@ export async function loadPrivateKeyHandle(
   const record = await deps.store.keys.getMaterial(key.arn, materialId);
   if (!record) throw new KMSInternalException(`key material of ${key.arn} is missing from the store`);
   return deps.privateKeys.getOrLoad(cacheKey, async () => {
-    let pkcs8: SecretBytes;
-    try {
-      pkcs8 = deps.rootKey.unwrap(record.wrapped, buildMaterialAad(key.arn, materialId));
-    } catch {
-      throw new KMSInternalException(`key material of ${key.arn} cannot be unwrapped with this root key`);
-    }
+    const pkcs8 = unwrapStoredMaterial(deps, record);
     try {
       return loadPrivateKey(pkcs8, key.spec);
     } finally {
@@ -156,16 +122,23 @@ export function wrapMaterial(
 
 /** A stored material version of one key, re-wrapped as the same version of a related key (ReplicateKey). */
 export function copyMaterialFor(deps: Pick<ServiceDependencies, 'rootKey'>, material: KeyMaterial, keyArn: string): KeyMaterial {
-  let secret: SecretBytes;
-  try {
-    secret = deps.rootKey.unwrap(material.wrapped, buildMaterialAad(material.keyArn, material.id));
-  } catch {
-    throw new KMSInternalException(`key material of ${material.keyArn} cannot be unwrapped with this root key`);
-  }
+  const secret = unwrapStoredMaterial(deps, material);
   try {
     return wrapMaterial(deps, keyArn, material, secret);
   } finally {
     secret.wipe();
+  }
+}
+
+/**
+ * The plaintext of a stored material version. One that does not unwrap means a wrong root of trust or a corrupted
+ * store: never a caller's error.
+ */
+function unwrapStoredMaterial(deps: Pick<ServiceDependencies, 'rootKey'>, material: KeyMaterial): SecretBytes {
+  try {
+    return deps.rootKey.unwrap(material.wrapped, buildMaterialAad(material.keyArn, material.id));
+  } catch {
+    throw new KMSInternalException(`key material of ${material.keyArn} cannot be unwrapped with this root key`);
   }
 }
 

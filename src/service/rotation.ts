@@ -2,14 +2,13 @@ import { KMSInvalidStateException, LimitExceededException, UnsupportedOperationE
 import { SecretBytes } from '../crypto/secret-bytes.js';
 import { isReplicaKey, type KmsKey, type RotationType } from '../keys/key.js';
 import { KEY_SPECS } from '../keys/key-spec.js';
-import { materialCacheKey, wrapMaterial } from './key-materials.js';
+import { materialCacheKey, SYMMETRIC_KEY_BYTES, wrapMaterial } from './key-materials.js';
 import { mutateRelatedKeys, type RelatedKeyChange } from './key-mutation.js';
 import { DAY_MS, type ServiceDependencies } from './services.js';
 
 export const DEFAULT_ROTATION_PERIOD_DAYS = 365;
 /** AWS allows 25 on-demand rotations over the life of a key. */
 export const MAX_ON_DEMAND_ROTATIONS = 25;
-const SYMMETRIC_KEY_BYTES = 32;
 
 /**
  * Automatic rotation exists only for keys of a rotatable spec (symmetric encryption keys) whose material AWS KMS

@@ -57,7 +57,7 @@ export function keyArnNamedBy(ciphertext: ReadCiphertext, region: string): strin
 
 /** Whether a blob was made by `key` or by a key related to it (another region's copy of a multi-Region key). */
 export function madeByKeyOrRelated(blob: ParsedCiphertextBlob, key: KmsKey): boolean {
-  return relatedKeyArn(blob.keyArn, key.region) === key.arn;
+  return blob.keyArn === key.arn || (key.multiRegion && relatedKeyArn(blob.keyArn, key.region) === key.arn);
 }
 
 /**

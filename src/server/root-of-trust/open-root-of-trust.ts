@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { RootKey, SCRYPT_PARAMETERS, type ScryptParameters } from '../../crypto/root-key.js';
 import type { RootOfTrust, RootOfTrustKind } from '../../crypto/root-of-trust.js';
 import { ROOT_KEY_CHECK_SETTING, type SettingsRepository } from '../../store/store.js';
 import type { RootOfTrustConfig } from './root-of-trust-config.js';
-import { readPassphrase } from './passphrase.js';
+import { readPassphrase, readSecretFile } from './passphrase.js';
 import { pathExists } from '../path-exists.js';
 
 /**
@@ -152,19 +151,12 @@ async function openToken(config: Extract<RootOfTrustConfig, { kind: 'pkcs11' }>)
 }
 
 async function readPinFile(path: string): Promise<string> {
-  let text: string;
+  const pin = await readSecretFile(path, 'PIN file');
   try {
-    const stats = await stat(path);
-    if (!stats.isFile()) throw new Error(`PIN file ${path} is not a regular file`);
-    if ((stats.mode & 0o077) !== 0) throw new Error(`PIN file ${path} is accessible by group or others; run chmod 600 on it`);
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (!(error as NodeJS.ErrnoException).code) throw error;
-    throw new Error(`PIN file ${path} cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    return pin.expose().toString('utf8'); // the binding takes the PIN as a string
+  } finally {
+    pin.wipe();
   }
-  const pin = text.replace(/\r?\n$/, '');
-  if (pin === '') throw new Error(`PIN file ${path} is empty`);
-  return pin;
 }
 
 function describeKind(kind: RootOfTrustKind): string {

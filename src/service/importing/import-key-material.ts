@@ -52,6 +52,7 @@ export async function importKeyMaterial(
   if (key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion') {
     throw new KMSInvalidStateException(`${key.arn} is pending deletion.`);
   }
+  checkValidTo(request.validTo, deps.now());
   const material = unwrapMaterial(deps, key, request);
   try {
     const materialId = importedMaterialId(key.id, material);
@@ -110,14 +111,13 @@ function checkRequest(key: KmsKey, request: MaterialImport): void {
 }
 
 /** Checks ValidTo against the clock: in the future, and at most 365 days ahead. */
-export function checkValidTo(validTo: number | undefined, now: number): void {
+function checkValidTo(validTo: number | undefined, now: number): void {
   if (validTo === undefined) return;
   if (validTo <= now) throw new ValidationException('ValidTo must be a date and time in the future.');
   if (validTo > now + MAX_VALIDITY_MS) throw new ValidationException('ValidTo must be at most 365 days from now.');
 }
 
 function unwrapMaterial(deps: ServiceDependencies, key: KmsKey, request: MaterialImport): GivenMaterial {
-  checkValidTo(request.validTo, deps.now());
   const parameters = openImportToken(deps.rootKey, key.arn, request.importToken, deps.now());
   let bytes: SecretBytes;
   try {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { buildMaterialAad } from '../../crypto/root-key.js';
+import { wrapMaterial } from '../key-materials.js';
 import type { KeyMaterial, RotationType } from '../../keys/key.js';
 import type { ServiceDependencies } from '../services.js';
 import type { GivenMaterial } from './given-material.js';
@@ -35,13 +35,11 @@ export function wrapGivenMaterial(
   material: GivenMaterial,
   rotationType?: RotationType,
 ): KeyMaterial {
-  const id = seededMaterialId(keyArn, material);
-  return {
-    keyArn,
-    id,
+  const version = {
+    id: seededMaterialId(keyArn, material),
     createdAt: deps.now(),
-    wrapped: deps.rootKey.wrap(material.secret, buildMaterialAad(keyArn, id)),
     ...(material.publicKey ? { publicKey: material.publicKey } : {}),
     ...(rotationType ? { rotationType } : {}),
   };
+  return wrapMaterial(deps, keyArn, version, material.secret);
 }
