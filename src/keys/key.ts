@@ -58,6 +58,11 @@ export interface KmsKey extends KeyScope {
    * related keys are the keys of the same account and id in other regions (`KeyRepository.listRelated`).
    */
   readonly primaryRegion?: string;
+  /**
+   * Keys of origin AWS_CLOUDHSM only: the custom key store holding the key's material, a key object in the store's
+   * token named by the key id (ADR 0022). Immutable.
+   */
+  readonly customKeyStoreId?: string;
   /** Keys of origin EXTERNAL only: every material version imported or awaited, oldest first. */
   readonly importedMaterials?: readonly ImportedMaterial[];
   readonly revision: number;

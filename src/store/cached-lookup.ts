@@ -89,5 +89,8 @@ export function withCachedLookups<R extends object>(
 /** `keys.get`'s cache key. */
 export const keyCacheKey = (scope: KeyScope, keyId: string): string => `${scope.accountId}/${scope.region}/${keyId}`;
 
+/** `keyStores.get`'s cache key. */
+export const keyStoreCacheKey = (scope: KeyScope, id: string): string => `${scope.accountId}/${scope.region}/${id}`;
+
 /** `identities.getAccessKey`'s cache key. */
 export const accessKeyCacheKey = (accessKeyId: string): string => accessKeyId;

@@ -1,3 +1,4 @@
+import type { CustomKeyStore, HsmCluster } from '../keys/custom-key-store.js';
 import type { Alias, KeyMaterial, KeyScope, KmsKey } from '../keys/key.js';
 
 /**
@@ -13,9 +14,10 @@ export interface Store {
   readonly identities: IdentityRepository;
   readonly grants: GrantRepository;
   readonly settings: SettingsRepository;
+  readonly keyStores: CustomKeyStoreRepository;
   /**
    * Development mode's reset (docs/development-mode.md#resetting-state), in one transaction: deletes every key
-   * with its material versions, aliases and grants, every IAM user, role and inline policy, and every access key
+   * with its material versions, aliases and grants, every custom key store (registered HSM clusters stay), every IAM user, role and inline policy, and every access key
    * that is not an account root's (IAM users' keys, role sessions), in every account and region. Accounts, their
    * root access keys and the settings stay. Resolves with what it deleted, after the listeners of
    * `onStateCleared` in this process have run.
@@ -59,8 +61,14 @@ export interface Store {
 
 /** How `Store.rewrapSecrets` re-wraps each kind of secret: from the old wrapped bytes to the new. */
 export interface SecretRewrap {
+  /**
+   * A key material version. Not called for a version with no wrapped bytes: a key in a custom key store keeps its
+   * key in the token (ADR 0022), and that version only names the token's object.
+   */
   readonly material: (keyArn: string, materialId: string, wrapped: Buffer) => Buffer;
   readonly accessKey: (accessKeyId: string, wrappedSecret: Buffer) => Buffer;
+  /** A custom key store's wrapped `KeyStorePassword` (the token user's PIN). */
+  readonly keyStorePin: (keyStoreId: string, wrappedPin: Buffer) => Buffer;
   /** A setting's new value, or undefined when the setting holds no wrapped secret (left as it is). */
   readonly setting: (name: string, value: string) => string | undefined;
   /** Written in the same transaction: the new root of trust's record and check value. */
@@ -72,6 +80,7 @@ export interface SecretRewrap {
 export interface RewrappedSecrets {
   readonly materials: number;
   readonly accessKeys: number;
+  readonly keyStorePins: number;
   readonly settings: number;
 }
 
@@ -85,6 +94,8 @@ export interface ClearedState {
   readonly policies: number;
   /** IAM users' access keys and role sessions' temporary credentials. */
   readonly accessKeys: number;
+  /** Custom key stores (deleted after their keys; the registered HSM clusters stay). */
+  readonly keyStores: number;
 }
 
 export interface PageRequest {
@@ -115,10 +126,33 @@ export class InvalidMarkerError extends Error {
   }
 }
 
+/**
+ * Thrown by a backend when a delete would leave rows pointing at nothing: an HSM cluster a custom key store
+ * uses, a custom key store that still has keys.
+ */
+export class InUseError extends Error {
+  constructor(what: string) {
+    super(`${what} is in use`);
+    this.name = 'InUseError';
+  }
+}
+
+/** Thrown by a backend when an insert names a row that does not exist (a key in a deleted custom key store). */
+export class MissingReferenceError extends Error {
+  constructor(what: string) {
+    super(`${what} does not exist`);
+    this.name = 'MissingReferenceError';
+  }
+}
+
 /** Thrown by a backend when an insert would duplicate a unique name (an alias, an account, an access key). */
 export class DuplicateError extends Error {
+  /** What is duplicated: `alias alias/x`, `custom key store name`, `cluster`, ... */
+  readonly what: string;
+
   constructor(what: string) {
     super(`${what} already exists`);
+    this.what = what;
     this.name = 'DuplicateError';
   }
 }
@@ -158,6 +192,38 @@ export interface KeyRepository {
    * `validTo` has passed.
    */
   listDue(now: number): Promise<KmsKey[]>;
+}
+
+/**
+ * Custom key stores (ADR 0022) and the HSM clusters the operator registered for them. A key in a store names it
+ * (`KmsKey.customKeyStoreId`, stored in its own column too); the backend keeps that reference checked both ways:
+ * `KeyRepository.create` of a key naming a store that does not exist throws `MissingReferenceError`, and
+ * deleting a store that keys name throws `InUseError`.
+ */
+export interface CustomKeyStoreRepository {
+  /** Throws `DuplicateError` when the cluster id is registered already. */
+  registerCluster(cluster: HsmCluster): Promise<void>;
+  getCluster(clusterId: string): Promise<HsmCluster | undefined>;
+  /** Every registered cluster, by cluster id. */
+  listClusters(): Promise<HsmCluster[]>;
+  /** Resolves false when no such cluster is registered; throws `InUseError` while a store uses it. */
+  removeCluster(clusterId: string): Promise<boolean>;
+  /**
+   * Stores a new store (revision 1). Throws `DuplicateError('custom key store name')` when the account and region
+   * have a store of that name, `DuplicateError('cluster')` when another store (in any account) uses its cluster.
+   */
+  create(store: CustomKeyStore): Promise<void>;
+  get(scope: KeyScope, id: string): Promise<CustomKeyStore | undefined>;
+  getByName(scope: KeyScope, name: string): Promise<CustomKeyStore | undefined>;
+  /** Stores of one account and region, by id. */
+  list(scope: KeyScope, page: PageRequest): Promise<Page<CustomKeyStore>>;
+  /**
+   * Replaces the stored store with `store`, whose `revision` must be the stored revision + 1 (else
+   * `RevisionConflictError`); `DuplicateError` as `create` for a name or cluster another store has.
+   */
+  update(store: CustomKeyStore): Promise<void>;
+  /** Deletes the store; throws `InUseError` while any key (in any state) names it. Deleting none is no error. */
+  delete(scope: KeyScope, id: string): Promise<void>;
 }
 
 /** One key's part of a `KeyRepository.write`. */

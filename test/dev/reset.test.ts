@@ -37,7 +37,7 @@ describe('development mode reset', () => {
       assert.equal(reset.status, 200);
       assert.deepEqual(reset.body, {
         status: 'ok',
-        cleared: { keys: 3, aliases: 1, grants: 1, users: 1, roles: 0, policies: 0, accessKeys: 1 },
+        cleared: { keys: 3, aliases: 1, grants: 1, users: 1, roles: 0, policies: 0, accessKeys: 1, keyStores: 0 },
         reseeded: false,
       });
 

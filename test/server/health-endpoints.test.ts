@@ -30,6 +30,7 @@ function failingSettings(failing: { now: boolean }) {
     aliases: store.aliases,
     identities: store.identities,
     grants: store.grants,
+    keyStores: store.keyStores,
     clearState: () => store.clearState(),
     onStateCleared: (listener) => store.onStateCleared(listener),
     catchUp: () => store.catchUp(),

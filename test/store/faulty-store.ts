@@ -9,7 +9,9 @@ export type StoreWriteMethod =
   | 'identities.createUser' | 'identities.deleteUser' | 'identities.createRole' | 'identities.deleteRole'
   | 'identities.putPolicy' | 'identities.deletePolicy'
   | 'grants.create' | 'grants.delete'
-  | 'settings.put';
+  | 'settings.put'
+  | 'keyStores.registerCluster' | 'keyStores.removeCluster' | 'keyStores.create' | 'keyStores.update'
+  | 'keyStores.delete';
 
 /** The error a faulty store throws, so a test can tell an injected fault from a real one. */
 export class InjectedStoreFault extends Error {
@@ -51,7 +53,7 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       if (fail) throw new InjectedStoreFault(method);
     };
   }
-  const { keys, aliases, identities, grants, settings } = store;
+  const { keys, aliases, identities, grants, settings, keyStores } = store;
   return {
     keys: {
       create: guarded('keys.create', (key, material) => keys.create(key, material)),
@@ -112,6 +114,24 @@ export function withFaults(store: Store, options: FaultOptions): Store {
     settings: {
       get: (name) => settings.get(name),
       put: guarded('settings.put', (name, value) => settings.put(name, value)),
+    },
+    keyStores: {
+      registerCluster: guarded('keyStores.registerCluster', (cluster) => keyStores.registerCluster(cluster)),
+      getCluster: (clusterId) => keyStores.getCluster(clusterId),
+      listClusters: () => keyStores.listClusters(),
+      removeCluster: async (clusterId) => {
+        const fail = options.failOn('keyStores.removeCluster');
+        if (fail && !failAfter) throw new InjectedStoreFault('keyStores.removeCluster');
+        const removed = await keyStores.removeCluster(clusterId);
+        if (fail) throw new InjectedStoreFault('keyStores.removeCluster');
+        return removed;
+      },
+      create: guarded('keyStores.create', (keyStore) => keyStores.create(keyStore)),
+      get: (scope, id) => keyStores.get(scope, id),
+      getByName: (scope, name) => keyStores.getByName(scope, name),
+      list: (scope, page) => keyStores.list(scope, page),
+      update: guarded('keyStores.update', (keyStore) => keyStores.update(keyStore)),
+      delete: guarded('keyStores.delete', (scope, id) => keyStores.delete(scope, id)),
     },
     clearState: () => store.clearState(),
     onStateCleared: (listener) => store.onStateCleared(listener),

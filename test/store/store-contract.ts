@@ -1,6 +1,7 @@
 import { describe } from 'node:test';
 import { aliasContract } from './contract/alias-contract.js';
 import { clearStateContract } from './contract/clear-state-contract.js';
+import { customKeyStoreContract } from './contract/custom-key-store-contract.js';
 import { durabilityContract } from './contract/durability-contract.js';
 import type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
 import { grantContract } from './contract/grants.js';
@@ -31,6 +32,7 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, r
     keyContract(openFreshStore);
     keyLifecycleContract(openFreshStore);
     relatedKeysContract(openFreshStore);
+    customKeyStoreContract(openFreshStore, reopenStore);
     aliasContract(openFreshStore);
     identityContract(openFreshStore);
     grantContract(openFreshStore);

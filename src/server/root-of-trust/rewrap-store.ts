@@ -1,6 +1,7 @@
 import { buildMaterialAad } from '../../crypto/root-key.js';
 import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import { accessKeyAad } from '../../auth/credential-resolver.js';
+import { keyStorePinAad } from '../../service/custom-key-stores/key-store-pin.js';
 import { GRANT_TOKEN_KEY_SETTING } from '../../service/grant-token-key.js';
 import { ROOT_KEY_CHECK_SETTING, type RewrappedSecrets, type Store } from '../../store/store.js';
 import { AUDIT_SIGNING_KEY_SETTING } from '../audit/audit-signing-key-store.js';
@@ -34,6 +35,7 @@ export async function rewrapStore(
   return store.rewrapSecrets({
     material: (keyArn, materialId, wrapped) => move(wrapped, buildMaterialAad(keyArn, materialId)),
     accessKey: (accessKeyId, wrapped) => move(wrapped, accessKeyAad(accessKeyId)),
+    keyStorePin: (keyStoreId, wrapped) => move(wrapped, keyStorePinAad(keyStoreId)),
     setting: (name, value) => {
       const aad = WRAPPED_SETTINGS.get(name);
       return aad === undefined ? undefined : move(Buffer.from(value, 'base64'), aad).toString('base64');

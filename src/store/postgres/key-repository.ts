@@ -13,9 +13,11 @@ import { placeholders } from './placeholders.js';
 import type { PostgresStateReset } from './state-reset.js';
 import { STATE_EPOCH_ROW } from './state-reset.js';
 import { inTransaction } from './transaction.js';
+import { referencing } from './foreign-key-violation.js';
+import { CUSTOM_KEY_STORE_CONSTRAINTS } from './migrations/005-custom-key-stores.js';
 import { insertingUnique } from './unique-violation.js';
 
-const INSERT_KEY = `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (${placeholders(10)})`;
+const INSERT_KEY = `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (${placeholders(11)})`;
 const UPDATE_KEY = `UPDATE keys SET state = $1, deletion_at = $2, next_rotation_at = $3, material_expires_at = $4,
   revision = $5, record = $6 WHERE arn = $7 AND revision = $8`;
 /** The key and the state epoch in one snapshot: one row always, `record` null when there is no such key. */
@@ -118,7 +120,10 @@ export class PostgresKeyRepository implements KeyRepository {
 /** One key's write, inside the caller's transaction: revision 1 inserts, any other updates if unchanged since. */
 async function applyWrite(client: pg.ClientBase, { key, addMaterials = [], removeMaterialIds = [] }: KeyWrite): Promise<void> {
   if (key.revision === 1) {
-    await insertingUnique(`key ${key.arn}`, () => client.query(INSERT_KEY, keyColumns(key)));
+    const store = `custom key store ${key.customKeyStoreId ?? ''}`;
+    await referencing(CUSTOM_KEY_STORE_CONSTRAINTS.keyStore, store, () =>
+      insertingUnique(`key ${key.arn}`, () => client.query(INSERT_KEY, keyColumns(key))),
+    );
   } else {
     await updateKey(client, key);
   }
@@ -127,6 +132,7 @@ async function applyWrite(client: pg.ClientBase, { key, addMaterials = [], remov
 }
 
 async function updateKey(client: pg.ClientBase | pg.Pool, key: KmsKey): Promise<void> {
+  // The custom key store (the last column) is immutable: an update leaves it as stored.
   const [, , , , state, deletionAt, nextRotationAt, expiresAt, revision, record] = keyColumns(key);
   const values = [state, deletionAt, nextRotationAt, expiresAt, revision, record, key.arn, revision - 1];
   const changed = await client.query(UPDATE_KEY, values);

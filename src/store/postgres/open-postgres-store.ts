@@ -1,9 +1,10 @@
 import type { KeyScope } from '../../keys/key.js';
-import { accessKeyCacheKey, keyCacheKey, withCachedLookups } from '../cached-lookup.js';
+import { accessKeyCacheKey, keyCacheKey, keyStoreCacheKey, withCachedLookups } from '../cached-lookup.js';
 import type { Store } from '../store.js';
 import { PostgresAliasRepository } from './alias-repository.js';
 import { openPool } from './connection.js';
 import { ChangeCounter } from './change-counter.js';
+import { PostgresCustomKeyStoreRepository } from './custom-key-store-repository.js';
 import { redactDatabaseUrl } from './database-url.js';
 import { runExclusively } from './exclusive-job.js';
 import { PostgresGrantRepository } from './grant-repository.js';
@@ -74,6 +75,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       // lookup of that key must read the counter again (as after any write through a wrapped repository).
       grants: withCachedLookups(new PostgresGrantRepository(pool), generation, {}),
       settings: withCachedLookups(new PostgresSettingsRepository(pool), generation, {}),
+      // Read for every request under a key in a store (its connection state), so cached as keys are.
+      keyStores: withCachedLookups(new PostgresCustomKeyStoreRepository(pool), generation, { get: keyStoreCacheKey }),
       async clearState() {
         try {
           return await stateReset.clear();

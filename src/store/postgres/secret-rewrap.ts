@@ -10,7 +10,7 @@ const PUT_SETTING = 'INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFL
  */
 export async function rewrapPostgresSecrets(pool: pg.Pool, rewrap: SecretRewrap): Promise<RewrappedSecrets> {
   return inTransaction(pool, async (client) => {
-    const counts = { materials: 0, accessKeys: 0, settings: 0 };
+    const counts = { materials: 0, accessKeys: 0, keyStorePins: 0, settings: 0 };
     const materials = await client.query<{ key_arn: string; id: string; wrapped: Buffer }>(
       'SELECT key_arn, id, wrapped FROM key_materials FOR UPDATE',
     );
@@ -28,6 +28,16 @@ export async function rewrapPostgresSecrets(pool: pg.Pool, rewrap: SecretRewrap)
         rewrap.accessKey(row.access_key_id, row.wrapped_secret), row.access_key_id,
       ]);
       counts.accessKeys++;
+    }
+    const keyStores = await client.query<{ id: string; wrapped_pin: Buffer }>(
+      'SELECT id, wrapped_pin FROM custom_key_stores FOR UPDATE',
+    );
+    for (const row of keyStores.rows) {
+      // A stored change like any other: the revision moves, so an update prepared from the old row conflicts.
+      await client.query('UPDATE custom_key_stores SET wrapped_pin = $1, revision = revision + 1 WHERE id = $2', [
+        rewrap.keyStorePin(row.id, row.wrapped_pin), row.id,
+      ]);
+      counts.keyStorePins++;
     }
     const settings = await client.query<{ name: string; value: string }>('SELECT name, value FROM settings FOR UPDATE');
     for (const row of settings.rows) {

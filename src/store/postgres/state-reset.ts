@@ -60,6 +60,7 @@ export class PostgresStateReset {
       grants,
       aliases: await deleted('aliases'),
       keys: await deleted('keys'),
+      keyStores: await deleted('keyStores'),
       policies: await deleted('policies'),
       accessKeys: await deleted('accessKeys'),
       users: await deleted('users'),

@@ -70,6 +70,7 @@ function copyKey(key: KmsKey): KmsKey {
     ...(key.currentMaterialId === undefined ? {} : { currentMaterialId: key.currentMaterialId }),
     ...(key.primaryRegion === undefined ? {} : { primaryRegion: key.primaryRegion }),
     ...(key.importedMaterials === undefined ? {} : { importedMaterials: key.importedMaterials.map(copyImported) }),
+    ...(key.customKeyStoreId === undefined ? {} : { customKeyStoreId: key.customKeyStoreId }),
     revision: key.revision,
   };
 }
@@ -99,14 +100,16 @@ function copyRotation(rotation: RotationSettings): RotationSettings {
 
 /**
  * A `keys` row's values, in column order: arn, account, region, id, state, deletion, rotation and material expiry
- * times, revision, record.
+ * times, revision, record, custom key store. The custom key store is last and immutable: an update sets the columns
+ * before it and never that one.
  */
 export type KeyColumns = [
-  string, string, string, string, string, number | null, number | null, number | null, number, string,
+  string, string, string, string, string, number | null, number | null, number | null, number, string, string | null,
 ];
 
 export const KEY_COLUMN_NAMES =
-  'arn, account_id, region, id, state, deletion_at, next_rotation_at, material_expires_at, revision, record';
+  'arn, account_id, region, id, state, deletion_at, next_rotation_at, material_expires_at, revision, record, ' +
+  'custom_key_store_id';
 
 /** The values of a key's row: the record, and beside it the columns the stores look keys up and schedule by. */
 export function keyColumns(key: KmsKey): KeyColumns {
@@ -122,6 +125,8 @@ export function keyColumns(key: KmsKey): KeyColumns {
     materialExpiresAt(key),
     key.revision,
     serializeKey(key),
+    // Beside the record as well, so that the database checks the reference (migration 5).
+    key.customKeyStoreId ?? null,
   ];
 }
 

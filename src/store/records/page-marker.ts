@@ -1,7 +1,7 @@
 import { InvalidMarkerError, type Page, type PageRequest } from '../store.js';
 
 /** The listings that issue markers; a marker of one listing is refused by another. */
-export type MarkerKind = 'keys' | 'aliases';
+export type MarkerKind = 'keys' | 'aliases' | 'custom-key-stores';
 
 /**
  * Page markers: opaque to callers, they carry the listing's kind and the sort key of the last item

@@ -1,13 +1,15 @@
 /**
  * What development mode's reset deletes (`Store.clearState`), the same on every backend, children before parents:
- * with the grants and material versions gone first, deleting the keys finds nothing to cascade to. Accounts, root
- * access keys and settings are not listed: they stay.
+ * with the grants and material versions gone first, deleting the keys finds nothing to cascade to, and with the keys
+ * gone no key names a custom key store. Accounts, root access keys, settings and the registered HSM clusters (the
+ * operator's configuration, like the settings) are not listed: they stay.
  */
 export const STATE_RESET_DELETIONS = {
   grants: 'DELETE FROM grants',
   materials: 'DELETE FROM key_materials',
   aliases: 'DELETE FROM aliases',
   keys: 'DELETE FROM keys',
+  keyStores: 'DELETE FROM custom_key_stores',
   policies: 'DELETE FROM iam_inline_policies',
   accessKeys: "DELETE FROM access_keys WHERE principal_type <> 'Root'",
   users: 'DELETE FROM iam_users',

@@ -11,6 +11,7 @@ import {
 } from '../records/key-material-row.js';
 import { deserializeKey, KEY_COLUMN_NAMES, keyColumns, type KeyColumns } from '../records/key-record.js';
 import { startAfter, toPage } from '../records/page-marker.js';
+import { referencing } from './foreign-key-violation.js';
 import { insertingUnique } from './unique-violation.js';
 
 
@@ -40,7 +41,7 @@ export class SqliteKeyRepository implements KeyRepository {
 
   constructor(db: Database.Database) {
     this.#insertKey = db.prepare(
-      `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#updateKey = db.prepare(
       `UPDATE keys SET state = ?, deletion_at = ?, next_rotation_at = ?, material_expires_at = ?, revision = ?,
@@ -135,8 +136,11 @@ export class SqliteKeyRepository implements KeyRepository {
   /** One key's write, inside the caller's transaction: revision 1 inserts, any other updates if unchanged since. */
   #applyWrite({ key, addMaterials = [], removeMaterialIds = [] }: KeyWrite): void {
     if (key.revision === 1) {
-      insertingUnique(`key ${key.arn}`, () => this.#insertKey.run(...keyColumns(key)));
+      // The insert's one foreign key is the custom key store's (the key's material is inserted afterwards).
+      const store = `custom key store ${key.customKeyStoreId ?? ''}`;
+      referencing(store, () => insertingUnique(`key ${key.arn}`, () => this.#insertKey.run(...keyColumns(key))));
     } else {
+      // The custom key store (the last column) is immutable: an update leaves it as stored.
       const [, , , , state, deletionAt, nextRotationAt, expiresAt, revision, record] = keyColumns(key);
       const changed = this.#updateKey.run(state, deletionAt, nextRotationAt, expiresAt, revision, record, key.arn, revision - 1);
       if (changed.changes === 0) throw new RevisionConflictError(`key ${key.arn}`);

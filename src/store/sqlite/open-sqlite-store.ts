@@ -1,8 +1,9 @@
 import type { Store } from '../store.js';
 import { SqliteAliasRepository } from './alias-repository.js';
-import { accessKeyCacheKey, keyCacheKey, withCachedLookups } from '../cached-lookup.js';
+import { accessKeyCacheKey, keyCacheKey, keyStoreCacheKey, withCachedLookups } from '../cached-lookup.js';
 import { SqliteChangeGeneration } from './change-generation.js';
 import { openConnection } from './connection.js';
+import { SqliteCustomKeyStoreRepository } from './custom-key-store-repository.js';
 import { SqliteGrantRepository } from './grant-repository.js';
 import { SqliteIdentityRepository } from './identity-repository.js';
 import { SqliteKeyRepository } from './key-repository.js';
@@ -45,6 +46,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       identities: withCachedLookups(new SqliteIdentityRepository(db), generation, { getAccessKey: accessKeyCacheKey }),
       grants: new SqliteGrantRepository(db),
       settings: new SqliteSettingsRepository(db),
+      // Read for every request under a key in a store (its connection state), so cached as keys are.
+      keyStores: withCachedLookups(new SqliteCustomKeyStoreRepository(db), generation, { get: keyStoreCacheKey }),
       clearState: async () => stateReset.clear(),
       onStateCleared: (listener) => stateReset.onCleared(listener),
       catchUp: async () => {},

@@ -39,6 +39,7 @@ export class SqliteStateReset {
         grants,
         aliases: deleted('aliases'),
         keys: deleted('keys'),
+        keyStores: deleted('keyStores'),
         policies: deleted('policies'),
         accessKeys: deleted('accessKeys'),
         users: deleted('users'),

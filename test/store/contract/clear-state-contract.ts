@@ -3,17 +3,28 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../../../src/store/store.js';
 import {
-  OTHER_ACCOUNT, OTHER_REGION, SCOPE, T0, makeAccessKey, makeAlias, makeKey, makeMaterial, withFreshStore, type OpenFreshStore,
+  OTHER_ACCOUNT, OTHER_REGION, SCOPE, T0, makeAccessKey, makeAlias, makeCluster, makeKey, makeKeyStore, makeMaterial,
+  withFreshStore, type OpenFreshStore,
 } from './fixtures.js';
 
 const ACCOUNT = SCOPE.accountId;
 const ROOT_ARN = `arn:aws:iam::${ACCOUNT}:root`;
 const USER_ARN = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/deployer`;
+const CLUSTER_ID = 'cluster-resetabcdefg';
+const KEY_STORE_ID = 'cks-0123456789abcdef0';
 
-/** A store holding one of everything: keys in two accounts and regions, and every kind of identity. */
+/**
+ * A store holding one of everything: keys in two accounts and regions, a custom key store on a registered cluster
+ * with a key in it, and every kind of identity.
+ */
 async function fill(store: Store): Promise<void> {
-  const keys = [makeKey(SCOPE, 'k1'), makeKey(OTHER_ACCOUNT, 'k2'), makeKey(OTHER_REGION, 'k3')];
+  await store.keyStores.registerCluster(makeCluster(CLUSTER_ID));
+  await store.keyStores.create(makeKeyStore(OTHER_ACCOUNT, KEY_STORE_ID, CLUSTER_ID));
+  const keys = [
+    makeKey(SCOPE, 'k1'), makeKey(OTHER_ACCOUNT, 'k2'), makeKey(OTHER_REGION, 'k3'),
+    makeKey(OTHER_ACCOUNT, 'k4', { origin: 'AWS_CLOUDHSM', customKeyStoreId: KEY_STORE_ID }),
+  ];
   for (const key of keys) await store.keys.create(key, makeMaterial(key, `${key.id}-m1`));
   await store.keys.update({ ...keys[0]!, revision: 2 }, makeMaterial(keys[0]!, 'k1-m2'));
   await store.aliases.create(makeAlias(SCOPE, 'alias/app', 'k1'));
@@ -43,11 +54,13 @@ async function fill(store: Store): Promise<void> {
 /** The contract of development mode's reset (`Store.clearState`, `Store.onStateCleared`). */
 export function clearStateContract(open: OpenFreshStore): void {
   describe('clearState (development mode reset)', () => {
-    test('deletes keys, material, aliases, grants, IAM users, roles, policies and their keys in every account', async () => {
+    test('deletes keys, material, aliases, grants, custom key stores, IAM users, roles, policies and their keys in every account', async () => {
       await withFreshStore(open, async (store) => {
         await fill(store);
         const cleared = await store.clearState();
-        assert.deepEqual(cleared, { keys: 3, aliases: 2, grants: 1, users: 1, roles: 1, policies: 1, accessKeys: 2 });
+        assert.deepEqual(cleared, { keys: 4, aliases: 2, grants: 1, users: 1, roles: 1, policies: 1, accessKeys: 2, keyStores: 1 });
+        assert.equal(await store.keyStores.get(OTHER_ACCOUNT, KEY_STORE_ID), undefined);
+        assert.deepEqual((await store.keyStores.list(OTHER_ACCOUNT, { limit: 10 })).items, []);
         for (const scope of [SCOPE, OTHER_ACCOUNT, OTHER_REGION]) {
           assert.deepEqual((await store.keys.list(scope, { limit: 10 })).items, []);
           assert.deepEqual((await store.aliases.list(scope, { limit: 10 })).items, []);
@@ -63,10 +76,15 @@ export function clearStateContract(open: OpenFreshStore): void {
       });
     });
 
-    test('keeps accounts, their root access keys and the settings', async () => {
+    test('keeps accounts, their root access keys, the settings and the registered HSM clusters', async () => {
       await withFreshStore(open, async (store) => {
         await fill(store);
         await store.clearState();
+        assert.deepEqual((await store.keyStores.listClusters()).map((cluster) => cluster.clusterId), [CLUSTER_ID]);
+        // The cluster is free again: a store may be made on it, and it may be removed.
+        await store.keyStores.create(makeKeyStore(SCOPE, KEY_STORE_ID, CLUSTER_ID));
+        await store.keyStores.delete(SCOPE, KEY_STORE_ID);
+        assert.equal(await store.keyStores.removeCluster(CLUSTER_ID), true);
         assert.deepEqual((await store.identities.listAccounts()).map((account) => account.id), [ACCOUNT]);
         assert.equal((await store.identities.getAccessKey('AKIAROOTKEY000000001'))?.principalType, 'Root');
         assert.equal(await store.settings.get(ADMINISTRATOR_ACCOUNT_SETTING), ACCOUNT);
@@ -97,7 +115,7 @@ export function clearStateContract(open: OpenFreshStore): void {
         await store.keys.get(SCOPE, 'k1');
         assert.equal(calls, 1, 'seen once only');
         const empty = await store.clearState();
-        assert.deepEqual(empty, { keys: 0, aliases: 0, grants: 0, users: 0, roles: 0, policies: 0, accessKeys: 0 });
+        assert.deepEqual(empty, { keys: 0, aliases: 0, grants: 0, users: 0, roles: 0, policies: 0, accessKeys: 0, keyStores: 0 });
         assert.equal(calls, 2);
       });
     });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { CustomKeyStore, HsmCluster } from '../../../src/keys/custom-key-store.js';
 import { keyArn, type Alias, type KeyMaterial, type KeyScope, type KmsKey } from '../../../src/keys/key.js';
 import type { AccessKey, Store } from '../../../src/store/store.js';
 
@@ -66,6 +67,31 @@ export function makeAccessKey(accessKeyId: string, overrides: Partial<Writable<A
     wrappedSecret: randomBytes(72),
     status: 'Active',
     createdAt: T0,
+    ...overrides,
+  };
+}
+
+/** A registered HSM cluster (a PKCS#11 token) with a made-up module path. */
+export function makeCluster(clusterId: string, overrides: Partial<Writable<HsmCluster>> = {}): HsmCluster {
+  return { clusterId, modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: `token-${clusterId}`, registeredAt: T0, ...overrides };
+}
+
+/** A DISCONNECTED custom key store of revision 1 on `clusterId`, with a random wrapped PIN, changed by `overrides`. */
+export function makeKeyStore(
+  scope: KeyScope, id: string, clusterId: string, overrides: Partial<Writable<CustomKeyStore>> = {},
+): CustomKeyStore {
+  return {
+    accountId: scope.accountId,
+    region: scope.region,
+    id,
+    name: `store-${id}`,
+    type: 'AWS_CLOUDHSM',
+    clusterId,
+    trustAnchorCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    wrappedPin: randomBytes(44),
+    connectionState: 'DISCONNECTED',
+    createdAt: T0,
+    revision: 1,
     ...overrides,
   };
 }

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import type { CustomKeyStore } from '../../../src/keys/custom-key-store.js';
 import type { KeyMaterial, KmsKey } from '../../../src/keys/key.js';
 import type { AccessKey, SecretRewrap, Store } from '../../../src/store/store.js';
-import { OTHER_ACCOUNT, SCOPE, makeAccessKey, makeKey, makeMaterial, nextRevision, withFreshStore, type OpenFreshStore } from './fixtures.js';
+import {
+  OTHER_ACCOUNT, SCOPE, makeAccessKey, makeCluster, makeKey, makeKeyStore, makeMaterial, nextRevision, withFreshStore,
+  type OpenFreshStore,
+} from './fixtures.js';
 
 /*
  * `Store.rewrapSecrets` (`strongroom rewrap`): every wrapped secret replaced, the new root's settings written and
@@ -14,8 +18,12 @@ const WRAPPED_SETTINGS = ['audit-signing-key', 'grant-token-key'];
 /** Every setting `fill` writes, and two that rewrapSecrets writes or is asked to delete. */
 const SETTING_NAMES = [...WRAPPED_SETTINGS, 'default-account-id', 'root-of-trust', 'root-key-check', 'new-setting', 'never-existed'];
 const ACCESS_KEY_IDS = ['AKIAREWRAPROOT000001', 'AKIAREWRAPUSER000001'];
+const KEY_STORE_ID = 'cks-0123456789abcdef0';
 
-/** What the test stored: keys (one with two material versions, one in another account) and access keys. */
+/**
+ * What the test stored: keys (one with two material versions, one in another account), access keys, and a custom
+ * key store (with its token user's wrapped PIN) holding a third key.
+ */
 interface Filled {
   readonly keys: readonly KmsKey[];
 }
@@ -26,6 +34,11 @@ async function fill(store: Store): Promise<Filled> {
   await store.keys.create(first, makeMaterial(first, 'k1-m1'));
   await store.keys.update(nextRevision(first, { currentMaterialId: 'k1-m2' }), makeMaterial(first, 'k1-m2'));
   await store.keys.create(second, makeMaterial(second, 'k2-m1'));
+  await store.keyStores.registerCluster(makeCluster('cluster-rewrapabcdef'));
+  await store.keyStores.create(makeKeyStore(SCOPE, KEY_STORE_ID, 'cluster-rewrapabcdef'));
+  // A key in the store has no material row: its key is an object in the token (ADR 0022).
+  const inStore = makeKey(SCOPE, 'k3', { origin: 'AWS_CLOUDHSM', customKeyStoreId: KEY_STORE_ID });
+  await store.keys.create(inStore);
   await store.identities.createAccessKey(makeAccessKey(ACCESS_KEY_IDS[0]!, {
     principalArn: `arn:aws:iam::${SCOPE.accountId}:root`, principalType: 'Root', principalId: SCOPE.accountId,
   }));
@@ -34,13 +47,14 @@ async function fill(store: Store): Promise<Filled> {
   await store.settings.put('default-account-id', SCOPE.accountId);
   await store.settings.put('root-of-trust', '{"kind":"passphrase","check":"0011223344556677"}');
   await store.settings.put('root-key-check', 'old-check');
-  return { keys: [first, second] };
+  return { keys: [first, second, inStore] };
 }
 
 /** Everything rewrapSecrets may touch, read through the store's interface. */
 interface Contents {
   readonly materials: KeyMaterial[];
   readonly accessKeys: Array<AccessKey | undefined>;
+  readonly keyStore: CustomKeyStore | undefined;
   readonly settings: Record<string, string | undefined>;
 }
 
@@ -50,7 +64,8 @@ async function contentsOf(store: Store, filled: Filled): Promise<Contents> {
   const accessKeys = await Promise.all(ACCESS_KEY_IDS.map((id) => store.identities.getAccessKey(id)));
   const settings: Record<string, string | undefined> = {};
   for (const name of SETTING_NAMES) settings[name] = await store.settings.get(name);
-  return { materials, accessKeys, settings };
+  const keyStore = await store.keyStores.get(SCOPE, KEY_STORE_ID);
+  return { materials, accessKeys, keyStore, settings };
 }
 
 const PREFIX = Buffer.from('rewrapped:');
@@ -64,6 +79,7 @@ function prefixingRewrap(calls: string[], failAt?: (call: string) => boolean): S
   return {
     material: (keyArn, materialId, wrapped) => (note(`material ${keyArn} ${materialId}`), Buffer.concat([PREFIX, wrapped])),
     accessKey: (accessKeyId, wrapped) => (note(`access key ${accessKeyId}`), Buffer.concat([PREFIX, wrapped])),
+    keyStorePin: (keyStoreId, wrapped) => (note(`key store ${keyStoreId}`), Buffer.concat([PREFIX, wrapped])),
     setting: (name, value) => {
       if (!WRAPPED_SETTINGS.includes(name)) return undefined;
       note(`setting ${name}`);
@@ -77,21 +93,25 @@ function prefixingRewrap(calls: string[], failAt?: (call: string) => boolean): S
 /** The contract of `Store.rewrapSecrets`. */
 export function rewrapContract(open: OpenFreshStore): void {
   describe('rewrapSecrets (strongroom rewrap)', () => {
-    test('rewraps every key material version and access key and the settings the callback names, counting them', async () => {
+    test('rewraps every key material version, access key and key store PIN and the settings the callback names, counting them', async () => {
       await withFreshStore(open, async (store) => {
         const filled = await fill(store);
         const before = await contentsOf(store, filled);
         const calls: string[] = [];
         const counts = await store.rewrapSecrets(prefixingRewrap(calls));
-        assert.deepEqual(counts, { materials: 3, accessKeys: 2, settings: 2 });
+        assert.deepEqual(counts, { materials: 3, accessKeys: 2, keyStorePins: 1, settings: 2 });
         const after = await contentsOf(store, filled);
         // Only the wrapped bytes change: every other field of a record stays as it was.
         assert.deepEqual(after.materials, before.materials.map((material) => ({ ...material, wrapped: Buffer.concat([PREFIX, material.wrapped]) })));
         assert.deepEqual(after.accessKeys, before.accessKeys.map((key) => key && { ...key, wrappedSecret: Buffer.concat([PREFIX, key.wrappedSecret]) }));
         for (const name of WRAPPED_SETTINGS) assert.equal(after.settings[name], `${PREFIX.toString('utf8')}${before.settings[name]}`, name);
+        // A key store's row is a revisioned record: the PIN's change moves its revision, so a concurrent update conflicts.
+        const keyStore = before.keyStore!;
+        assert.deepEqual(after.keyStore, { ...keyStore, wrappedPin: Buffer.concat([PREFIX, keyStore.wrappedPin]), revision: 2 });
         // Each secret was given to its callback exactly once, with what the store held.
         assert.deepEqual([...calls].sort(), [
           ...ACCESS_KEY_IDS.map((id) => `access key ${id}`),
+          `key store ${KEY_STORE_ID}`,
           ...before.materials.map((material) => `material ${material.keyArn} ${material.id}`),
           ...WRAPPED_SETTINGS.map((name) => `setting ${name}`),
         ].sort());
@@ -106,12 +126,14 @@ export function rewrapContract(open: OpenFreshStore): void {
         await store.rewrapSecrets({
           material: (keyArn, materialId, wrapped) => (seen.set(`${keyArn}/${materialId}`, Buffer.from(wrapped)), wrapped),
           accessKey: (accessKeyId, wrapped) => (seen.set(accessKeyId, Buffer.from(wrapped)), wrapped),
+          keyStorePin: (keyStoreId, wrapped) => (seen.set(keyStoreId, Buffer.from(wrapped)), wrapped),
           setting: (name, value) => (seen.set(name, value), undefined),
           putSettings: {},
           deleteSettings: [],
         });
         for (const material of before.materials) assert.deepEqual(seen.get(`${material.keyArn}/${material.id}`), material.wrapped);
         for (const key of before.accessKeys) assert.deepEqual(seen.get(key!.accessKeyId), key!.wrappedSecret);
+        assert.deepEqual(seen.get(KEY_STORE_ID), before.keyStore?.wrappedPin);
         for (const name of ['default-account-id', 'root-of-trust', ...WRAPPED_SETTINGS]) assert.equal(seen.get(name), before.settings[name], name);
       });
     });
@@ -132,7 +154,7 @@ export function rewrapContract(open: OpenFreshStore): void {
     test('an empty store rewraps nothing and still records the new root', async () => {
       await withFreshStore(open, async (store) => {
         const counts = await store.rewrapSecrets(prefixingRewrap([]));
-        assert.deepEqual(counts, { materials: 0, accessKeys: 0, settings: 0 });
+        assert.deepEqual(counts, { materials: 0, accessKeys: 0, keyStorePins: 0, settings: 0 });
         assert.equal(await store.settings.get('root-key-check'), 'new-check');
       });
     });
@@ -144,6 +166,7 @@ export function rewrapContract(open: OpenFreshStore): void {
         return (call) => call.startsWith('material') && ++materials === 2;
       }],
       ['an access key', () => (call) => call === `access key ${ACCESS_KEY_IDS[1]}`],
+      ['a key store PIN', () => (call) => call === `key store ${KEY_STORE_ID}`],
       ['a wrapped setting', () => (call) => call === `setting ${WRAPPED_SETTINGS[1]}`],
     ];
 
@@ -158,7 +181,7 @@ export function rewrapContract(open: OpenFreshStore): void {
           assert.deepEqual(await contentsOf(store, filled), before);
           // The transaction is over: the next write and the next rewrap go through.
           await store.settings.put('after-the-failure', 'yes');
-          assert.deepEqual(await store.rewrapSecrets(prefixingRewrap([])), { materials: 3, accessKeys: 2, settings: 2 });
+          assert.deepEqual(await store.rewrapSecrets(prefixingRewrap([])), { materials: 3, accessKeys: 2, keyStorePins: 1, settings: 2 });
           assert.equal(await store.settings.get('root-key-check'), 'new-check');
         });
       });

@@ -3,10 +3,11 @@ import { initialSchema } from './001-initial-schema.js';
 import { iamSchema } from './002-iam.js';
 import { grantsSchema } from './003-grants.js';
 import { importedAndRelatedKeys } from './004-imported-and-related-keys.js';
+import { customKeyStores } from './005-custom-key-stores.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or remove a released one. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, iamSchema, grantsSchema, importedAndRelatedKeys]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, iamSchema, grantsSchema, importedAndRelatedKeys, customKeyStores]);
 
 /** The schema version this build of Strongroom creates and understands. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,52 @@
+import type Database from 'better-sqlite3';
+import type { Migration } from './migration.js';
+
+/**
+ * Migration 5: custom key stores (ADR 0022).
+ *
+ * - `hsm_clusters`: the PKCS#11 tokens the operator registered (`strongroom hsm register`); the module path is the
+ *   operator's, never a caller's.
+ * - `custom_key_stores`: one row per store. A store names a registered cluster (no cascade: a cluster a store uses
+ *   cannot be removed), one store per cluster in any account, names unique per account and region. The token user's
+ *   PIN is stored only wrapped by the root of trust (`wrapped_pin`).
+ * - `keys.custom_key_store_id`: the store of a key of origin AWS_CLOUDHSM (null for every other key), checked by the
+ *   database both ways: a key cannot name a missing store, and a store with keys cannot be deleted. SQLite allows
+ *   adding a column with a REFERENCES clause while foreign keys are on because its default is NULL.
+ */
+const CUSTOM_KEY_STORES = `
+  CREATE TABLE hsm_clusters (
+    cluster_id    TEXT    NOT NULL PRIMARY KEY,
+    module_path   TEXT    NOT NULL,
+    token_label   TEXT    NOT NULL,
+    registered_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE custom_key_stores (
+    id                       TEXT    NOT NULL PRIMARY KEY,
+    account_id               TEXT    NOT NULL,
+    region                   TEXT    NOT NULL,
+    name                     TEXT    NOT NULL,
+    type                     TEXT    NOT NULL,
+    cluster_id               TEXT    NOT NULL REFERENCES hsm_clusters (cluster_id),
+    trust_anchor_certificate TEXT    NOT NULL,
+    wrapped_pin              BLOB    NOT NULL,
+    connection_state         TEXT    NOT NULL,
+    connection_error_code    TEXT,
+    created_at               INTEGER NOT NULL,
+    revision                 INTEGER NOT NULL,
+    UNIQUE (account_id, region, name),
+    UNIQUE (cluster_id)
+  ) STRICT;
+  CREATE INDEX custom_key_stores_by_scope ON custom_key_stores (account_id, region, id);
+
+  ALTER TABLE keys ADD COLUMN custom_key_store_id TEXT REFERENCES custom_key_stores (id);
+  CREATE INDEX keys_by_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
+`;
+
+export const customKeyStores: Migration = {
+  version: 5,
+  name: 'custom key stores and HSM clusters',
+  apply(db: Database.Database): void {
+    db.exec(CUSTOM_KEY_STORES);
+  },
+};
