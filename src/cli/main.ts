@@ -6,6 +6,7 @@ import { runAuditCommand } from './audit/audit-command.js';
 import { AUTHZ_USAGE, runAuthzCommand } from './authz.js';
 import { commandOutput, OutputError, printSync, type CommandOutput } from './command-output.js';
 import { FILE_ENCRYPTION_USAGE } from './file-encryption/file-encryption-usage.js';
+import { HSM_USAGE, runHsmCommand } from './hsm.js';
 import { IAM_USAGE, runIamCommand } from './iam.js';
 import { INIT_USAGE, runInitCommand } from './init.js';
 import { REWRAP_USAGE, runRewrapCommand } from './rewrap.js';
@@ -43,7 +44,7 @@ Commands:
           --quotas aws|off|FILE      AWS's request quotas, off, or AWS's with a file's overrides (default aws;
                                      off with --dev; STRONGROOM_QUOTAS)
 ${INIT_USAGE}${REWRAP_USAGE}  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
-${ACCOUNTS_USAGE}${SEED_USAGE}${IAM_USAGE}${AUTHZ_USAGE}${FILE_ENCRYPTION_USAGE}`;
+${ACCOUNTS_USAGE}${SEED_USAGE}${IAM_USAGE}${AUTHZ_USAGE}${HSM_USAGE}${FILE_ENCRYPTION_USAGE}`;
 
 /** The exit code when the reader of the output went away: a Unix tool killed by SIGPIPE exits so (128 + 13). */
 const EXIT_READER_GONE = 141;
@@ -75,6 +76,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return runSeedCommand(args, stdout().write);
     case 'authz':
       return runAuthzCommand(args, stdout().write);
+    case 'hsm':
+      return runHsmCommand(args, stdout().write);
     case 'encrypt-file':
     case 'decrypt-file': {
       // Imported only now: the Encryption SDK would add a third of a second and 30 MB to every other command.

@@ -3,6 +3,7 @@ import type * as pkcs11js from 'pkcs11js';
 import { Pkcs11DecryptionFailed, Pkcs11Error, pkcs11Failure, returnValueOf } from './pkcs11-errors.js';
 import { logInAsUser } from './pkcs11-login.js';
 import { acquirePkcs11Module, type Pkcs11Module } from './pkcs11-module.js';
+import { findTokenSlot, requireTokenLabel } from './pkcs11-token-lookup.js';
 
 export { Pkcs11DecryptionFailed, Pkcs11Error, type Pkcs11Problem } from './pkcs11-errors.js';
 
@@ -32,8 +33,13 @@ export interface Pkcs11Token {
   readonly tokenLabel: string;
   readonly serialNumber: string;
   findAesKey(label: string): Pkcs11Key | undefined;
-  /** A new AES-256 secret key object in the token: CKA_TOKEN, CKA_SENSITIVE, not CKA_EXTRACTABLE, CKA_ENCRYPT/DECRYPT, a random 16-byte CKA_ID. */
-  generateAesKey(label: string): Pkcs11Key;
+  /**
+   * A new AES-256 secret key object in the token: CKA_TOKEN, CKA_SENSITIVE, not CKA_EXTRACTABLE,
+   * CKA_ENCRYPT/DECRYPT, with `id` as CKA_ID (a random 16 bytes when not given).
+   */
+  generateAesKey(label: string, id?: Buffer): Pkcs11Key;
+  /** `length` bytes from the token's random number generator (C_GenerateRandom). */
+  generateRandom(length: number): Buffer;
   destroyKey(key: Pkcs11Key): void;
   /** AES-256-GCM inside the token (CKM_AES_GCM): `iv` 12 bytes, 128-bit tag appended to the returned ciphertext. */
   encryptAesGcm(key: Pkcs11Key, iv: Buffer, aad: Buffer, plaintext: Buffer): Buffer;
@@ -45,8 +51,6 @@ export interface Pkcs11Token {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID_BYTES = 16;
-/** Token labels are 32 bytes, blank-padded (PKCS#11 CK_TOKEN_INFO.label). */
-const TOKEN_LABEL_BYTES = 32;
 
 /**
  * Return values of `C_Decrypt` that mean "this ciphertext does not open under this key": the standard ones, and
@@ -74,9 +78,7 @@ const DECRYPTION_FAILURES = new Set([
  */
 export async function openPkcs11Token(options: Pkcs11TokenOptions): Promise<Pkcs11Token> {
   const { modulePath, tokenLabel, pin } = options;
-  if (tokenLabel === '' || Buffer.byteLength(tokenLabel, 'utf8') > TOKEN_LABEL_BYTES) {
-    throw new Pkcs11Error('TOKEN_NOT_FOUND', `a token label is 1 to ${TOKEN_LABEL_BYTES} bytes: "${tokenLabel}" is not`);
-  }
+  requireTokenLabel(tokenLabel);
   const module = await acquirePkcs11Module(modulePath);
   let session: Buffer | undefined;
   try {
@@ -90,23 +92,6 @@ export async function openPkcs11Token(options: Pkcs11TokenOptions): Promise<Pkcs
     module.release();
     throw error;
   }
-}
-
-/** The slot holding the one initialised token labelled `tokenLabel`. */
-function findTokenSlot(module: Pkcs11Module, tokenLabel: string): { slot: Buffer; serialNumber: string } {
-  const { cryptoki, binding } = module;
-  const matches = call(`C_GetSlotList of ${module.path}`, () => cryptoki.C_GetSlotList(true)).flatMap((slot) => {
-    const info = call(`C_GetTokenInfo of ${module.path}`, () => cryptoki.C_GetTokenInfo(slot));
-    const initialised = (info.flags & binding.CKF_TOKEN_INITIALIZED) !== 0;
-    return initialised && info.label.trimEnd() === tokenLabel ? [{ slot, serialNumber: info.serialNumber.trim() }] : [];
-  });
-  const [match] = matches;
-  if (match === undefined) throw new Pkcs11Error('TOKEN_NOT_FOUND', `no token labelled "${tokenLabel}" in ${module.path}`);
-  if (matches.length > 1) {
-    // Taking one of them could put keys in the wrong token, or look for them there.
-    throw new Pkcs11Error('TOKEN_NOT_FOUND', `${matches.length} tokens are labelled "${tokenLabel}" in ${module.path}: the label must name one`);
-  }
-  return match;
 }
 
 class OpenPkcs11Token implements Pkcs11Token {
@@ -137,10 +122,11 @@ class OpenPkcs11Token implements Pkcs11Token {
     return key;
   }
 
-  generateAesKey(label: string): Pkcs11Key {
+  generateAesKey(label: string, id: Buffer = randomBytes(KEY_ID_BYTES)): Pkcs11Key {
     if (label === '') throw new RangeError('a PKCS#11 key needs a label');
+    if (id.length === 0) throw new RangeError('a PKCS#11 key needs a non-empty CKA_ID');
     const b = this.module.binding;
-    const key: Pkcs11Key = Object.freeze({ label, id: randomBytes(KEY_ID_BYTES) });
+    const key: Pkcs11Key = Object.freeze({ label, id: Buffer.from(id) });
     const template: pkcs11js.Template = [
       { type: b.CKA_CLASS, value: b.CKO_SECRET_KEY },
       { type: b.CKA_KEY_TYPE, value: b.CKK_AES },
@@ -163,6 +149,10 @@ class OpenPkcs11Token implements Pkcs11Token {
     );
     this.handles.set(handleCacheKey(key), handle);
     return key;
+  }
+
+  generateRandom(length: number): Buffer {
+    return this.call('C_GenerateRandom', () => this.module.cryptoki.C_GenerateRandom(this.session, Buffer.alloc(length)));
   }
 
   destroyKey(key: Pkcs11Key): void {
