@@ -88,6 +88,14 @@ export class UnsupportedOperationException extends exception('UnsupportedOperati
 export class ExpiredImportTokenException extends exception('ExpiredImportTokenException') {}
 export class IncorrectKeyMaterialException extends exception('IncorrectKeyMaterialException') {}
 export class InvalidImportTokenException extends exception('InvalidImportTokenException') {}
+// Custom key stores (AWS_CLOUDHSM type: HSM clusters are PKCS#11 tokens the operator registered, ADR 0022).
+export class CustomKeyStoreInvalidStateException extends exception('CustomKeyStoreInvalidStateException') {}
+export class CustomKeyStoreNameInUseException extends exception('CustomKeyStoreNameInUseException') {}
+export class CustomKeyStoreHasCMKsException extends exception('CustomKeyStoreHasCMKsException') {}
+export class CloudHsmClusterNotFoundException extends exception('CloudHsmClusterNotFoundException') {}
+export class CloudHsmClusterInUseException extends exception('CloudHsmClusterInUseException') {}
+export class CloudHsmClusterNotRelatedException extends exception('CloudHsmClusterNotRelatedException') {}
+export class IncorrectTrustAnchorException extends exception('IncorrectTrustAnchorException') {}
 
 // IAM and STS (query protocol, answered in XML): codes and statuses of the IAM and STS models.
 /** "User with name bob already exists." */

@@ -2,7 +2,9 @@ import type { Authorizer } from '../auth/authorization/authorizer.js';
 import type { RequestTerms } from '../auth/authorization/request-terms.js';
 import { AccessDeniedException, DryRunOperationException, InvalidKeyUsageException, KmsError, NotFoundException } from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
+import { presentedKeyState } from '../keys/custom-key-store.js';
 import { assertKeyState } from '../keys/key-state.js';
+import { keyStoreOf } from '../service/custom-key-stores/store-keys.js';
 import { resolveKey, type ResolvedKey } from '../service/key-resolution.js';
 import type { RequestQuotas } from '../service/quotas/request-quotas.js';
 import type { ServiceDependencies } from '../service/services.js';
@@ -82,8 +84,8 @@ async function runKeyOperation(
     }
     // After authorization, so a throttle never tells a caller what kind of key it may not use.
     await spendQuota(pipeline, facts, operation.name, source.key, source.terms);
-    checkKey(operation.key, source.key, operation.name);
-    if (operation.destinationKey && destination) checkKey(operation.destinationKey, destination.key, operation.name);
+    await checkKey(pipeline, operation.key, source.key, operation.name);
+    if (operation.destinationKey && destination) await checkKey(pipeline, operation.destinationKey, destination.key, operation.name);
     const keyRequest: KeyRequest<KmsOperationName, unknown> = Object.freeze({
       ...request,
       validated,
@@ -223,8 +225,10 @@ async function spendQuota(
   if (waiting) await waiting;
 }
 
-function checkKey(declaration: KeyDeclaration<KmsOperationName>, key: KmsKey, operation: string): void {
-  assertKeyState(key.arn, key.state, declaration.states);
+/** The key's state as the caller sees it (`Unavailable` in a disconnected custom key store), then its usage. */
+async function checkKey(pipeline: KmsPipeline, declaration: KeyDeclaration<KmsOperationName>, key: KmsKey, operation: string): Promise<void> {
+  const state = key.customKeyStoreId === undefined ? key.state : presentedKeyState(key, await keyStoreOf(pipeline.deps, key));
+  assertKeyState(key.arn, state, declaration.states);
   if (declaration.usages && !declaration.usages.includes(key.usage)) {
     throw new InvalidKeyUsageException(`${key.arn} key usage is ${key.usage} which is not valid for ${operation}.`);
   }

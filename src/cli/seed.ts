@@ -5,6 +5,7 @@ import { MaterialCache } from '../keys/material-cache.js';
 import { PrivateKeyCache } from '../service/private-key-cache.js';
 import { applySeed, describeSeedOutcome } from '../service/seeding/apply-seed.js';
 import { readSeedFile } from '../service/seeding/parse-seed-file.js';
+import { KeyStoreTokens } from '../service/custom-key-stores/key-store-tokens.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
 import { openStorageSession, STORAGE_OPTIONS, STORAGE_USAGE, type StorageSession } from './storage-session.js';
 
@@ -54,6 +55,8 @@ function sessionServices(session: StorageSession): ServiceDependencies {
     rootKey: session.iam.rootKey,
     materials: new MaterialCache(),
     privateKeys: new PrivateKeyCache(),
+    // Seeds make no keys in custom key stores: no session is ever opened.
+    keyStoreTokens: new KeyStoreTokens(),
     keyPairs: createKeyPairGenerator({ rsaPoolSizePerSpec: 0 }),
     now: Date.now,
     ...defaultIdSources(),

@@ -26,6 +26,16 @@ export interface AesGcmSealed {
 }
 
 /**
+ * An AES-256-GCM key whose bytes are not in this process (a key object in a PKCS#11 token): it seals with the
+ * IV its caller chose (the ciphertext blob lays the IV out before it seals) and opens as `openAesGcm` does —
+ * any failure is `DecryptionFailedError`, and no unauthenticated plaintext is returned.
+ */
+export interface ExternalAesGcmKey {
+  sealWithIv(iv: Buffer, plaintext: Buffer, aad: Buffer): AesGcmSealed;
+  open(iv: Buffer, ciphertext: Buffer, tag: Buffer, aad: Buffer): SecretBytes;
+}
+
+/**
  * Encrypts and authenticates `plaintext` (bound to `aad`) under a fresh random 12-byte IV.
  * Random IVs are safe for up to 2^32 seals under one key (NIST SP 800-38D §8.3); KMS rotates long before.
  *

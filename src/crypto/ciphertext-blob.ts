@@ -1,8 +1,8 @@
 import { ivPool } from './random-pool.js';
-import { GCM_IV_BYTES, GCM_TAG_BYTES, openAesGcm, sealAesGcmWithIv } from './aead.js';
+import { GCM_IV_BYTES, GCM_TAG_BYTES, openAesGcm, sealAesGcmWithIv, type ExternalAesGcmKey } from './aead.js';
 import { CryptoInputError, DecryptionFailedError, InvalidCiphertextError } from './crypto-errors.js';
 import { encodeEncryptionContext } from './encryption-context.js';
-import type { SecretBytes } from './secret-bytes.js';
+import { SecretBytes } from './secret-bytes.js';
 
 /**
  * The ciphertext blob of a symmetric KMS key, format version 1 (specified in docs/ciphertext-format.md):
@@ -27,6 +27,9 @@ const KEY_ARN_SHAPE = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]{1,32}:\d{12}:key\/[A-Z
 const MATERIAL_ID_SHAPE = /^[0-9a-f]{64}$/;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The AES-256 key of a blob: its bytes, or a key held in an HSM. */
+export type BlobKey = SecretBytes | ExternalAesGcmKey;
+
 /** What `parseCiphertextBlob` finds in a blob. The buffers are views into the parsed blob, not copies. */
 export interface ParsedCiphertextBlob {
   readonly formatVersion: 1;
@@ -44,8 +47,11 @@ export interface ParsedCiphertextBlob {
 export interface SealCiphertextBlobParams {
   readonly keyArn: string;
   readonly materialId: string;
-  /** The key material version's 32-byte AES key. */
-  readonly material: SecretBytes;
+  /**
+   * The key material version's 32-byte AES key, or the key object in a custom key store's token that holds it
+   * (the blob is the same either way: only the AES-GCM runs elsewhere).
+   */
+  readonly material: BlobKey;
   readonly plaintext: Buffer | SecretBytes;
   readonly encryptionContext?: Readonly<Record<string, string>>;
 }
@@ -88,7 +94,7 @@ export function sealCiphertextBlobWithIv(params: SealCiphertextBlobParams, iv: B
 
   const header = blob.subarray(0, headerLength);
   const aad = Buffer.concat([header, encodeEncryptionContext(encryptionContext)]);
-  const sealed = sealAesGcmWithIv(material, iv, plaintext, aad);
+  const sealed = material instanceof SecretBytes ? sealAesGcmWithIv(material, iv, plaintext, aad) : material.sealWithIv(iv, plaintext, aad);
   offset += sealed.ciphertext.copy(blob, offset);
   sealed.tag.copy(blob, offset);
   return blob;
@@ -138,11 +144,12 @@ export function parseCiphertextBlob(blob: Buffer): ParsedCiphertextBlob {
  */
 export function openCiphertextBlob(
   parsed: ParsedCiphertextBlob,
-  material: SecretBytes,
+  material: BlobKey,
   encryptionContext?: Readonly<Record<string, string>>,
 ): SecretBytes {
   const aad = Buffer.concat([parsed.header, encodeEncryptionContext(encryptionContext)]);
   try {
+    if (!(material instanceof SecretBytes)) return material.open(parsed.iv, parsed.ciphertext, parsed.tag, aad);
     return openAesGcm(material, parsed.iv, parsed.ciphertext, parsed.tag, aad);
   } catch (error) {
     if (!(error instanceof DecryptionFailedError)) throw error;

@@ -31,6 +31,7 @@ const pendingDeletion: Refusal = (arn) => new KMSInvalidStateException(`${arn} i
 const pendingImport: Refusal = (arn) => new KMSInvalidStateException(`${arn} is pending import.`);
 const disabled: Refusal = (arn) => new DisabledException(`${arn} is disabled.`);
 const unavailable: Refusal = (arn) => new KeyUnavailableException(`${arn} is unavailable.`);
+const unavailableToToggle: Refusal = (arn) => new KMSInvalidStateException(`${arn} is unavailable.`);
 const transitional: Refusal = (arn) => new KMSInvalidStateException(`${arn} is not in a valid state for this operation.`);
 
 /** For each rule, the states it refuses and the error each gives. States not listed are allowed. */
@@ -63,6 +64,8 @@ const REFUSALS: Readonly<Record<KeyStateRule, Partial<Record<KeyState, Refusal>>
     PendingDeletion: pendingDeletion,
     PendingReplicaDeletion: pendingDeletion,
     PendingImport: pendingImport,
+    // A key in a disconnected custom key store: its stored state cannot change until the store is connected.
+    Unavailable: unavailableToToggle,
   },
   any: {},
 });

@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import { runDueJobs, type ServiceEvent } from '../service/background-jobs.js';
 import { PrivateKeyCache } from '../service/private-key-cache.js';
 import type { RequestQuotas } from '../service/quotas/request-quotas.js';
+import { KeyStoreTokens } from '../service/custom-key-stores/key-store-tokens.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
 import type { Store } from '../store/store.js';
 import type { AuditTrail, AuditTrailSettings } from './audit/audit-trail.js';
@@ -70,11 +71,13 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     onBackgroundError: (error) =>
       options.log.error('background RSA key generation failed', { errorType: error instanceof Error ? error.name : typeof error }),
   });
+  const keyStoreTokens = new KeyStoreTokens();
   const deps: ServiceDependencies = {
     store,
     rootKey,
     materials,
     privateKeys,
+    keyStoreTokens,
     keyPairs,
     now,
     ...defaultIdSources(),
@@ -95,6 +98,7 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     materials.clear();
     privateKeys.clear();
     grants.clear();
+    keyStoreTokens.closeAll();
   });
   // The explanation of a denial goes to the server log only; the caller sees AWS's message.
   const authorizer = options.authorizer ??
@@ -134,6 +138,7 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     async close() {
       materials.clear();
       privateKeys.clear();
+      keyStoreTokens.closeAll();
       await keyPairs.close();
       await audit?.close();
       await store.close();

@@ -25,12 +25,22 @@ export async function runDueJobs(
   // Expired temporary credentials are refused already; this only stops them from accumulating.
   await deps.store.identities.deleteExpiredAccessKeys(now);
   const done: ServiceEvent[] = [];
+  // One key whose job fails (a custom key store's HSM out of reach) does not hold up the others; the first failure
+  // is reported once they are done, and the key's job is tried again on the next run.
+  let failure: { readonly error: unknown } | undefined;
   for (const key of await deps.store.keys.listDue(now)) {
-    const event = await runJob(deps, key, now);
+    let event: ServiceEvent | undefined;
+    try {
+      event = await runJob(deps, key, now);
+    } catch (error) {
+      failure ??= { error };
+      continue;
+    }
     if (!event) continue;
     done.push(event);
     await onEvent(event);
   }
+  if (failure) throw failure.error;
   return done;
 }
 

@@ -2,7 +2,9 @@ import { AlreadyExistsException, UnsupportedOperationException, ValidationExcept
 import { keyArn, type KeyOrigin, type KeyScope, type KmsKey, type Tag } from '../keys/key.js';
 import { KEY_SPECS, type KeySpec, type KeyUsage } from '../keys/key-spec.js';
 import { defaultKeyPolicy } from '../keys/default-key-policy.js';
-import { DuplicateError } from '../store/store.js';
+import { DuplicateError, MissingReferenceError } from '../store/store.js';
+import { keyStoreNotFound } from './custom-key-stores/find-key-store.js';
+import { checkStoreKeyRequest, makeMaterialInStore } from './custom-key-stores/store-key-creation.js';
 import { newKeyMaterial } from './key-materials.js';
 import { DEFAULT_ROTATION_PERIOD_DAYS } from './rotation.js';
 import type { GivenMaterial } from './seeding/given-material.js';
@@ -25,6 +27,8 @@ export interface NewKeyParameters {
   readonly policy?: string;
   readonly tags: readonly Tag[];
   readonly multiRegion: boolean;
+  /** The custom key store to make the key in (Origin AWS_CLOUDHSM). */
+  readonly customKeyStoreId?: string;
   /** Material given for the key (LocalStack's `_custom_key_material_` in development mode) instead of new material. */
   readonly material?: GivenMaterial;
 }
@@ -44,10 +48,11 @@ export async function createKey(
       `KeyUsage ${params.usage} is not compatible with KeySpec ${params.spec}`,
     );
   }
-  if (params.origin !== 'AWS_KMS' && params.origin !== 'EXTERNAL') {
-    // AWS_CLOUDHSM and EXTERNAL_KEY_STORE keys live in custom key stores, which this server does not have yet.
+  if (params.origin === 'EXTERNAL_KEY_STORE') {
+    // External key stores (the XKS proxy API) are not built yet.
     throw new UnsupportedOperationException(`Origin ${params.origin} is not supported by this server.`);
   }
+  checkStoreKeyRequest(params);
   if (!KEY_SPECS[params.spec].supportedHere) {
     // SM2: AWS offers it only in its China Regions, and Node's OpenSSL cannot do it as AWS does (key-spec.ts).
     throw new UnsupportedOperationException(`KeySpec ${params.spec} is not supported in this region.`);
@@ -58,8 +63,10 @@ export async function createKey(
   }
   const id = deps.newKeyId();
   const arn = keyArn(scope, id);
+  // A key in a custom key store has its material in the store's token; none is stored here.
+  const inStore = params.customKeyStoreId === undefined ? undefined : await makeMaterialInStore(deps, scope, id, params.customKeyStoreId);
   // A key for imported material has none until ImportKeyMaterial: it waits in PendingImport.
-  const material = imported
+  const material = imported || inStore
     ? undefined
     : params.material
       ? wrapGivenMaterial(deps, arn, params.material)
@@ -80,12 +87,17 @@ export async function createKey(
     policy: params.policy ?? defaultKeyPolicy(scope.accountId),
     tags: params.tags,
     rotation: { enabled: false, periodInDays: DEFAULT_ROTATION_PERIOD_DAYS },
-    ...(material ? { currentMaterialId: material.id } : { importedMaterials: [] }),
+    ...(material ? { currentMaterialId: material.id } : {}),
+    ...(imported ? { importedMaterials: [] } : {}),
+    ...(inStore ? { currentMaterialId: inStore.materialId, customKeyStoreId: inStore.customKeyStoreId } : {}),
     revision: 1,
   };
   try {
     await deps.store.keys.create(key, material);
   } catch (error) {
+    await inStore?.discard();
+    // The store was deleted between the check and the write (it was disconnected, then deleted, meanwhile).
+    if (error instanceof MissingReferenceError) throw keyStoreNotFound(params.customKeyStoreId ?? '');
     // Only a chosen key id (LocalStack's `_custom_id_`, development mode) can be taken already.
     if (error instanceof DuplicateError) throw new AlreadyExistsException(`A key with the id ${id} already exists.`);
     throw error;

@@ -2,12 +2,14 @@ import {
   openCiphertextBlob,
   parseCiphertextBlob,
   sealCiphertextBlob,
+  type BlobKey,
   type ParsedCiphertextBlob,
 } from '../crypto/ciphertext-blob.js';
-import { InvalidCiphertextException, InvalidKeyUsageException } from '../errors.js';
+import { InvalidCiphertextException, InvalidKeyUsageException, KmsError } from '../errors.js';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
 import { currentMaterialOf, relatedKeyArn, type KmsKey } from '../keys/key.js';
 import { DEFAULT_ENCRYPTION_ALGORITHM, offersAlgorithm, type EncryptionAlgorithm } from '../keys/key-spec.js';
+import { blobKeyInStore } from './custom-key-stores/store-keys.js';
 import { loadMaterial } from './key-materials.js';
 import type { ServiceDependencies } from './services.js';
 
@@ -21,7 +23,7 @@ export async function encryptWithKey(
   encryptionContext: EncryptionContext,
 ): Promise<{ ciphertext: Buffer; materialId: string }> {
   const materialId = currentMaterialOf(key);
-  const material = await loadMaterial(deps, key, materialId);
+  const material = await blobKeyOf(deps, key, materialId);
   if (!material) throw new Error(`current material of ${key.arn} is missing from the store`);
   const ciphertext = sealCiphertextBlob({ keyArn: key.arn, materialId, material, plaintext, encryptionContext });
   return { ciphertext, materialId };
@@ -80,13 +82,24 @@ export async function decryptWithKey(
   blob: ParsedCiphertextBlob,
   encryptionContext: EncryptionContext,
 ): Promise<{ plaintext: SecretBytes; materialId: string }> {
-  const material = await loadMaterial(deps, key, blob.materialId);
+  const material = await blobKeyOf(deps, key, blob.materialId);
   if (!material) throw invalidCiphertext();
   try {
     return { plaintext: openCiphertextBlob(blob, material, encryptionContext), materialId: blob.materialId };
-  } catch {
+  } catch (error) {
+    // An HSM that cannot be reached is its own answer (KeyUnavailableException), not a bad ciphertext.
+    if (error instanceof KmsError && !(error instanceof InvalidCiphertextException)) throw error;
     throw invalidCiphertext();
   }
+}
+
+/**
+ * The AES key of one material version of a symmetric key: unwrapped material (cached), or for a key in a custom
+ * key store its object in the token, which holds the key's one version. Undefined when the key has no such version.
+ */
+async function blobKeyOf(deps: ServiceDependencies, key: KmsKey, materialId: string): Promise<BlobKey | undefined> {
+  if (key.customKeyStoreId === undefined) return loadMaterial(deps, key, materialId);
+  return materialId === key.currentMaterialId ? blobKeyInStore(deps, key) : undefined;
 }
 
 /** AWS says nothing about why a ciphertext was refused. */

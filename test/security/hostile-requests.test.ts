@@ -59,11 +59,11 @@ describe('hostile and malformed requests get clean AWS errors, never a crash or 
     assert.equal(response.json()['__type'], 'UnknownOperationException');
   });
 
-  test('an operation not built yet names itself', async () => {
+  test('a custom key store request without what its type needs → ValidationException, nothing made', async () => {
     const response = await send(server, { target: 'TrentService.CreateCustomKeyStore', body: '{"CustomKeyStoreName":"x"}' });
     assert.equal(response.status, 400);
-    assert.equal(response.json()['__type'], 'UnsupportedOperationException');
-    assert.match(response.json()['message'] ?? '', /CreateCustomKeyStore/);
+    assert.equal(response.json()['__type'], 'ValidationException');
+    assert.match(response.json()['message'] ?? '', /CloudHsmClusterId/);
   });
 
   test('invalid JSON → SerializationException', async () => {

@@ -45,8 +45,6 @@ const acted = (how: string, more: { refuses?: Refusal; check?: (t: Tools) => Pro
   ...more,
 });
 const refused = (error: string, input: Input): Decision => ({ kind: 'refused', refusal: { error, input } });
-const notImplemented = (...members: string[]) =>
-  Object.fromEntries(members.map((member) => [member, { kind: 'operation not implemented' } as Decision]));
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const RECIPIENT = { KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', AttestationDocument: b64('attestation') };
@@ -68,18 +66,46 @@ const DRY_RUN_MODIFIERS = (input: Input) =>
     },
   });
 
+const UNKNOWN_STORE = 'cks-1234567890abcdef0';
+const STORE: Decision = acted('names the custom key store (CustomKeyStoreNotFoundException when none has the id)', {
+  refuses: { error: 'CustomKeyStoreNotFoundException', input: () => ({ CustomKeyStoreId: UNKNOWN_STORE }) },
+});
+/** An external key store's proxy settings: no such store can be made here, and a CloudHSM store has no proxy. */
+const xksRefused = (member: string, value: unknown, input: Record<string, unknown>) =>
+  refused('ValidationException', () => ({ ...input, [member]: value }));
+const XKS_PROXY_VALUES: Readonly<Record<string, unknown>> = {
+  XksProxyUriEndpoint: 'https://xks.example.com',
+  XksProxyUriPath: '/kms/xks/v1',
+  XksProxyVpcEndpointServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-example',
+  XksProxyVpcEndpointServiceOwner: '111122223333',
+  XksProxyAuthenticationCredential: { AccessKeyId: 'ABCDEFGHIJKLMNOPQRST', RawSecretAccessKey: 'a'.repeat(43) },
+  XksProxyConnectivity: 'PUBLIC_ENDPOINT',
+};
+const xksMembers = (input: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(XKS_PROXY_VALUES).map(([member, value]) => [member, xksRefused(member, value, input)]));
+
 const decryptInput: Input = (f) => ({ KeyId: f.symmetric, CiphertextBlob: f.ciphertext });
 const reEncryptInput: Input = (f) => ({ CiphertextBlob: f.ciphertext, DestinationKeyId: f.symmetric });
 
 const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decision>>>> = {
   CancelKeyDeletion: { KeyId: KEY },
-  ConnectCustomKeyStore: notImplemented('CustomKeyStoreId'),
+  ConnectCustomKeyStore: { CustomKeyStoreId: STORE },
   CreateAlias: { AliasName: acted('the alias created'), TargetKeyId: KEY },
-  CreateCustomKeyStore: notImplemented(
-    'CustomKeyStoreName', 'CloudHsmClusterId', 'TrustAnchorCertificate', 'KeyStorePassword', 'CustomKeyStoreType',
-    'XksProxyUriEndpoint', 'XksProxyUriPath', 'XksProxyVpcEndpointServiceName', 'XksProxyVpcEndpointServiceOwner',
-    'XksProxyAuthenticationCredential', 'XksProxyConnectivity',
-  ),
+  CreateCustomKeyStore: {
+    CustomKeyStoreName: acted('the store\'s name, unique in the account and region'),
+    CloudHsmClusterId: acted('a cluster the operator registered', {
+      refuses: {
+        error: 'CloudHsmClusterNotFoundException',
+        input: () => ({ CustomKeyStoreName: 'x', CloudHsmClusterId: 'cluster-notregistered', TrustAnchorCertificate: 'x', KeyStorePassword: 'password' }),
+      },
+    }),
+    TrustAnchorCertificate: acted('validated as one PEM certificate, stored and returned'),
+    KeyStorePassword: acted('the token user\'s PIN, stored wrapped, tried by ConnectCustomKeyStore'),
+    CustomKeyStoreType: acted('AWS_CLOUDHSM', {
+      refuses: { error: 'UnsupportedOperationException', input: () => ({ CustomKeyStoreName: 'x', CustomKeyStoreType: 'EXTERNAL_KEY_STORE' }) },
+    }),
+    ...xksMembers({ CustomKeyStoreName: 'x' }),
+  },
   CreateGrant: {
     KeyId: KEY,
     GranteePrincipal: acted('the grant\'s grantee'),
@@ -108,10 +134,13 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     KeyUsage: acted('the key\'s usage'),
     CustomerMasterKeySpec: acted('the key\'s spec (deprecated twin of KeySpec)'),
     KeySpec: acted('the key\'s spec'),
-    // AWS_KMS and EXTERNAL (imported material); custom key stores' origins do not exist here yet.
-    Origin: acted('AWS_KMS or EXTERNAL', { refuses: { error: 'UnsupportedOperationException', input: () => ({ Origin: 'AWS_CLOUDHSM' }) } }),
-    // No custom key store exists here, so every id names an unknown store: AWS's answer for one.
-    CustomKeyStoreId: refused('CustomKeyStoreNotFoundException', () => ({ CustomKeyStoreId: 'cks-1234567890abcdef0' })),
+    // AWS_KMS, EXTERNAL (imported material) and AWS_CLOUDHSM; external key stores do not exist here yet.
+    Origin: acted('AWS_KMS, EXTERNAL or AWS_CLOUDHSM', {
+      refuses: { error: 'UnsupportedOperationException', input: () => ({ Origin: 'EXTERNAL_KEY_STORE' }) },
+    }),
+    CustomKeyStoreId: acted('the custom key store the key is made in', {
+      refuses: { error: 'CustomKeyStoreNotFoundException', input: () => ({ Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: UNKNOWN_STORE }) },
+    }),
     BypassPolicyLockoutSafetyCheck: acted('skips the lockout check'),
     Tags: acted('stored'),
     MultiRegion: acted('a multi-Region primary key (mrk- id)'),
@@ -130,7 +159,7 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     DryRunModifiers: DRY_RUN_MODIFIERS(decryptInput),
   },
   DeleteAlias: { AliasName: KEY },
-  DeleteCustomKeyStore: notImplemented('CustomKeyStoreId'),
+  DeleteCustomKeyStore: { CustomKeyStoreId: STORE },
   DeleteImportedKeyMaterial: { KeyId: KEY, KeyMaterialId: acted('the imported version deleted') },
   DeriveSharedSecret: {
     KeyId: KEY,
@@ -140,11 +169,18 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     DryRun: DRY_RUN,
     Recipient: RECIPIENT_REFUSED((f) => ({ KeyId: f.agreement, KeyAgreementAlgorithm: 'ECDH', PublicKey: b64('peer') })),
   },
-  DescribeCustomKeyStores: notImplemented('CustomKeyStoreId', 'CustomKeyStoreName', 'Limit', 'Marker'),
+  DescribeCustomKeyStores: {
+    CustomKeyStoreId: STORE,
+    CustomKeyStoreName: acted('the one store of that name', {
+      refuses: { error: 'CustomKeyStoreNotFoundException', input: () => ({ CustomKeyStoreName: 'no-such-store' }) },
+    }),
+    Limit: PAGING,
+    Marker: PAGING,
+  },
   DescribeKey: { KeyId: KEY, GrantTokens: GRANT_TOKENS },
   DisableKey: { KeyId: KEY },
   DisableKeyRotation: { KeyId: KEY },
-  DisconnectCustomKeyStore: notImplemented('CustomKeyStoreId'),
+  DisconnectCustomKeyStore: { CustomKeyStoreId: STORE },
   EnableKey: { KeyId: KEY },
   EnableKeyRotation: { KeyId: KEY, RotationPeriodInDays: acted('the rotation period') },
   Encrypt: {
@@ -191,7 +227,9 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
   GenerateRandom: {
     NumberOfBytes: acted('how many bytes'),
     // A CloudHSM key store's RNG would work in AWS; custom key stores do not exist here yet.
-    CustomKeyStoreId: refused('UnsupportedOperationException', () => ({ NumberOfBytes: 16, CustomKeyStoreId: 'cks-1234567890abcdef0' })),
+    CustomKeyStoreId: acted('random bytes from the store\'s HSM', {
+      refuses: { error: 'CustomKeyStoreNotFoundException', input: () => ({ NumberOfBytes: 16, CustomKeyStoreId: UNKNOWN_STORE }) },
+    }),
     Recipient: RECIPIENT_REFUSED(() => ({ NumberOfBytes: 16 })),
   },
   GetKeyLastUsage: { KeyId: KEY },
@@ -286,10 +324,13 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
   TagResource: { KeyId: KEY, Tags: acted('added') },
   UntagResource: { KeyId: KEY, TagKeys: acted('removed') },
   UpdateAlias: { AliasName: KEY, TargetKeyId: KEY },
-  UpdateCustomKeyStore: notImplemented(
-    'CustomKeyStoreId', 'NewCustomKeyStoreName', 'KeyStorePassword', 'CloudHsmClusterId', 'XksProxyUriEndpoint', 'XksProxyUriPath',
-    'XksProxyVpcEndpointServiceName', 'XksProxyVpcEndpointServiceOwner', 'XksProxyAuthenticationCredential', 'XksProxyConnectivity',
-  ),
+  UpdateCustomKeyStore: {
+    CustomKeyStoreId: STORE,
+    NewCustomKeyStoreName: acted('the store renamed'),
+    KeyStorePassword: acted('the PIN replaced, while disconnected'),
+    CloudHsmClusterId: acted('a related cluster (the same token), while disconnected'),
+    ...xksMembers({ CustomKeyStoreId: UNKNOWN_STORE }),
+  },
   UpdateKeyDescription: { KeyId: KEY, Description: acted('stored') },
   UpdatePrimaryRegion: { KeyId: KEY, PrimaryRegion: acted('the replica that becomes primary; a condition key') },
   Verify: {
@@ -372,9 +413,9 @@ describe('every request member of every operation is acted on or refused, never 
     }
   });
 
-  test('CreateKey with a custom key store names it in AWS\'s words, whatever else the request says', async () => {
+  test('CreateKey in a custom key store that does not exist names it in AWS\'s words, whatever else the request says', async () => {
     const answer = await tools.call('CreateKey', {
-      Origin: 'EXTERNAL_KEY_STORE', CustomKeyStoreId: 'cks-1234567890abcdef0', XksKeyId: 'external-key-1',
+      Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: UNKNOWN_STORE, Description: 'never made', Tags: [{ TagKey: 'a', TagValue: 'b' }],
     });
     assert.deepEqual([answer.error, answer.message], ['CustomKeyStoreNotFoundException', "Custom key store 'cks-1234567890abcdef0' does not exist."]);
   });

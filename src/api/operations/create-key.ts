@@ -1,9 +1,10 @@
 import { accountOperation, type Input } from '../operation.js';
 import { validateNewKeyPolicy } from '../../auth/authorization/new-key-policy.js';
-import { CustomKeyStoreNotFoundException, ValidationException } from '../../errors.js';
+import { ValidationException } from '../../errors.js';
 import { keyArn } from '../../keys/key.js';
 import { DEFAULT_KEY_SPEC, KEY_SPECS } from '../../keys/key-spec.js';
 import { createKey, multiRegionKeyId } from '../../service/key-creation.js';
+import { keyStoreOf } from '../../service/custom-key-stores/store-keys.js';
 import { readLocalStackTags } from '../../service/seeding/localstack-tags.js';
 import { validateNewTags } from '../../service/tags.js';
 import { toKeyMetadata } from '../wire/key-metadata.js';
@@ -11,10 +12,10 @@ import { fromWireTags } from '../wire/tags.js';
 import { requestedTags, stated } from '../wire/request-terms.js';
 
 /**
- * Creates a customer managed key: of origin AWS_KMS (material made here) or EXTERNAL (PendingImport until
- * ImportKeyMaterial), single-Region or a multi-Region primary (`mrk-` id). Custom key store origins are refused by
- * the service (UnsupportedOperationException); the custom key store members are refused here, before anything
- * else, so that no request naming a key store ever makes an ordinary key.
+ * Creates a customer managed key: of origin AWS_KMS (material made here), EXTERNAL (PendingImport until
+ * ImportKeyMaterial) or AWS_CLOUDHSM (material made in a custom key store's HSM, `CustomKeyStoreId`), single-Region
+ * or a multi-Region primary (`mrk-` id). External key stores' members are refused here, before anything else, so
+ * that no request naming one ever makes an ordinary key.
  */
 export const CreateKey = accountOperation({
   name: 'CreateKey',
@@ -31,7 +32,7 @@ export const CreateKey = accountOperation({
     bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
   }),
   async handle({ input, scope, caller }, givenDeps) {
-    refuseKeyStoreMembers(input);
+    refuseExternalKeyStoreMembers(input);
     const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? DEFAULT_KEY_SPEC;
     const usage = input.KeyUsage ?? KEY_SPECS[spec].defaultUsage;
     if (usage === undefined) {
@@ -63,26 +64,20 @@ export const CreateKey = accountOperation({
       description: input.Description ?? '',
       tags,
       multiRegion: input.MultiRegion ?? false,
+      ...(input.CustomKeyStoreId !== undefined ? { customKeyStoreId: input.CustomKeyStoreId } : {}),
       ...(input.Policy !== undefined ? { policy: input.Policy } : {}),
       ...(custom.material ? { material: custom.material } : {}),
     }).finally(() => custom.material?.secret.wipe());
-    return { KeyMetadata: toKeyMetadata(key) };
+    return { KeyMetadata: toKeyMetadata(key, [key], await keyStoreOf(deps, key)) };
   },
 });
 
 /**
- * Strongroom has no custom key stores yet, so every `CustomKeyStoreId` names a store that does not exist, and
- * AWS answers an unknown store with CustomKeyStoreNotFoundException.
- *
- * An `XksKeyId` without a `CustomKeyStoreId` names no store to be not found: the model documents it as valid
- * only with `Origin: EXTERNAL_KEY_STORE`, which itself requires the store's id — a constraint between members,
- * which AWS answers with ValidationException (the model's XksKey* exceptions are what the proxy of an existing
- * store reports about the external key, and there is no store here to ask).
+ * An `XksKeyId` names a key in an external key store, which this server does not have yet. The model documents it as
+ * valid only with `Origin: EXTERNAL_KEY_STORE` and a `CustomKeyStoreId` — a constraint between members, which AWS
+ * answers with ValidationException.
  */
-function refuseKeyStoreMembers(input: Input<'CreateKey'>): void {
-  if (input.CustomKeyStoreId !== undefined) {
-    throw new CustomKeyStoreNotFoundException(`Custom key store '${input.CustomKeyStoreId}' does not exist.`);
-  }
+function refuseExternalKeyStoreMembers(input: Input<'CreateKey'>): void {
   if (input.XksKeyId !== undefined) {
     throw new ValidationException(
       'XksKeyId is valid only for a KMS key in an external key store: it requires Origin EXTERNAL_KEY_STORE and a CustomKeyStoreId.',

@@ -1,4 +1,5 @@
 import { keyOperation } from '../operation.js';
+import { keyStoreOf } from '../../service/custom-key-stores/store-keys.js';
 import { toKeyMetadata } from '../wire/key-metadata.js';
 import { stated } from '../wire/request-terms.js';
 
@@ -10,6 +11,6 @@ export const DescribeKey = keyOperation({
   key: { reference: (input) => input.KeyId, acceptsAlias: true, states: 'any' },
   async handle({ key }, deps) {
     const related = key.multiRegion ? await deps.store.keys.listRelated(key.accountId, key.id) : [key];
-    return { KeyMetadata: toKeyMetadata(key, related) };
+    return { KeyMetadata: toKeyMetadata(key, related, await keyStoreOf(deps, key)) };
   },
 });

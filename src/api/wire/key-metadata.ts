@@ -1,3 +1,4 @@
+import { presentedKeyState, type CustomKeyStore } from '../../keys/custom-key-store.js';
 import { isPrimaryKey, type KmsKey } from '../../keys/key.js';
 import { algorithmsFor, KEY_SPECS } from '../../keys/key-spec.js';
 import type { CustomerMasterKeySpec, KeyMetadata, MultiRegionConfiguration } from '../generated/kms-shapes.js';
@@ -5,9 +6,11 @@ import type { CustomerMasterKeySpec, KeyMetadata, MultiRegionConfiguration } fro
 /**
  * The wire `KeyMetadata` of a key, with every field AWS returns for a key of its kind. A multi-Region key's
  * `MultiRegionConfiguration` needs its related keys (`KeyRepository.listRelated`, the key itself among them);
- * the operations that return metadata pass them.
+ * the operations that return metadata pass them. A key in a custom key store needs its store (`keyStoreOf`): its
+ * state is `Unavailable` while the store is not connected, and the metadata names the store and its cluster.
  */
-export function toKeyMetadata(key: KmsKey, related: readonly KmsKey[] = [key]): KeyMetadata {
+export function toKeyMetadata(key: KmsKey, related: readonly KmsKey[] = [key], keyStore?: CustomKeyStore): KeyMetadata {
+  const state = presentedKeyState(key, keyStore);
   const algorithms = algorithmsFor(key.spec, key.usage);
   const current = key.importedMaterials?.find((entry) => entry.id === key.currentMaterialId);
   const imported = current?.state === 'IMPORTED' ? current : undefined;
@@ -16,13 +19,14 @@ export function toKeyMetadata(key: KmsKey, related: readonly KmsKey[] = [key]): 
     KeyId: key.id,
     Arn: key.arn,
     CreationDate: new Date(key.createdAt),
-    Enabled: key.state === 'Enabled',
+    Enabled: state === 'Enabled',
     Description: key.description,
     KeyUsage: key.usage,
-    KeyState: key.state,
+    KeyState: state,
     ...(key.deletionAt !== undefined ? { DeletionDate: new Date(key.deletionAt) } : {}),
     ...(imported?.validTo !== undefined ? { ValidTo: new Date(imported.validTo) } : {}),
     Origin: key.origin,
+    ...(keyStore ? { CustomKeyStoreId: keyStore.id, CloudHsmClusterId: keyStore.clusterId } : {}),
     ...(imported?.expirationModel !== undefined ? { ExpirationModel: imported.expirationModel } : {}),
     KeyManager: key.manager,
     // Deprecated twin of KeySpec; AWS still returns it, and its enum lags behind KeySpec's.
@@ -37,7 +41,8 @@ export function toKeyMetadata(key: KmsKey, related: readonly KmsKey[] = [key]): 
     MultiRegion: key.multiRegion,
     ...(key.multiRegion ? { MultiRegionConfiguration: multiRegionConfiguration(key, related) } : {}),
     ...(key.pendingWindowInDays !== undefined ? { PendingDeletionWindowInDays: key.pendingWindowInDays } : {}),
-    ...(KEY_SPECS[key.spec].rotatable && key.currentMaterialId !== undefined
+    // AWS names the current material only of keys whose material it manages (origins AWS_KMS and EXTERNAL).
+    ...(KEY_SPECS[key.spec].rotatable && key.currentMaterialId !== undefined && key.customKeyStoreId === undefined
       ? { CurrentKeyMaterialId: key.currentMaterialId }
       : {}),
   };

@@ -107,10 +107,11 @@ describe('data keys and random bytes through the AWS SDK', () => {
     });
   });
 
-  test('GenerateRandom with a custom key store is UnsupportedOperationException', async () => {
+  test('GenerateRandom naming a custom key store that does not exist is CustomKeyStoreNotFoundException', async () => {
+    // With a store, the bytes come from its HSM: test/api/operations/custom-key-stores.test.ts.
     await assert.rejects(
       kms.send(new GenerateRandomCommand({ NumberOfBytes: 16, CustomKeyStoreId: 'cks-1234567890abcdef0' })),
-      { name: 'UnsupportedOperationException' },
+      { name: 'CustomKeyStoreNotFoundException' },
     );
   });
 

@@ -1,0 +1,35 @@
+import type { CustomKeyStore } from '../../keys/custom-key-store.js';
+import { ValidationException } from '../../errors.js';
+import type { CustomKeyStoresListEntry } from '../generated/kms-shapes.js';
+
+/** The wire entry of a custom key store in DescribeCustomKeyStores. The PIN (`KeyStorePassword`) is never returned. */
+export function toCustomKeyStoreEntry(store: CustomKeyStore): CustomKeyStoresListEntry {
+  return {
+    CustomKeyStoreId: store.id,
+    CustomKeyStoreName: store.name,
+    CloudHsmClusterId: store.clusterId,
+    TrustAnchorCertificate: store.trustAnchorCertificate,
+    ConnectionState: store.connectionState,
+    ...(store.connectionErrorCode !== undefined ? { ConnectionErrorCode: store.connectionErrorCode } : {}),
+    CreationDate: new Date(store.createdAt),
+    CustomKeyStoreType: store.type,
+  };
+}
+
+/** The members of Create/UpdateCustomKeyStore that configure an external key store's proxy. */
+const XKS_PROXY_MEMBERS = [
+  'XksProxyUriEndpoint',
+  'XksProxyUriPath',
+  'XksProxyVpcEndpointServiceName',
+  'XksProxyVpcEndpointServiceOwner',
+  'XksProxyAuthenticationCredential',
+  'XksProxyConnectivity',
+] as const;
+
+/** An AWS_CLOUDHSM store has no proxy: its requests may not configure one. */
+export function refuseXksProxyMembers(input: Partial<Record<(typeof XKS_PROXY_MEMBERS)[number], unknown>>): void {
+  const given = XKS_PROXY_MEMBERS.find((member) => input[member] !== undefined);
+  if (given !== undefined) {
+    throw new ValidationException(`${given} is valid only for a custom key store of type EXTERNAL_KEY_STORE.`);
+  }
+}
