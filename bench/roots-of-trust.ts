@@ -68,7 +68,7 @@ export async function compareRootsOfTrust(options: RootsOfTrustOptions): Promise
     const storeKeyId = await keyInCustomKeyStore(options.cli, join(directory, 'data-key-file'), fileRoot.url, storeToken);
     const fileCredentials = await readCredentials(join(directory, 'data-key-file', 'credentials'));
     const storeTarget = {
-      name: 'custom key store',
+      name: 'HSM key store',
       url: fileRoot.url,
       encrypt: kmsRequest(fileRoot.url, fileCredentials, 'Encrypt', { KeyId: storeKeyId, Plaintext: PLAINTEXT }),
     };
