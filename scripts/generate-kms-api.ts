@@ -38,7 +38,7 @@ interface KmsModel {
   readonly operations: Record<string, ModelOperation>;
   readonly shapes: Record<string, ModelShape>;
 }
-type Constraints = Pick<ModelShape, 'min' | 'max'>;
+type Constraints = Pick<ModelShape, 'min' | 'max' | 'pattern'>;
 
 /**
  * Where the live service is stricter than its model, the live service wins (DESIGN.md, "The contract").
@@ -70,6 +70,15 @@ const LIVE_SERVICE_OVERRIDES: readonly Override[] = [
   },
   // The model makes it optional; the live service answers "Member must not be null" without it.
   { kind: 'require', structure: 'GenerateRandomRequest', member: 'NumberOfBytes' },
+  // Not the live service's rule but this server's (issue 15): AWS KMS calls an XKS proxy on port 443 only, while a
+  // self-hosted proxy (another Strongroom, say) listens where its operator chose, so the endpoint may name a port.
+  {
+    kind: 'constrain',
+    members: ['CreateCustomKeyStoreRequest.XksProxyUriEndpoint', 'UpdateCustomKeyStoreRequest.XksProxyUriEndpoint'],
+    base: 'XksProxyUriEndpointType',
+    as: 'XksProxyUriEndpointWithPortType',
+    constraints: { pattern: '^https://[a-zA-Z0-9.-]+(:[0-9]{1,5})?$' },
+  },
   // Plaintext (and messages to sign or MAC) are at most 4096 bytes; already so in the model.
   { kind: 'expect', shape: 'PlaintextType', constraints: { max: 4096 } },
 ];

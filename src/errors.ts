@@ -96,6 +96,16 @@ export class CloudHsmClusterNotFoundException extends exception('CloudHsmCluster
 export class CloudHsmClusterInUseException extends exception('CloudHsmClusterInUseException') {}
 export class CloudHsmClusterNotRelatedException extends exception('CloudHsmClusterNotRelatedException') {}
 export class IncorrectTrustAnchorException extends exception('IncorrectTrustAnchorException') {}
+// External key stores (EXTERNAL_KEY_STORE: an XKS proxy, ADR 0023).
+export class XksKeyAlreadyInUseException extends exception('XksKeyAlreadyInUseException') {}
+export class XksKeyInvalidConfigurationException extends exception('XksKeyInvalidConfigurationException') {}
+export class XksKeyNotFoundException extends exception('XksKeyNotFoundException') {}
+export class XksProxyIncorrectAuthenticationCredentialException extends exception('XksProxyIncorrectAuthenticationCredentialException') {}
+export class XksProxyInvalidConfigurationException extends exception('XksProxyInvalidConfigurationException') {}
+export class XksProxyInvalidResponseException extends exception('XksProxyInvalidResponseException') {}
+export class XksProxyUriInUseException extends exception('XksProxyUriInUseException') {}
+export class XksProxyUriUnreachableException extends exception('XksProxyUriUnreachableException') {}
+export class XksProxyVpcEndpointServiceNotFoundException extends exception('XksProxyVpcEndpointServiceNotFoundException') {}
 
 // IAM and STS (query protocol, answered in XML): codes and statuses of the IAM and STS models.
 /** "User with name bob already exists." */

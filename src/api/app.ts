@@ -14,6 +14,8 @@ import type { OutcomeSink, RequestOutcome } from './outcome.js';
 import { handleQueryRequest, queryErrorResponse } from './query/query-endpoint.js';
 import { handleResetRequest, isResetRequest, type DevelopmentReset } from './reset-endpoint.js';
 import { openingFacts, outcomeOf, RequestFailure, type Answer, type RequestFacts } from './request-facts.js';
+import { xksErrorResponse } from '../xks/proxy/xks-http.js';
+import type { XksProxy } from '../xks/proxy/xks-proxy-endpoint.js';
 
 const KMS_TARGET_PREFIX = 'TrentService.';
 
@@ -31,13 +33,16 @@ export interface AppOptions {
   readonly readiness?: ReadinessChecks;
   /** Development mode only: `POST /_strongroom/reset` and `POST /moto-api/reset` (reset-endpoint.ts); else unknown routes. */
   readonly developmentReset?: DevelopmentReset;
+  /** `serve --xks-proxy`: the XKS proxy API under its URI prefix (src/xks/, docs/xks-proxy.md); else those paths are unknown. */
+  readonly xksProxy?: XksProxy;
 }
 
 /** Which protocol a request speaks, and for the JSON protocols the operation its target names. */
 type Route =
   | { readonly protocol: 'kms' | 'cloudtrail' | 'admin'; readonly operation: string }
   | { readonly protocol: 'query' | 'unknown' }
-  | { readonly protocol: 'reset'; readonly development: DevelopmentReset };
+  | { readonly protocol: 'reset'; readonly development: DevelopmentReset }
+  | { readonly protocol: 'xks'; readonly proxy: XksProxy };
 
 /**
  * The API as a function from request to response, independent of node:http (tests call it in-process).
@@ -59,7 +64,7 @@ export class App {
     const requestId = randomUUID();
     const opening = openingFacts(request, requestId, now());
     const development = this.#options.developmentReset;
-    const route: Route = development && isResetRequest(request) ? { protocol: 'reset', development } : routeOf(request);
+    const route: Route = development && isResetRequest(request) ? { protocol: 'reset', development } : this.#routeOf(request);
     let response: WireResponse;
     let outcome: RequestOutcome;
     try {
@@ -99,6 +104,8 @@ export class App {
         return handleQueryRequest(request, opening, authenticator, pipeline.deps);
       case 'reset':
         return handleResetRequest(request, opening, authenticator, route.development);
+      case 'xks':
+        return route.proxy.handle(request, opening);
       case 'unknown':
         throw new UnknownOperationException('');
     }
@@ -112,9 +119,16 @@ export class App {
   }
 
   #errorResponse(route: Route, requestId: string, request: WireRequest, error: KmsError): WireResponse {
+    if (route.protocol === 'xks') return xksErrorResponse(requestId, error);
     return route.protocol === 'query'
       ? queryErrorResponse(requestId, request, error)
       : jsonErrorResponse(requestId, error);
+  }
+
+  /** The XKS proxy's paths are its own (with `--xks-proxy`); every other request is routed by its headers. */
+  #routeOf(request: WireRequest): Route {
+    const proxy = this.#options.xksProxy;
+    return proxy?.answers(request) === true ? { protocol: 'xks', proxy } : routeOf(request);
   }
 }
 

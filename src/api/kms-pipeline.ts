@@ -1,10 +1,19 @@
 import type { Authorizer } from '../auth/authorization/authorizer.js';
 import type { RequestTerms } from '../auth/authorization/request-terms.js';
-import { AccessDeniedException, DryRunOperationException, InvalidKeyUsageException, KmsError, NotFoundException } from '../errors.js';
+import {
+  AccessDeniedException,
+  DryRunOperationException,
+  InvalidKeyUsageException,
+  KMSInvalidStateException,
+  KmsError,
+  NotFoundException,
+} from '../errors.js';
 import type { KmsKey } from '../keys/key.js';
 import { presentedKeyState } from '../keys/custom-key-store.js';
 import { assertKeyState } from '../keys/key-state.js';
 import { keyStoreOf } from '../service/custom-key-stores/store-keys.js';
+import { EXTERNAL_KEY_STORE_NOT_CONNECTED } from '../service/external-key-stores/xks-failures.js';
+import { runInRequest } from '../service/request-context.js';
 import { resolveKey, type ResolvedKey } from '../service/key-resolution.js';
 import type { RequestQuotas } from '../service/quotas/request-quotas.js';
 import type { ServiceDependencies } from '../service/services.js';
@@ -49,15 +58,17 @@ export async function runKmsOperation(
     scope: { accountId: caller.accountId, region },
     input: input as never,
   });
+  // What an external key store's proxy is told of the request it serves (service/request-context.ts).
+  const context = { requestId, operation: operation.name, principalArn: caller.arn };
   if (!operation.key) {
-    return failingWith(facts, async () => {
+    return runInRequest(context, () => failingWith(facts, async () => {
       await authorize(pipeline, facts, operation.action, operation.terms?.(input as never) ?? {});
       await spendQuota(pipeline, facts, operation.name);
       assertNotDryRun(input);
       return { facts, output: await operation.handle(request as never, pipeline.deps) };
-    });
+    }));
   }
-  return runKeyOperation(pipeline, operation, facts, request);
+  return runInRequest(context, () => runKeyOperation(pipeline, operation, facts, request));
 }
 
 async function runKeyOperation(
@@ -225,9 +236,17 @@ async function spendQuota(
   if (waiting) await waiting;
 }
 
-/** The key's state as the caller sees it (`Unavailable` in a disconnected custom key store), then its usage. */
+/**
+ * The key's state as the caller sees it (`Unavailable` in a disconnected custom key store), then its usage. A key of an
+ * external key store that is not connected answers cryptography as the XKS specification says AWS does: with
+ * `KMSInvalidStateException` and its message, where a CloudHSM key store's gets `KeyUnavailableException`.
+ */
 async function checkKey(pipeline: KmsPipeline, declaration: KeyDeclaration<KmsOperationName>, key: KmsKey, operation: string): Promise<void> {
-  const state = key.customKeyStoreId === undefined ? key.state : presentedKeyState(key, await keyStoreOf(pipeline.deps, key));
+  const store = key.customKeyStoreId === undefined ? undefined : await keyStoreOf(pipeline.deps, key);
+  const state = presentedKeyState(key, store);
+  if (store?.type === 'EXTERNAL_KEY_STORE' && state === 'Unavailable' && declaration.states === 'use') {
+    throw new KMSInvalidStateException(EXTERNAL_KEY_STORE_NOT_CONNECTED);
+  }
   assertKeyState(key.arn, state, declaration.states);
   if (declaration.usages && !declaration.usages.includes(key.usage)) {
     throw new InvalidKeyUsageException(`${key.arn} key usage is ${key.usage} which is not valid for ${operation}.`);

@@ -156,9 +156,30 @@ export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   VerifyMac: read({ KeyId: 'value', MacAlgorithm: 'value', DryRun: 'value' }),
 };
 
-/** The rule of `operation`, or undefined for a name that is not a KMS operation. */
+const XKS_REQUEST_METADATA: StructureRule = {
+  requestMetadata: {
+    awsPrincipalArn: 'value', awsSourceVpc: 'value', awsSourceVpce: 'value', kmsKeyArn: 'value', kmsOperation: 'value',
+    kmsRequestId: 'value', kmsViaService: 'value',
+  },
+};
+
+/**
+ * The calls of the XKS proxy API this server serves (`serve --xks-proxy`, src/xks/, docs/xks-proxy.md#audit), by the
+ * event names their records carry. Members are named as on that API's wire (camelCase already); the proxy passes the
+ * key its URI names as `KeyId`. Never listed: plaintext, ciphertext, AAD, IV, tag, ciphertext metadata, CDIV.
+ */
+export const XKS_PROXY_OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
+  XksGetHealthStatus: read(XKS_REQUEST_METADATA),
+  XksGetKeyMetadata: read({ ...KEY, ...XKS_REQUEST_METADATA }),
+  XksEncrypt: read({ ...KEY, ...XKS_REQUEST_METADATA, encryptionAlgorithm: 'value', ciphertextDataIntegrityValueAlgorithm: 'value' }),
+  XksDecrypt: read({ ...KEY, ...XKS_REQUEST_METADATA, encryptionAlgorithm: 'value' }),
+  XksUnknownCall: read({}),
+};
+
+/** The rule of `operation` (a KMS operation, or a call of the XKS proxy API), or undefined for any other name. */
 export function operationRule(operation: string): OperationRule | undefined {
-  return Object.hasOwn(OPERATION_RULES, operation) ? OPERATION_RULES[operation] : undefined;
+  if (Object.hasOwn(OPERATION_RULES, operation)) return OPERATION_RULES[operation];
+  return Object.hasOwn(XKS_PROXY_OPERATION_RULES, operation) ? XKS_PROXY_OPERATION_RULES[operation] : undefined;
 }
 
 /** The operations GetKeyLastUsage tracks (the model's `KeyLastUsageTrackingOperation`). */

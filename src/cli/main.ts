@@ -11,6 +11,7 @@ import { IAM_USAGE, runIamCommand } from './iam.js';
 import { INIT_USAGE, runInitCommand } from './init.js';
 import { REWRAP_USAGE, runRewrapCommand } from './rewrap.js';
 import { runSeedCommand, SEED_USAGE } from './seed.js';
+import { runXksCommand, XKS_USAGE } from './xks.js';
 
 const USAGE = `Usage: strongroom <command> [options]
 
@@ -43,8 +44,13 @@ Commands:
           --seed FILE                apply a seed file before serving; a wrong one starts nothing (STRONGROOM_SEED)
           --quotas aws|off|FILE      AWS's request quotas, off, or AWS's with a file's overrides (default aws;
                                      off with --dev; STRONGROOM_QUOTAS)
+          --xks-proxy                also serve the XKS proxy API, for AWS KMS external key stores
+                                     (STRONGROOM_XKS_PROXY=1; docs/xks-proxy.md), with:
+          --xks-uri-prefix PREFIX    its path prefix (default /xks: calls under /xks/kms/xks/v1; STRONGROOM_XKS_URI_PREFIX)
+          --xks-client-ca FILE       mutual TLS: XKS calls need a client certificate chained to this CA
+                                     (STRONGROOM_XKS_CLIENT_CA), and with --xks-client-subject NAME that common name
 ${INIT_USAGE}${REWRAP_USAGE}  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
-${ACCOUNTS_USAGE}${SEED_USAGE}${IAM_USAGE}${AUTHZ_USAGE}${HSM_USAGE}${FILE_ENCRYPTION_USAGE}`;
+${ACCOUNTS_USAGE}${SEED_USAGE}${IAM_USAGE}${AUTHZ_USAGE}${HSM_USAGE}${XKS_USAGE}${FILE_ENCRYPTION_USAGE}`;
 
 /** The exit code when the reader of the output went away: a Unix tool killed by SIGPIPE exits so (128 + 13). */
 const EXIT_READER_GONE = 141;
@@ -78,6 +84,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return runAuthzCommand(args, stdout().write);
     case 'hsm':
       return runHsmCommand(args, stdout().write);
+    case 'xks':
+      return runXksCommand(args, stdout().write);
     case 'encrypt-file':
     case 'decrypt-file': {
       // Imported only now: the Encryption SDK would add a third of a second and 30 MB to every other command.

@@ -66,9 +66,9 @@ export async function runRewrapCommand(args: readonly string[], print: (text: st
       const moved = await rewrapStore(store, from, to, record);
       if (database === undefined) await settleDataDirectoryKeyFile(dataDir, current, newKeyFile);
       print(
-        `Moved ${moved.materials} key material versions, ${moved.accessKeys} secret access keys, ${moved.keyStorePins} ` +
-          `custom key store passwords and ${moved.settings} wrapped settings from root of trust ${from.id} (${from.kind}) ` +
-          `to ${to.id} (${to.kind}).\n`,
+        `Moved ${moved.materials} key material versions, ${moved.accessKeys} secret access keys, ${moved.keyStoreSecrets} ` +
+          `custom key stores' secrets, ${moved.xksCredentials} XKS proxy credentials and ${moved.settings} wrapped settings ` +
+          `from root of trust ${from.id} (${from.kind}) to ${to.id} (${to.kind}).\n`,
       );
       return 0;
     } catch (error) {

@@ -6,6 +6,7 @@ import { PrivateKeyCache } from '../service/private-key-cache.js';
 import { applySeed, describeSeedOutcome } from '../service/seeding/apply-seed.js';
 import { readSeedFile } from '../service/seeding/parse-seed-file.js';
 import { KeyStoreTokens } from '../service/custom-key-stores/key-store-tokens.js';
+import { XksClient } from '../xks/xks-client.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
 import { openStorageSession, STORAGE_OPTIONS, STORAGE_USAGE, type StorageSession } from './storage-session.js';
 
@@ -57,6 +58,7 @@ function sessionServices(session: StorageSession): ServiceDependencies {
     privateKeys: new PrivateKeyCache(),
     // Seeds make no keys in custom key stores: no session is ever opened.
     keyStoreTokens: new KeyStoreTokens(),
+    xksClient: new XksClient(),
     keyPairs: createKeyPairGenerator({ rsaPoolSizePerSpec: 0 }),
     now: Date.now,
     ...defaultIdSources(),

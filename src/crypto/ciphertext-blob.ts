@@ -67,12 +67,32 @@ export interface SealCiphertextBlobParams {
  *   const plaintextAgain = openCiphertextBlob(parsed, material, { app: 'x' });
  */
 export function sealCiphertextBlob(params: SealCiphertextBlobParams): Buffer {
-  return sealCiphertextBlobWithIv(params, ivPool.take(GCM_IV_BYTES));
+  return beginCiphertextBlob(params).seal(params.material, params.plaintext);
+}
+
+/** A blob whose header, and so its AAD, is fixed before its plaintext exists (`beginCiphertextBlob`). */
+export interface PendingCiphertextBlob {
+  /** header ‖ encodeEncryptionContext(context): what the blob's AES-GCM authenticates. */
+  readonly aad: Buffer;
+  /** Seals `plaintext` into the blob; once only (the IV is the blob's). */
+  seal(material: BlobKey, plaintext: Buffer | SecretBytes): Buffer;
+}
+
+/**
+ * Starts a blob with a fresh random IV: its AAD is known at once, so that a layer made before the blob's own can be
+ * bound to it (an external key store's key encrypts the plaintext under this AAD first, ADR 0023).
+ */
+export function beginCiphertextBlob(params: Omit<SealCiphertextBlobParams, 'material' | 'plaintext'>): PendingCiphertextBlob {
+  return beginCiphertextBlobWithIv(params, ivPool.take(GCM_IV_BYTES));
 }
 
 /** INTERNAL — for golden tests only: a fixed IV reused under one key breaks AES-GCM. Use `sealCiphertextBlob`. */
 export function sealCiphertextBlobWithIv(params: SealCiphertextBlobParams, iv: Buffer): Buffer {
-  const { keyArn, materialId, material, encryptionContext } = params;
+  return beginCiphertextBlobWithIv(params, iv).seal(params.material, params.plaintext);
+}
+
+function beginCiphertextBlobWithIv(params: Omit<SealCiphertextBlobParams, 'material' | 'plaintext'>, iv: Buffer): PendingCiphertextBlob {
+  const { keyArn, materialId, encryptionContext } = params;
   if (!KEY_ARN_SHAPE.test(keyArn)) {
     throw new CryptoInputError('key ARN is not shaped arn:aws:kms:<region>:<account>:key/<id>');
   }
@@ -80,24 +100,23 @@ export function sealCiphertextBlobWithIv(params: SealCiphertextBlobParams, iv: B
     throw new CryptoInputError('material id must be 64 lowercase hex characters');
   }
   if (iv.length !== GCM_IV_BYTES) throw new CryptoInputError(`AES-GCM IV must be ${GCM_IV_BYTES} bytes`);
-  const plaintext = Buffer.isBuffer(params.plaintext) ? params.plaintext : params.plaintext.expose();
-
   const arnLength = Buffer.byteLength(keyArn, 'utf8');
-  const headerLength = ARN_OFFSET + arnLength + MATERIAL_ID_BYTES + GCM_IV_BYTES;
-  const blob = Buffer.allocUnsafe(headerLength + plaintext.length + GCM_TAG_BYTES);
-  let offset = MAGIC.copy(blob, 0);
-  offset = blob.writeUInt8(FORMAT_VERSION, offset);
-  offset = blob.writeUInt16BE(arnLength, offset);
-  offset += blob.write(keyArn, offset, 'utf8');
-  offset += blob.write(materialId, offset, 'hex');
-  offset += iv.copy(blob, offset);
-
-  const header = blob.subarray(0, headerLength);
+  const header = Buffer.allocUnsafe(ARN_OFFSET + arnLength + MATERIAL_ID_BYTES + GCM_IV_BYTES);
+  let offset = MAGIC.copy(header, 0);
+  offset = header.writeUInt8(FORMAT_VERSION, offset);
+  offset = header.writeUInt16BE(arnLength, offset);
+  offset += header.write(keyArn, offset, 'utf8');
+  offset += header.write(materialId, offset, 'hex');
+  iv.copy(header, offset);
   const aad = Buffer.concat([header, encodeEncryptionContext(encryptionContext)]);
-  const sealed = material instanceof SecretBytes ? sealAesGcmWithIv(material, iv, plaintext, aad) : material.sealWithIv(iv, plaintext, aad);
-  offset += sealed.ciphertext.copy(blob, offset);
-  sealed.tag.copy(blob, offset);
-  return blob;
+  return {
+    aad,
+    seal(material, given) {
+      const plaintext = Buffer.isBuffer(given) ? given : given.expose();
+      const sealed = material instanceof SecretBytes ? sealAesGcmWithIv(material, iv, plaintext, aad) : material.sealWithIv(iv, plaintext, aad);
+      return Buffer.concat([header, sealed.ciphertext, sealed.tag]);
+    },
+  };
 }
 
 /**
@@ -147,7 +166,7 @@ export function openCiphertextBlob(
   material: BlobKey,
   encryptionContext?: Readonly<Record<string, string>>,
 ): SecretBytes {
-  const aad = Buffer.concat([parsed.header, encodeEncryptionContext(encryptionContext)]);
+  const aad = ciphertextBlobAad(parsed, encryptionContext);
   try {
     if (!(material instanceof SecretBytes)) return material.open(parsed.iv, parsed.ciphertext, parsed.tag, aad);
     return openAesGcm(material, parsed.iv, parsed.ciphertext, parsed.tag, aad);
@@ -155,6 +174,11 @@ export function openCiphertextBlob(
     if (!(error instanceof DecryptionFailedError)) throw error;
     throw new InvalidCiphertextError('ciphertext blob does not authenticate');
   }
+}
+
+/** What a parsed blob's AES-GCM authenticates: its header ‖ the canonical encryption context. */
+export function ciphertextBlobAad(parsed: ParsedCiphertextBlob, encryptionContext?: Readonly<Record<string, string>>): Buffer {
+  return Buffer.concat([parsed.header, encodeEncryptionContext(encryptionContext)]);
 }
 
 function decodeKeyArn(bytes: Buffer): string {

@@ -59,10 +59,12 @@ export interface KmsKey extends KeyScope {
    */
   readonly primaryRegion?: string;
   /**
-   * Keys of origin AWS_CLOUDHSM only: the custom key store holding the key's material, a key object in the store's
-   * token named by the key id (ADR 0022). Immutable.
+   * Keys in a custom key store only (origin AWS_CLOUDHSM: the key's material is an object in the store's token named
+   * by the key id, ADR 0022; origin EXTERNAL_KEY_STORE: the key's outer layer is its external key, ADR 0023). Immutable.
    */
   readonly customKeyStoreId?: string;
+  /** Keys of origin EXTERNAL_KEY_STORE only: the external key's id at the store's proxy (`XksKeyId`). Immutable. */
+  readonly xksKeyId?: string;
   /** Keys of origin EXTERNAL only: every material version imported or awaited, oldest first. */
   readonly importedMaterials?: readonly ImportedMaterial[];
   readonly revision: number;

@@ -6,6 +6,7 @@ import { checkDevAnyCredentials } from './dev-any-credentials.js';
 import { ephemeralConfig } from './ephemeral-config.js';
 import type { SharedDatabase } from './shared-database.js';
 import { readRootOfTrustConfig, ROOT_OF_TRUST_OPTIONS, type RootOfTrustConfig } from './root-of-trust/root-of-trust-config.js';
+import { readXksProxyConfig, XKS_PROXY_OPTIONS, type XksProxyConfig } from '../xks/proxy/xks-proxy-config.js';
 
 export interface ServerConfig {
   readonly host: string;
@@ -41,6 +42,8 @@ export interface ServerConfig {
   readonly database?: SharedDatabase;
   /** What wraps every stored secret: a key file (the default), a passphrase or a PKCS#11 token (docs/roots-of-trust.md). */
   readonly rootOfTrust: RootOfTrustConfig;
+  /** `--xks-proxy`: serve the XKS proxy API too, under its URI prefix (docs/xks-proxy.md); undefined when off. */
+  readonly xksProxy?: XksProxyConfig;
 }
 
 /** Where the TLS certificate comes from. */
@@ -93,6 +96,7 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       'database-url': { type: 'string' },
       'root-key-file': { type: 'string' },
       ...ROOT_OF_TRUST_OPTIONS,
+      ...XKS_PROXY_OPTIONS,
     },
     strict: true,
   });
@@ -109,6 +113,8 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
   const rootOfTrust = readRootOfTrustConfig(values, env);
   if (ephemeral && rootOfTrust.kind !== 'file') throw new Error('--root-of-trust cannot be combined with --ephemeral, whose root key lives in memory');
   const database = sharedDatabase(values, env, ephemeral, rootOfTrust);
+  const tls = tlsConfig(values, env);
+  const xksProxy = readXksProxyConfig(values, env, tls !== undefined);
   const config: ServerConfig = {
     host: values.host ?? env['STRONGROOM_HOST'] ?? '127.0.0.1',
     port,
@@ -120,12 +126,13 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
     workers,
     defaultRegion: values.region ?? env['STRONGROOM_REGION'] ?? 'us-east-1',
     audit: values['no-audit'] ? undefined : auditConfig(values, env, dataDir),
-    tls: tlsConfig(values, env),
+    tls,
     // An ephemeral server is always in development mode (ephemeral-config.ts), so its default is `off` too.
     quotas: parseQuotaSetting(values.quotas ?? env['STRONGROOM_QUOTAS'], dev || ephemeral),
     ...(seedFile !== undefined ? { seedFile: resolve(seedFile) } : {}),
     ...(database !== undefined ? { database } : {}),
     rootOfTrust,
+    ...(xksProxy !== undefined ? { xksProxy } : {}),
   };
   return checkDevAnyCredentials(ephemeral ? ephemeralConfig(config, values) : config);
 }

@@ -13,12 +13,14 @@ import { runDueJobs, type ServiceEvent } from '../service/background-jobs.js';
 import { PrivateKeyCache } from '../service/private-key-cache.js';
 import type { RequestQuotas } from '../service/quotas/request-quotas.js';
 import { KeyStoreTokens } from '../service/custom-key-stores/key-store-tokens.js';
+import { XksClient } from '../xks/xks-client.js';
 import { defaultIdSources, type ServiceDependencies } from '../service/services.js';
 import type { Store } from '../store/store.js';
 import type { AuditTrail, AuditTrailSettings } from './audit/audit-trail.js';
 import { openNodeAuditTrail, openNodeStorage, type NodeStorage } from './node-storage.js';
 import { developmentReset } from './development-reset.js';
 import { nodeReadinessChecks } from './readiness-checks.js';
+import { XksProxy } from '../xks/proxy/xks-proxy-endpoint.js';
 
 /** `{ dataDir }`, or `{ ephemeral: true }`: everything in memory, nothing written (node-storage.ts). */
 export type NodeOptions = NodeSettings & NodeStorage;
@@ -41,6 +43,13 @@ interface NodeSettings {
   readonly audit?: AuditTrailSettings;
   /** AWS's request quotas, for the request pipeline (none: no request is throttled). */
   readonly quotas?: RequestQuotas;
+  /** Serve the XKS proxy API too (`--xks-proxy`, docs/xks-proxy.md): under `uriPrefix`; with mutual TLS only to verified clients. */
+  readonly xksProxy?: { readonly uriPrefix: string; readonly requireClientCertificate?: boolean };
+  /**
+   * PEM certificate authorities trusted for XKS proxies besides Node's own: for tests, whose proxies have certificates
+   * of their own making. Operators use `NODE_EXTRA_CA_CERTS` (docs/external-key-stores.md).
+   */
+  readonly xksTrustedCertificates?: string;
 }
 
 /** One Strongroom node: the store, the root key and the API over them. Several may share a data directory. */
@@ -72,12 +81,14 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
       options.log.error('background RSA key generation failed', { errorType: error instanceof Error ? error.name : typeof error }),
   });
   const keyStoreTokens = new KeyStoreTokens();
+  const xksClient = new XksClient(options.xksTrustedCertificates !== undefined ? { extraCertificateAuthorities: options.xksTrustedCertificates } : {});
   const deps: ServiceDependencies = {
     store,
     rootKey,
     materials,
     privateKeys,
     keyStoreTokens,
+    xksClient,
     keyPairs,
     now,
     ...defaultIdSources(),
@@ -103,6 +114,15 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
   // The explanation of a denial goes to the server log only; the caller sees AWS's message.
   const authorizer = options.authorizer ??
     new PolicyAuthorizer({ store, now, grants, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) });
+  const readiness = nodeReadinessChecks({ store, rootKey, ...(audit ? { audit } : {}) });
+  const xksProxy = options.xksProxy && new XksProxy({
+    uriPrefix: options.xksProxy.uriPrefix,
+    deps,
+    authorizer,
+    health: { checks: readiness, rootOfTrustId: rootKey.id, rootOfTrustKind: rootKey.kind },
+    log: options.log,
+    ...(options.xksProxy.requireClientCertificate === true ? { requireClientCertificate: true } : {}),
+  });
   const app = new App({
     authenticator: new Authenticator(credentials, now),
     pipeline: { deps, authorizer, ...(options.quotas ? { quotas: options.quotas } : {}) },
@@ -110,7 +130,8 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     ...(authorizer instanceof PolicyAuthorizer ? { explainer: authorizer } : {}),
     outcomes: audit?.outcomes ?? options.outcomes ?? discardOutcomes,
     ...(audit ? { cloudTrail: audit.lookupEvents } : {}),
-    readiness: nodeReadinessChecks({ store, rootKey, ...(audit ? { audit } : {}) }),
+    readiness,
+    ...(xksProxy ? { xksProxy } : {}),
     ...(options.devAccountId !== undefined
       ? {
           developmentReset: developmentReset({
@@ -139,6 +160,7 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
       materials.clear();
       privateKeys.clear();
       keyStoreTokens.closeAll();
+      xksClient.close();
       await keyPairs.close();
       await audit?.close();
       await store.close();

@@ -20,6 +20,7 @@ import { readPassphrase } from './root-of-trust/passphrase.js';
 import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 import { answerWorkerLeases, servingQuotas } from './quota-leasing.js';
 import { loadTlsCredentials, type LoadedTlsCredentials } from './tls/tls-credentials.js';
+import { withXksClientCheck } from '../xks/proxy/xks-client-certificates.js';
 
 const BACKGROUND_JOB_INTERVAL_MS = 60_000;
 
@@ -49,7 +50,7 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
     : undefined;
   // Before anything else, so a bad certificate refuses to start; the self-signed one is generated here, before
   // any worker is forked, so workers only read it.
-  const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
+  const tls = config.tls ? await withXksClientCheck(await loadTlsCredentials(config.tls, config.dataDir), config.xksProxy) : undefined;
   const quotaTable = await loadQuotaTable(config.quotas);
   const node = await openNode(nodeOptions(config, log, quotaTable));
   const admin = await administrator(node, config, print);
@@ -68,6 +69,10 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   const stopServing = config.workers === 1 ? await listenInProcess(node, config, tls) : await startWorkers(config);
   const address = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${stopServing.port}`;
   if (tls) print(`TLS certificate ${tls.certFile}, SHA-256 fingerprint ${tls.fingerprint}\n`);
+  if (config.xksProxy) {
+    const mutual = config.xksProxy.clientCaFile !== undefined ? ', client certificates required' : '';
+    print(`XKS proxy API at ${address}${config.xksProxy.uriPrefix}/kms/xks/v1 (docs/xks-proxy.md${mutual})\n`);
+  }
   if (config.devAnyCredentials) {
     log.warn('dev-any-credentials', { host: config.host, message: 'requests are accepted without checking their signatures; never in production' });
   }
@@ -143,6 +148,9 @@ function nodeOptions(config: ServerConfig, log: Logger, quotaTable: QuotaTable |
     ...(config.dev && config.devAnyCredentials ? { devAnyCredentials: true } : {}),
     // Development mode's reset applies the seed file again (development-reset.ts).
     ...(config.dev && config.seedFile !== undefined ? { seedFile: config.seedFile } : {}),
+    ...(config.xksProxy
+      ? { xksProxy: { uriPrefix: config.xksProxy.uriPrefix, ...(config.xksProxy.clientCaFile !== undefined ? { requireClientCertificate: true } : {}) } }
+      : {}),
     ...(config.audit
       ? {
           audit: {
@@ -194,7 +202,7 @@ async function serveAsWorker(config: ServerConfig, log: Logger, stopRequested: P
   let node: StrongroomNode;
   let server: Server;
   try {
-    const tls = config.tls ? await loadTlsCredentials(config.tls, config.dataDir) : undefined;
+    const tls = config.tls ? await withXksClientCheck(await loadTlsCredentials(config.tls, config.dataDir), config.xksProxy) : undefined;
     node = await openNode(nodeOptions(config, log, await loadQuotaTable(config.quotas)));
     server = createHttpServer(node.app, tls);
     report({ type: 'listening', port: await listen(server, config) });

@@ -45,10 +45,11 @@ export async function cancelKeyDeletion(deps: ServiceDependencies, key: KmsKey):
  * last replica of a primary waiting in PendingReplicaDeletion, the primary's own waiting period begins.
  */
 export async function deleteKeyForGood(deps: ServiceDependencies, key: KmsKey): Promise<void> {
-  // A key in a custom key store: its object in the token goes first, so that a token out of reach leaves the key
-  // PendingDeletion, tried again on the next run, rather than its material orphaned in the HSM (ADR 0022).
+  // A key in a CloudHSM key store: its object in the token goes first, so that a token out of reach leaves the key
+  // PendingDeletion, tried again on the next run, rather than its material orphaned in the HSM (ADR 0022). An external
+  // key is the external key manager's: KMS never deletes it (ADR 0023).
   const store = await keyStoreOf(deps, key);
-  if (store) await destroyKeyInStore(deps, store, tokenKeyOf(key));
+  if (store?.type === 'AWS_CLOUDHSM') await destroyKeyInStore(deps, store, tokenKeyOf(key));
   const materials = await deps.store.keys.listMaterials(key.arn);
   await deps.store.keys.delete(key, key.id);
   for (const material of materials) forgetCachedMaterial(deps, key.arn, material.id);

@@ -1,10 +1,11 @@
-import { AlreadyExistsException, UnsupportedOperationException, ValidationException } from '../errors.js';
+import { AlreadyExistsException, UnsupportedOperationException, ValidationException, XksKeyAlreadyInUseException } from '../errors.js';
 import { keyArn, type KeyOrigin, type KeyScope, type KmsKey, type Tag } from '../keys/key.js';
 import { KEY_SPECS, type KeySpec, type KeyUsage } from '../keys/key-spec.js';
 import { defaultKeyPolicy } from '../keys/default-key-policy.js';
 import { DuplicateError, MissingReferenceError } from '../store/store.js';
 import { keyStoreNotFound } from './custom-key-stores/find-key-store.js';
 import { checkStoreKeyRequest, makeMaterialInStore } from './custom-key-stores/store-key-creation.js';
+import { checkExternalKeyForNewKey } from './external-key-stores/external-key-check.js';
 import { newKeyMaterial } from './key-materials.js';
 import { DEFAULT_ROTATION_PERIOD_DAYS } from './rotation.js';
 import type { GivenMaterial } from './seeding/given-material.js';
@@ -27,8 +28,10 @@ export interface NewKeyParameters {
   readonly policy?: string;
   readonly tags: readonly Tag[];
   readonly multiRegion: boolean;
-  /** The custom key store to make the key in (Origin AWS_CLOUDHSM). */
+  /** The custom key store to make the key in (Origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE). */
   readonly customKeyStoreId?: string;
+  /** The external key of a key in an external key store (Origin EXTERNAL_KEY_STORE). */
+  readonly xksKeyId?: string;
   /** Material given for the key (LocalStack's `_custom_key_material_` in development mode) instead of new material. */
   readonly material?: GivenMaterial;
 }
@@ -48,10 +51,6 @@ export async function createKey(
       `KeyUsage ${params.usage} is not compatible with KeySpec ${params.spec}`,
     );
   }
-  if (params.origin === 'EXTERNAL_KEY_STORE') {
-    // External key stores (the XKS proxy API) are not built yet.
-    throw new UnsupportedOperationException(`Origin ${params.origin} is not supported by this server.`);
-  }
   checkStoreKeyRequest(params);
   if (!KEY_SPECS[params.spec].supportedHere) {
     // SM2: AWS offers it only in its China Regions, and Node's OpenSSL cannot do it as AWS does (key-spec.ts).
@@ -63,8 +62,14 @@ export async function createKey(
   }
   const id = deps.newKeyId();
   const arn = keyArn(scope, id);
-  // A key in a custom key store has its material in the store's token; none is stored here.
-  const inStore = params.customKeyStoreId === undefined ? undefined : await makeMaterialInStore(deps, scope, id, params.customKeyStoreId);
+  // A key in a CloudHSM key store has its material in the store's token; none is stored here. A key in an external
+  // key store has material here too (the inner of its two layers) once its external key has been checked.
+  const inStore = params.origin === 'AWS_CLOUDHSM' && params.customKeyStoreId !== undefined
+    ? await makeMaterialInStore(deps, scope, id, params.customKeyStoreId)
+    : undefined;
+  if (params.origin === 'EXTERNAL_KEY_STORE' && params.customKeyStoreId !== undefined && params.xksKeyId !== undefined) {
+    await checkExternalKeyForNewKey(deps, scope, params.customKeyStoreId, params.xksKeyId);
+  }
   // A key for imported material has none until ImportKeyMaterial: it waits in PendingImport.
   const material = imported || inStore
     ? undefined
@@ -89,7 +94,9 @@ export async function createKey(
     rotation: { enabled: false, periodInDays: DEFAULT_ROTATION_PERIOD_DAYS },
     ...(material ? { currentMaterialId: material.id } : {}),
     ...(imported ? { importedMaterials: [] } : {}),
-    ...(inStore ? { currentMaterialId: inStore.materialId, customKeyStoreId: inStore.customKeyStoreId } : {}),
+    ...(inStore ? { currentMaterialId: inStore.materialId } : {}),
+    ...(params.customKeyStoreId !== undefined ? { customKeyStoreId: params.customKeyStoreId } : {}),
+    ...(params.xksKeyId !== undefined ? { xksKeyId: params.xksKeyId } : {}),
     revision: 1,
   };
   try {
@@ -98,6 +105,10 @@ export async function createKey(
     await inStore?.discard();
     // The store was deleted between the check and the write (it was disconnected, then deleted, meanwhile).
     if (error instanceof MissingReferenceError) throw keyStoreNotFound(params.customKeyStoreId ?? '');
+    // A key id is random, so a duplicate in an external key store is its external key, which another key has.
+    if (error instanceof DuplicateError && params.xksKeyId !== undefined) {
+      throw new XksKeyAlreadyInUseException(`The external key '${params.xksKeyId}' is already associated with a KMS key in this custom key store.`);
+    }
     // Only a chosen key id (LocalStack's `_custom_id_`, development mode) can be taken already.
     if (error instanceof DuplicateError) throw new AlreadyExistsException(`A key with the id ${id} already exists.`);
     throw error;

@@ -3,6 +3,7 @@ import type { KeyPairGenerator } from '../crypto/key-generation/key-pair-generat
 import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import type { MaterialCache } from '../keys/material-cache.js';
 import type { Store } from '../store/store.js';
+import type { XksClient } from '../xks/xks-client.js';
 import type { KeyStoreTokens } from './custom-key-stores/key-store-tokens.js';
 import type { PrivateKeyCache } from './private-key-cache.js';
 
@@ -18,6 +19,8 @@ export interface ServiceDependencies {
   readonly privateKeys: PrivateKeyCache;
   /** This process's sessions with the tokens of custom key stores; closed with the node. */
   readonly keyStoreTokens: KeyStoreTokens;
+  /** Calls the XKS proxies of external key stores; closed with the node. */
+  readonly xksClient: XksClient;
   /** Key pairs for CreateKey and GenerateDataKeyPair, RSA off the event loop; one per node, closed with it. */
   readonly keyPairs: KeyPairGenerator;
   /** Epoch milliseconds. */

@@ -10,18 +10,23 @@ import type { SecretBytes } from '../crypto/secret-bytes.js';
 import { currentMaterialOf, relatedKeyArn, type KmsKey } from '../keys/key.js';
 import { DEFAULT_ENCRYPTION_ALGORITHM, offersAlgorithm, type EncryptionAlgorithm } from '../keys/key-spec.js';
 import { blobKeyInStore } from './custom-key-stores/store-keys.js';
+import { decryptWithExternalKeyLayer, encryptWithExternalKeyLayer } from './external-key-stores/external-key-layer.js';
 import { loadMaterial } from './key-materials.js';
 import type { ServiceDependencies } from './services.js';
 
 export type EncryptionContext = Readonly<Record<string, string>>;
 
-/** Encrypts under the key's current material; the blob names the key and the material version. */
+/**
+ * Encrypts under the key's current material; the blob names the key and the material version. A key in an external
+ * key store adds its external key's layer inside the blob (external-key-stores/external-key-layer.ts).
+ */
 export async function encryptWithKey(
   deps: ServiceDependencies,
   key: KmsKey,
   plaintext: Buffer,
   encryptionContext: EncryptionContext,
 ): Promise<{ ciphertext: Buffer; materialId: string }> {
+  if (key.origin === 'EXTERNAL_KEY_STORE') return encryptWithExternalKeyLayer(deps, key, plaintext, encryptionContext);
   const materialId = currentMaterialOf(key);
   const material = await blobKeyOf(deps, key, materialId);
   if (!material) throw new Error(`current material of ${key.arn} is missing from the store`);
@@ -82,6 +87,9 @@ export async function decryptWithKey(
   blob: ParsedCiphertextBlob,
   encryptionContext: EncryptionContext,
 ): Promise<{ plaintext: SecretBytes; materialId: string }> {
+  if (key.origin === 'EXTERNAL_KEY_STORE') {
+    return { plaintext: await decryptWithExternalKeyLayer(deps, key, blob, encryptionContext), materialId: blob.materialId };
+  }
   const material = await blobKeyOf(deps, key, blob.materialId);
   if (!material) throw invalidCiphertext();
   try {

@@ -15,11 +15,14 @@ export interface Store {
   readonly grants: GrantRepository;
   readonly settings: SettingsRepository;
   readonly keyStores: CustomKeyStoreRepository;
+  /** The credentials that sign calls to the XKS proxy API this server serves (ADR 0023, Decision 2). */
+  readonly xksCredentials: XksCredentialRepository;
   /**
    * Development mode's reset (docs/development-mode.md#resetting-state), in one transaction: deletes every key
    * with its material versions, aliases and grants, every custom key store (registered HSM clusters stay), every IAM user, role and inline policy, and every access key
    * that is not an account root's (IAM users' keys, role sessions), in every account and region. Accounts, their
-   * root access keys and the settings stay. Resolves with what it deleted, after the listeners of
+   * root access keys and the settings stay, and so do XKS credentials (operator configuration, like the registered
+   * HSM clusters) with the IAM users they act as. Resolves with what it deleted, after the listeners of
    * `onStateCleared` in this process have run.
    */
   clearState(): Promise<ClearedState>;
@@ -61,14 +64,16 @@ export interface Store {
 
 /** How `Store.rewrapSecrets` re-wraps each kind of secret: from the old wrapped bytes to the new. */
 export interface SecretRewrap {
-  /**
-   * A key material version. Not called for a version with no wrapped bytes: a key in a custom key store keeps its
-   * key in the token (ADR 0022), and that version only names the token's object.
-   */
+  /** A key material version (a key in a CloudHSM key store has none: its key is in the token, ADR 0022). */
   readonly material: (keyArn: string, materialId: string, wrapped: Buffer) => Buffer;
   readonly accessKey: (accessKeyId: string, wrappedSecret: Buffer) => Buffer;
-  /** A custom key store's wrapped `KeyStorePassword` (the token user's PIN). */
-  readonly keyStorePin: (keyStoreId: string, wrappedPin: Buffer) => Buffer;
+  /**
+   * A custom key store's secret: a CloudHSM store's `KeyStorePassword` (the token user's PIN), or an external key
+   * store's proxy credential secret.
+   */
+  readonly keyStoreSecret: (keyStoreId: string, secret: KeyStoreSecret, wrapped: Buffer) => Buffer;
+  /** The secret of an XKS credential (ADR 0023), wrapped with its access key id in the AAD. */
+  readonly xksCredential: (accessKeyId: string, wrappedSecret: Buffer) => Buffer;
   /** A setting's new value, or undefined when the setting holds no wrapped secret (left as it is). */
   readonly setting: (name: string, value: string) => string | undefined;
   /** Written in the same transaction: the new root of trust's record and check value. */
@@ -77,10 +82,14 @@ export interface SecretRewrap {
   readonly deleteSettings: readonly string[];
 }
 
+/** Which of a custom key store's secrets `SecretRewrap.keyStoreSecret` is given. */
+export type KeyStoreSecret = 'pin' | 'xks-proxy-secret';
+
 export interface RewrappedSecrets {
   readonly materials: number;
   readonly accessKeys: number;
-  readonly keyStorePins: number;
+  readonly keyStoreSecrets: number;
+  readonly xksCredentials: number;
   readonly settings: number;
 }
 
@@ -269,6 +278,35 @@ export interface AccessKey {
   readonly createdAt: number;
   readonly expiresAt?: number;
   readonly sessionTokenHash?: Buffer;
+}
+
+/**
+ * A credential of the XKS proxy API (ADR 0023, Decision 2): what AWS KMS (or another Strongroom) signs its calls to
+ * `strongroom serve --xks-proxy` with, service `kms-xks-proxy`. It authenticates nowhere else, and acts as the IAM
+ * user `userName` of `accountId`, whose key policies decide what it may do. The secret is stored only wrapped by the
+ * root of trust, with the access key id in the AAD.
+ */
+export interface XksCredential {
+  /** 20 to 30 characters of `[A-Z2-7]`, as the XKS specification requires. */
+  readonly accessKeyId: string;
+  readonly accountId: string;
+  readonly userName: string;
+  readonly wrappedSecret: Buffer;
+  readonly createdAt: number;
+  /** When a request signed with it was last authenticated (updated at most hourly); absent if never. */
+  readonly lastUsedAt?: number;
+}
+
+export interface XksCredentialRepository {
+  /** Throws `DuplicateError` if the access key id exists. */
+  create(credential: XksCredential): Promise<void>;
+  get(accessKeyId: string): Promise<XksCredential | undefined>;
+  /** Every credential, or those of one account, by access key id. */
+  list(accountId?: string): Promise<XksCredential[]>;
+  /** Resolves false when there was no such credential. */
+  delete(accessKeyId: string): Promise<boolean>;
+  /** Records a use: sets `lastUsedAt` (never moving it back). Using a deleted credential's id changes nothing. */
+  recordUse(accessKeyId: string, at: number): Promise<void>;
 }
 
 export interface IdentityRepository {

@@ -101,8 +101,8 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     }),
     TrustAnchorCertificate: acted('validated as one PEM certificate, stored and returned'),
     KeyStorePassword: acted('the token user\'s PIN, stored wrapped, tried by ConnectCustomKeyStore'),
-    CustomKeyStoreType: acted('AWS_CLOUDHSM', {
-      refuses: { error: 'UnsupportedOperationException', input: () => ({ CustomKeyStoreName: 'x', CustomKeyStoreType: 'EXTERNAL_KEY_STORE' }) },
+    CustomKeyStoreType: acted('AWS_CLOUDHSM or EXTERNAL_KEY_STORE, each with the members of its type', {
+      refuses: { error: 'ValidationException', input: () => ({ CustomKeyStoreName: 'x', CustomKeyStoreType: 'EXTERNAL_KEY_STORE' }) },
     }),
     ...xksMembers({ CustomKeyStoreName: 'x' }),
   },
@@ -134,9 +134,9 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     KeyUsage: acted('the key\'s usage'),
     CustomerMasterKeySpec: acted('the key\'s spec (deprecated twin of KeySpec)'),
     KeySpec: acted('the key\'s spec'),
-    // AWS_KMS, EXTERNAL (imported material) and AWS_CLOUDHSM; external key stores do not exist here yet.
-    Origin: acted('AWS_KMS, EXTERNAL or AWS_CLOUDHSM', {
-      refuses: { error: 'UnsupportedOperationException', input: () => ({ Origin: 'EXTERNAL_KEY_STORE' }) },
+    // A custom key store's origin needs the store (and an external key store's its external key).
+    Origin: acted('AWS_KMS, EXTERNAL, AWS_CLOUDHSM or EXTERNAL_KEY_STORE', {
+      refuses: { error: 'ValidationException', input: () => ({ Origin: 'EXTERNAL_KEY_STORE' }) },
     }),
     CustomKeyStoreId: acted('the custom key store the key is made in', {
       refuses: { error: 'CustomKeyStoreNotFoundException', input: () => ({ Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: UNKNOWN_STORE }) },
@@ -144,8 +144,10 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     BypassPolicyLockoutSafetyCheck: acted('skips the lockout check'),
     Tags: acted('stored'),
     MultiRegion: acted('a multi-Region primary key (mrk- id)'),
-    // Valid only with an external key store's CustomKeyStoreId: without one, a constraint between members.
-    XksKeyId: refused('ValidationException', () => ({ XksKeyId: 'external-key-1' })),
+    // Valid only with Origin EXTERNAL_KEY_STORE: without it, a constraint between members.
+    XksKeyId: acted('the external key of a key in an external key store', {
+      refuses: { error: 'ValidationException', input: () => ({ XksKeyId: 'external-key-1' }) },
+    }),
   },
   Decrypt: {
     CiphertextBlob: acted('decrypted'),
@@ -329,7 +331,7 @@ const DECISIONS: Readonly<Record<KmsOperationName, Readonly<Record<string, Decis
     NewCustomKeyStoreName: acted('the store renamed'),
     KeyStorePassword: acted('the PIN replaced, while disconnected'),
     CloudHsmClusterId: acted('a related cluster (the same token), while disconnected'),
-    ...xksMembers({ CustomKeyStoreId: UNKNOWN_STORE }),
+    ...Object.fromEntries(Object.keys(XKS_PROXY_VALUES).map((member) => [member, acted('an external key store\'s proxy settings')])),
   },
   UpdateKeyDescription: { KeyId: KEY, Description: acted('stored') },
   UpdatePrimaryRegion: { KeyId: KEY, PrimaryRegion: acted('the replica that becomes primary; a condition key') },

@@ -31,6 +31,7 @@ function failingSettings(failing: { now: boolean }) {
     identities: store.identities,
     grants: store.grants,
     keyStores: store.keyStores,
+    xksCredentials: store.xksCredentials,
     clearState: () => store.clearState(),
     onStateCleared: (listener) => store.onStateCleared(listener),
     catchUp: () => store.catchUp(),

@@ -54,8 +54,8 @@ async function rewrapDataDirectory(
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   const wrappedSettings = WRAPPED_SETTINGS.filter((name) => before.settings.has(name)).length;
   assert.match(result.stdout, new RegExp(
-    `^Moved ${before.materials.size} key material versions, ${before.accessKeys.size} secret access keys, 0 custom key store ` +
-      `passwords and ${wrappedSettings} ` +
+    `^Moved ${before.materials.size} key material versions, ${before.accessKeys.size} secret access keys, 0 custom key stores' ` +
+      `secrets, 0 XKS proxy credentials and ${wrappedSettings} ` +
       `wrapped settings from root of trust [0-9a-f]{16} \\(${from}\\) to [0-9a-f]{16} \\(${to}\\)\\.$`, 'm',
   ));
   const afterwards = readDataDirectoryStore(dataDir);
@@ -176,7 +176,7 @@ describe('strongroom rewrap on PostgreSQL', { skip: postgres.skip }, () => {
       const newKeyFile = join(dir, 'new-root.key');
       const rewrap = await runStrongroom(['rewrap', ...passphraseArgs, '--to', 'file', '--to-root-key-file', newKeyFile]);
       assert.equal(rewrap.status, 0, `${rewrap.stdout}\n${rewrap.stderr}`);
-      assert.match(rewrap.stdout, /^Moved \d+ key material versions, 2 secret access keys, 0 custom key store passwords and 2 wrapped settings from root of trust [0-9a-f]{16} \(passphrase\) to [0-9a-f]{16} \(file\)\.$/m);
+      assert.match(rewrap.stdout, /^Moved \d+ key material versions, 2 secret access keys, 0 custom key stores' secrets, 0 XKS proxy credentials and 2 wrapped settings from root of trust [0-9a-f]{16} \(passphrase\) to [0-9a-f]{16} \(file\)\.$/m);
       assert.equal(statSync(newKeyFile).mode & 0o777, 0o600);
 
       const keyFileNode = await startNode('A', { databaseUrl, rootKeyFile: newKeyFile, workers: 2 });

@@ -37,8 +37,10 @@ describe("a custom key store's wrapped PIN (ADR 0022)", () => {
       await store.keyStores.registerCluster(makeCluster('cluster-abcdefghijk'));
       await store.keyStores.create(makeKeyStore(SCOPE, STORE_ID, 'cluster-abcdefghijk', { wrappedPin: wrapKeyStorePin(from, STORE_ID, PIN) }));
       const moved = await rewrapStore(store, from, to, undefined);
-      assert.equal(moved.keyStorePins, 1);
-      const wrapped = (await store.keyStores.get(SCOPE, STORE_ID))!.wrappedPin;
+      assert.equal(moved.keyStoreSecrets, 1);
+      const stored = await store.keyStores.get(SCOPE, STORE_ID);
+      assert.equal(stored?.type, 'AWS_CLOUDHSM');
+      const wrapped = stored.wrappedPin;
       assert.equal(unwrapKeyStorePin(to, STORE_ID, wrapped), PIN);
       assert.throws(() => unwrapKeyStorePin(from, STORE_ID, wrapped), { name: 'UnwrapFailedError' });
     } finally {

@@ -133,6 +133,8 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       update: guarded('keyStores.update', (keyStore) => keyStores.update(keyStore)),
       delete: guarded('keyStores.delete', (scope, id) => keyStores.delete(scope, id)),
     },
+    // XKS credentials pass through: no test injects faults into their writes yet.
+    xksCredentials: store.xksCredentials,
     clearState: () => store.clearState(),
     onStateCleared: (listener) => store.onStateCleared(listener),
     catchUp: () => store.catchUp(),

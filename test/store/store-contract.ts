@@ -12,6 +12,7 @@ import { keyLifecycleContract } from './contract/key-lifecycle-contract.js';
 import { relatedKeysContract } from './contract/related-keys-contract.js';
 import { rewrapContract } from './contract/rewrap-contract.js';
 import { sharingContract } from './contract/sharing-contract.js';
+import { xksCredentialContract } from './contract/xks-credential-contract.js';
 
 export type { OpenFreshStore, ReopenStore } from './contract/fixtures.js';
 
@@ -41,5 +42,6 @@ export function runStoreContract(name: string, openFreshStore: OpenFreshStore, r
     sharingContract(openFreshStore, reopenStore);
     clearStateContract(openFreshStore);
     rewrapContract(openFreshStore);
+    xksCredentialContract(openFreshStore, reopenStore);
   });
 }

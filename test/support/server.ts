@@ -36,6 +36,8 @@ export interface TestServerOptions {
   /** Record the audit trail in `<data-dir>/audit.db` (`true`: with default settings). */
   readonly audit?: true | NonNullable<NodeOptions['audit']>;
   readonly wrapStore?: NodeOptions['wrapStore'];
+  /** Certificate authorities trusted for XKS proxies (a test proxy's self-signed certificate). */
+  readonly xksTrustedCertificates?: string;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.outcomes ? { outcomes: options.outcomes } : {}),
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+    ...(options.xksTrustedCertificates !== undefined ? { xksTrustedCertificates: options.xksTrustedCertificates } : {}),
     ...(options.audit ? { audit: options.audit === true ? {} : options.audit } : {}),
   });
 

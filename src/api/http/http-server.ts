@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { TLSSocket } from 'node:tls';
 import { RequestEntityTooLargeException } from '../../errors.js';
 import type { App } from '../app.js';
+import { createClientCheckingServer, type ClientCertificateCheck } from './client-certificates.js';
 import { jsonErrorResponse } from './json-wire.js';
 import type { TlsFacts, WireRequest, WireResponse } from './wire-request.js';
 
@@ -13,6 +14,8 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export interface TlsServerCredentials {
   readonly cert: Buffer;
   readonly key: Buffer;
+  /** Ask clients for a certificate and check it (mutual TLS for the XKS proxy API, client-certificates.ts). */
+  readonly clientAuthentication?: ClientCertificateCheck;
 }
 
 /**
@@ -40,18 +43,26 @@ export function createHttpServer(app: App, tls?: TlsServerCredentials): Server {
       );
     }
   };
+  let verifiedClient: (socket: TLSSocket) => boolean = () => false;
   const handler: RequestListener = (incoming, outgoing) => {
     readBody(incoming, (body) => {
+      // A connection closed meanwhile (a refused client certificate) gets no answer, and its request is not run.
+      if (incoming.socket.destroyed) return;
       if (!body) {
         send(outgoing, jsonErrorResponse('', new RequestEntityTooLargeException('Request body is too large.')), true);
         return;
       }
-      if (arrived.push({ request: toWireRequest(incoming, body), outgoing }) === 1) setImmediate(handleArrived);
+      if (arrived.push({ request: toWireRequest(incoming, body, verifiedClient), outgoing }) === 1) setImmediate(handleArrived);
     });
   };
-  const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler)
-    : createServer(handler);
+  let server: Server;
+  if (tls?.clientAuthentication !== undefined) {
+    const checking = createClientCheckingServer(tls, tls.clientAuthentication, handler);
+    server = checking.server;
+    verifiedClient = checking.verified;
+  } else {
+    server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
+  }
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;
@@ -88,7 +99,7 @@ function readBody(incoming: IncomingMessage, done: (body: Buffer | undefined) =>
   });
 }
 
-function toWireRequest(incoming: IncomingMessage, body: Buffer): WireRequest {
+function toWireRequest(incoming: IncomingMessage, body: Buffer, verifiedClient: (socket: TLSSocket) => boolean): WireRequest {
   const url = incoming.url ?? '/';
   const queryStart = url.indexOf('?');
   return {
@@ -99,11 +110,11 @@ function toWireRequest(incoming: IncomingMessage, body: Buffer): WireRequest {
     headers: incoming.headersDistinct,
     body,
     sourceIp: normalizeIp(incoming.socket.remoteAddress ?? ''),
-    ...tlsFactsOf(incoming),
+    ...tlsFactsOf(incoming, verifiedClient),
   };
 }
 
-function tlsFactsOf(incoming: IncomingMessage): { tls?: TlsFacts } {
+function tlsFactsOf(incoming: IncomingMessage, verifiedClient: (socket: TLSSocket) => boolean): { tls?: TlsFacts } {
   const socket = incoming.socket;
   if (!(socket instanceof TLSSocket)) return {};
   return {
@@ -111,6 +122,7 @@ function tlsFactsOf(incoming: IncomingMessage): { tls?: TlsFacts } {
       version: socket.getProtocol() ?? 'unknown',
       cipherSuite: socket.getCipher().standardName,
       host: incoming.headers.host ?? '',
+      ...(verifiedClient(socket) ? { clientCertificateVerified: true as const } : {}),
     },
   };
 }

@@ -21,6 +21,11 @@ export interface TlsFacts {
   readonly cipherSuite: string;
   /** The Host header the client sent ('' if none). */
   readonly host: string;
+  /**
+   * True when the client presented a certificate that the listener verified against its client CA (`--xks-client-ca`,
+   * docs/xks-proxy.md); absent otherwise. Connections presenting one that does not verify are closed before any request.
+   */
+  readonly clientCertificateVerified?: true;
 }
 
 export interface WireResponse {

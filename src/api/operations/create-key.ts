@@ -1,4 +1,4 @@
-import { accountOperation, type Input } from '../operation.js';
+import { accountOperation } from '../operation.js';
 import { validateNewKeyPolicy } from '../../auth/authorization/new-key-policy.js';
 import { ValidationException } from '../../errors.js';
 import { keyArn } from '../../keys/key.js';
@@ -13,9 +13,9 @@ import { requestedTags, stated } from '../wire/request-terms.js';
 
 /**
  * Creates a customer managed key: of origin AWS_KMS (material made here), EXTERNAL (PendingImport until
- * ImportKeyMaterial) or AWS_CLOUDHSM (material made in a custom key store's HSM, `CustomKeyStoreId`), single-Region
- * or a multi-Region primary (`mrk-` id). External key stores' members are refused here, before anything else, so
- * that no request naming one ever makes an ordinary key.
+ * ImportKeyMaterial), AWS_CLOUDHSM (material made in a custom key store's HSM) or EXTERNAL_KEY_STORE (an external key
+ * behind an XKS proxy, `XksKeyId`), single-Region or a multi-Region primary (`mrk-` id). A request naming a custom key
+ * store or an external key never makes an ordinary key (the service checks the members together first).
  */
 export const CreateKey = accountOperation({
   name: 'CreateKey',
@@ -32,7 +32,6 @@ export const CreateKey = accountOperation({
     bypassPolicyLockoutSafetyCheck: input.BypassPolicyLockoutSafetyCheck === true,
   }),
   async handle({ input, scope, caller }, givenDeps) {
-    refuseExternalKeyStoreMembers(input);
     const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? DEFAULT_KEY_SPEC;
     const usage = input.KeyUsage ?? KEY_SPECS[spec].defaultUsage;
     if (usage === undefined) {
@@ -65,22 +64,10 @@ export const CreateKey = accountOperation({
       tags,
       multiRegion: input.MultiRegion ?? false,
       ...(input.CustomKeyStoreId !== undefined ? { customKeyStoreId: input.CustomKeyStoreId } : {}),
+      ...(input.XksKeyId !== undefined ? { xksKeyId: input.XksKeyId } : {}),
       ...(input.Policy !== undefined ? { policy: input.Policy } : {}),
       ...(custom.material ? { material: custom.material } : {}),
     }).finally(() => custom.material?.secret.wipe());
     return { KeyMetadata: toKeyMetadata(key, [key], await keyStoreOf(deps, key)) };
   },
 });
-
-/**
- * An `XksKeyId` names a key in an external key store, which this server does not have yet. The model documents it as
- * valid only with `Origin: EXTERNAL_KEY_STORE` and a `CustomKeyStoreId` — a constraint between members, which AWS
- * answers with ValidationException.
- */
-function refuseExternalKeyStoreMembers(input: Input<'CreateKey'>): void {
-  if (input.XksKeyId !== undefined) {
-    throw new ValidationException(
-      'XksKeyId is valid only for a KMS key in an external key store: it requires Origin EXTERNAL_KEY_STORE and a CustomKeyStoreId.',
-    );
-  }
-}

@@ -7,13 +7,33 @@ export function toCustomKeyStoreEntry(store: CustomKeyStore): CustomKeyStoresLis
   return {
     CustomKeyStoreId: store.id,
     CustomKeyStoreName: store.name,
-    CloudHsmClusterId: store.clusterId,
-    TrustAnchorCertificate: store.trustAnchorCertificate,
+    ...(store.type === 'AWS_CLOUDHSM'
+      ? { CloudHsmClusterId: store.clusterId, TrustAnchorCertificate: store.trustAnchorCertificate }
+      : {
+          // The credential's access key id is shown, as at AWS; its secret never.
+          XksProxyConfiguration: {
+            Connectivity: store.xksProxy.connectivity,
+            AccessKeyId: store.xksProxy.accessKeyId,
+            UriEndpoint: store.xksProxy.uriEndpoint,
+            UriPath: store.xksProxy.uriPath,
+          },
+        }),
     ConnectionState: store.connectionState,
     ...(store.connectionErrorCode !== undefined ? { ConnectionErrorCode: store.connectionErrorCode } : {}),
     CreationDate: new Date(store.createdAt),
     CustomKeyStoreType: store.type,
   };
+}
+
+/** The members of Create/UpdateCustomKeyStore that configure a CloudHSM key store. */
+const CLOUDHSM_MEMBERS = ['CloudHsmClusterId', 'TrustAnchorCertificate', 'KeyStorePassword'] as const;
+
+/** An external key store has no cluster: its requests may not configure one. */
+export function refuseCloudHsmMembers(input: Partial<Record<(typeof CLOUDHSM_MEMBERS)[number], unknown>>): void {
+  const given = CLOUDHSM_MEMBERS.find((member) => input[member] !== undefined);
+  if (given !== undefined) {
+    throw new ValidationException(`${given} is valid only for a custom key store of type AWS_CLOUDHSM.`);
+  }
 }
 
 /** The members of Create/UpdateCustomKeyStore that configure an external key store's proxy. */

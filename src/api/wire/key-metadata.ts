@@ -26,7 +26,9 @@ export function toKeyMetadata(key: KmsKey, related: readonly KmsKey[] = [key], k
     ...(key.deletionAt !== undefined ? { DeletionDate: new Date(key.deletionAt) } : {}),
     ...(imported?.validTo !== undefined ? { ValidTo: new Date(imported.validTo) } : {}),
     Origin: key.origin,
-    ...(keyStore ? { CustomKeyStoreId: keyStore.id, CloudHsmClusterId: keyStore.clusterId } : {}),
+    ...(keyStore ? { CustomKeyStoreId: keyStore.id } : {}),
+    ...(keyStore?.type === 'AWS_CLOUDHSM' ? { CloudHsmClusterId: keyStore.clusterId } : {}),
+    ...(key.xksKeyId !== undefined ? { XksKeyConfiguration: { Id: key.xksKeyId } } : {}),
     ...(imported?.expirationModel !== undefined ? { ExpirationModel: imported.expirationModel } : {}),
     KeyManager: key.manager,
     // Deprecated twin of KeySpec; AWS still returns it, and its enum lags behind KeySpec's.
@@ -42,7 +44,7 @@ export function toKeyMetadata(key: KmsKey, related: readonly KmsKey[] = [key], k
     ...(key.multiRegion ? { MultiRegionConfiguration: multiRegionConfiguration(key, related) } : {}),
     ...(key.pendingWindowInDays !== undefined ? { PendingDeletionWindowInDays: key.pendingWindowInDays } : {}),
     // AWS names the current material only of keys whose material it manages (origins AWS_KMS and EXTERNAL).
-    ...(KEY_SPECS[key.spec].rotatable && key.currentMaterialId !== undefined && key.customKeyStoreId === undefined
+    ...(KEY_SPECS[key.spec].rotatable && key.currentMaterialId !== undefined && (key.origin === 'AWS_KMS' || key.origin === 'EXTERNAL')
       ? { CurrentKeyMaterialId: key.currentMaterialId }
       : {}),
   };

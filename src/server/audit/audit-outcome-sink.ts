@@ -13,13 +13,17 @@ export interface AuditOutcomeSinkOptions {
   readonly sessionCreatedAt?: (accessKeyId: string) => Promise<number | undefined>;
 }
 
+/** The services whose requests are recorded: the KMS API, and the XKS proxy API (`kms-xks-proxy`, docs/xks-proxy.md). */
+const AUDITED_SERVICES: ReadonlySet<string> = new Set(['kms', 'kms-xks-proxy']);
+
 /**
  * The audit trail as the API's outcome sink: every KMS request's outcome becomes one `AwsApiCall` record,
  * appended with group commit; `record` resolves only when the record is fsynced, and rejects when it could
  * not be written — the App then answers with an internal error, never with success.
  *
- * Only KMS requests are recorded: the event shape names `kms.amazonaws.com` as its source, and recording
- * STS, IAM or CloudTrail calls under it would misstate them (see the README's "Audit trail").
+ * Only KMS requests, and the XKS proxy calls that act on KMS keys, are recorded: the event shape names
+ * `kms.amazonaws.com` as its source, and recording STS, IAM or CloudTrail calls under it would misstate them (see the
+ * README's "Audit trail").
  *
  * @example
  *   const outcomes = createAuditOutcomeSink({ log: auditLog, defaultRegion: 'us-east-1' });
@@ -29,7 +33,7 @@ export function createAuditOutcomeSink(options: AuditOutcomeSinkOptions): Outcom
   const newEventId = options.newEventId ?? randomUUID;
   return {
     record(outcome) {
-      if (outcome.service !== 'kms') return Promise.resolve();
+      if (!AUDITED_SERVICES.has(outcome.service)) return Promise.resolve();
       const append = async (sessionCreatedAt?: number) => {
         await Promise.all(
           recordedOperations(outcome).map((recorded) =>

@@ -2,9 +2,11 @@ import { buildMaterialAad } from '../../crypto/root-key.js';
 import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import { accessKeyAad } from '../../auth/credential-resolver.js';
 import { keyStorePinAad } from '../../service/custom-key-stores/key-store-pin.js';
+import { xksProxySecretAad } from '../../service/external-key-stores/xks-proxy-calls.js';
 import { GRANT_TOKEN_KEY_SETTING } from '../../service/grant-token-key.js';
 import { ROOT_KEY_CHECK_SETTING, type RewrappedSecrets, type Store } from '../../store/store.js';
 import { AUDIT_SIGNING_KEY_SETTING } from '../audit/audit-signing-key-store.js';
+import { xksCredentialAad } from '../../xks/proxy/xks-credentials.js';
 import { ROOT_OF_TRUST_SETTING, type RootOfTrustRecord } from './open-root-of-trust.js';
 
 /** Every setting that holds a secret wrapped by the root of trust (base64), with its AAD. */
@@ -35,7 +37,9 @@ export async function rewrapStore(
   return store.rewrapSecrets({
     material: (keyArn, materialId, wrapped) => move(wrapped, buildMaterialAad(keyArn, materialId)),
     accessKey: (accessKeyId, wrapped) => move(wrapped, accessKeyAad(accessKeyId)),
-    keyStorePin: (keyStoreId, wrapped) => move(wrapped, keyStorePinAad(keyStoreId)),
+    keyStoreSecret: (keyStoreId, secret, wrapped) =>
+      move(wrapped, secret === 'pin' ? keyStorePinAad(keyStoreId) : xksProxySecretAad(keyStoreId)),
+    xksCredential: (accessKeyId, wrapped) => move(wrapped, xksCredentialAad(accessKeyId)),
     setting: (name, value) => {
       const aad = WRAPPED_SETTINGS.get(name);
       return aad === undefined ? undefined : move(Buffer.from(value, 'base64'), aad).toString('base64');

@@ -1,6 +1,9 @@
 import { CustomKeyStoreInvalidStateException } from '../../errors.js';
 import { Pkcs11Error } from '../../hsm/pkcs11-token.js';
-import type { ConnectionErrorCode, CustomKeyStore } from '../../keys/custom-key-store.js';
+import type { CloudHsmKeyStore, ConnectionErrorCode, CustomKeyStore, ExternalKeyStore } from '../../keys/custom-key-store.js';
+import { XksCallFailure } from '../../xks/xks-client.js';
+import { xksConnectionError } from '../external-key-stores/xks-failures.js';
+import { checkProxyHealth } from '../external-key-stores/xks-proxy-calls.js';
 import type { KeyScope } from '../../keys/key.js';
 import type { ServiceDependencies } from '../services.js';
 import { connectionErrorOf } from './connection-errors.js';
@@ -8,8 +11,9 @@ import { findKeyStore, mutateKeyStore } from './find-key-store.js';
 import { unwrapKeyStorePin } from './key-store-pin.js';
 
 /**
- * ConnectCustomKeyStore: opens a session on the store's token with its PIN, in this process, and stores the
- * outcome — `CONNECTED`, or `FAILED` with the `ConnectionErrorCode` AWS gives the cause. Like AWS, a failed
+ * ConnectCustomKeyStore: opens a session on the store's token with its PIN, in this process (or, for an external key
+ * store, asks its proxy's health), and stores the outcome — `CONNECTED`, or `FAILED` with the `ConnectionErrorCode`
+ * AWS gives the cause. Like AWS, a failed
  * connection is not an error of the request: the caller reads the state with DescribeCustomKeyStores. Unlike AWS,
  * the state is final when the answer is sent (no `CONNECTING`): the attempt is one local call, not minutes of
  * cluster set-up. A `CONNECTED` store stays connected; a `FAILED` one must be disconnected first, as at AWS.
@@ -18,7 +22,7 @@ export async function connectKeyStore(deps: ServiceDependencies, scope: KeyScope
   const store = await findKeyStore(deps, scope, id);
   refuseToConnect(store);
   if (store.connectionState === 'CONNECTED') return store;
-  const errorCode = await openSession(deps, store);
+  const errorCode = await tryToConnect(deps, store);
   try {
     return await mutateKeyStore(deps, store, (current) => {
       refuseToConnect(current);
@@ -56,8 +60,15 @@ function refuseToConnect(store: CustomKeyStore): void {
   }
 }
 
-/** Opens this process's session; undefined when it opened, else why not as a connection error code. */
-async function openSession(deps: ServiceDependencies, store: CustomKeyStore): Promise<ConnectionErrorCode | undefined> {
+/**
+ * Tries the store's backing key store: a CloudHSM store opens this process's session on its token, an external key
+ * store asks its proxy's health. Undefined when it worked, else why not as a connection error code.
+ */
+async function tryToConnect(deps: ServiceDependencies, store: CustomKeyStore): Promise<ConnectionErrorCode | undefined> {
+  return store.type === 'AWS_CLOUDHSM' ? openSession(deps, store) : askProxyHealth(deps, store);
+}
+
+async function openSession(deps: ServiceDependencies, store: CloudHsmKeyStore): Promise<ConnectionErrorCode | undefined> {
   const cluster = await deps.store.keyStores.getCluster(store.clusterId);
   if (cluster === undefined) return 'CLUSTER_NOT_FOUND';
   try {
@@ -65,6 +76,16 @@ async function openSession(deps: ServiceDependencies, store: CustomKeyStore): Pr
     return undefined;
   } catch (error) {
     if (error instanceof Pkcs11Error) return connectionErrorOf(error.problem);
+    throw error;
+  }
+}
+
+async function askProxyHealth(deps: ServiceDependencies, store: ExternalKeyStore): Promise<ConnectionErrorCode | undefined> {
+  try {
+    await checkProxyHealth(deps, store, 'ConnectCustomKeyStore');
+    return undefined;
+  } catch (error) {
+    if (error instanceof XksCallFailure) return xksConnectionError(error);
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { CustomKeyStore, HsmCluster } from '../../keys/custom-key-store.js';
+import type { CloudHsmKeyStore, HsmCluster } from '../../keys/custom-key-store.js';
 import { openPkcs11Token, type Pkcs11Token, type Pkcs11TokenOptions } from '../../hsm/pkcs11-token.js';
 
 /** Opens a logged-in session on a token; `openPkcs11Token`, replaced in tests that count sessions. */
@@ -6,8 +6,8 @@ export type TokenOpener = (options: Pkcs11TokenOptions) => Promise<Pkcs11Token>;
 
 /** How a process finds what it needs to open a store's session on its own: the cluster and the PIN. */
 export interface StoreCredentials {
-  cluster(store: CustomKeyStore): Promise<HsmCluster | undefined>;
-  pin(store: CustomKeyStore): string;
+  cluster(store: CloudHsmKeyStore): Promise<HsmCluster | undefined>;
+  pin(store: CloudHsmKeyStore): string;
 }
 
 interface Session {
@@ -31,7 +31,7 @@ export class KeyStoreTokens {
    * A fresh session on `cluster`'s token with `pin`, replacing any this process had for the store
    * (ConnectCustomKeyStore). Throws `Pkcs11Error` when the token cannot be opened or the PIN is refused.
    */
-  async connect(store: CustomKeyStore, cluster: HsmCluster, pin: string): Promise<Pkcs11Token> {
+  async connect(store: CloudHsmKeyStore, cluster: HsmCluster, pin: string): Promise<Pkcs11Token> {
     this.close(store.id);
     const token = this.open({ modulePath: cluster.modulePath, tokenLabel: cluster.tokenLabel, pin });
     this.#sessions.set(store.id, { clusterId: cluster.clusterId, token });
@@ -48,7 +48,7 @@ export class KeyStoreTokens {
    * requests ask meanwhile). A session with another cluster than the store names now (the store was updated while
    * disconnected) is replaced. Throws `Pkcs11Error`, or an `Error` when the store's cluster is not registered.
    */
-  async sessionFor(store: CustomKeyStore, credentials: StoreCredentials): Promise<Pkcs11Token> {
+  async sessionFor(store: CloudHsmKeyStore, credentials: StoreCredentials): Promise<Pkcs11Token> {
     const session = this.#sessions.get(store.id);
     if (session !== undefined && session.clusterId === store.clusterId) return session.token;
     this.close(store.id);
@@ -79,7 +79,7 @@ export class KeyStoreTokens {
     for (const storeId of [...this.#sessions.keys()]) this.close(storeId);
   }
 
-  async #openWithStoredPin(store: CustomKeyStore, credentials: StoreCredentials): Promise<Pkcs11Token> {
+  async #openWithStoredPin(store: CloudHsmKeyStore, credentials: StoreCredentials): Promise<Pkcs11Token> {
     const cluster = await credentials.cluster(store);
     if (cluster === undefined) throw new Error(`HSM cluster ${store.clusterId} of custom key store ${store.id} is not registered`);
     return this.open({ modulePath: cluster.modulePath, tokenLabel: cluster.tokenLabel, pin: credentials.pin(store) });

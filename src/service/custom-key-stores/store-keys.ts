@@ -2,7 +2,7 @@ import { GCM_TAG_BYTES, type AesGcmSealed, type ExternalAesGcmKey } from '../../
 import { DecryptionFailedError } from '../../crypto/crypto-errors.js';
 import { SecretBytes } from '../../crypto/secret-bytes.js';
 import { Pkcs11DecryptionFailed, Pkcs11Error, type Pkcs11Key, type Pkcs11Token } from '../../hsm/pkcs11-token.js';
-import type { CustomKeyStore } from '../../keys/custom-key-store.js';
+import type { CloudHsmKeyStore, CustomKeyStore } from '../../keys/custom-key-store.js';
 import { currentMaterialOf, type KmsKey } from '../../keys/key.js';
 import { KeyUnavailableException, KMSInternalException, KMSInvalidStateException } from '../../errors.js';
 import type { ServiceDependencies } from '../services.js';
@@ -39,15 +39,22 @@ export async function keyStoreOf(deps: ServiceDependencies, key: KmsKey): Promis
   return store;
 }
 
+/** The AWS_CLOUDHSM store of a key in one; anything else is a corrupted record, not the caller's fault. */
+export async function cloudHsmKeyStoreOf(deps: ServiceDependencies, key: KmsKey): Promise<CloudHsmKeyStore> {
+  const store = await keyStoreOf(deps, key);
+  if (store?.type !== 'AWS_CLOUDHSM') throw new KMSInternalException(`${key.arn} is not in an AWS_CLOUDHSM key store`);
+  return store;
+}
+
 /**
  * The AES-GCM key a store key's ciphertext blobs are sealed and opened with: its object in the token, through this
  * process's session. A store that is not connected was refused by the key-state check already (the key is
  * `Unavailable`); one disconnected since is refused here the same way.
  */
 export async function blobKeyInStore(deps: ServiceDependencies, key: KmsKey): Promise<ExternalAesGcmKey> {
-  const store = await keyStoreOf(deps, key);
-  if (store?.connectionState !== 'CONNECTED') {
-    if (store) deps.keyStoreTokens.close(store.id);
+  const store = await cloudHsmKeyStoreOf(deps, key);
+  if (store.connectionState !== 'CONNECTED') {
+    deps.keyStoreTokens.close(store.id);
     throw new KeyUnavailableException(`${key.arn} is unavailable.`);
   }
   const token = await usingToken(deps, key, store, () => deps.keyStoreTokens.sessionFor(store, storeCredentials(deps)));
@@ -60,7 +67,7 @@ export async function blobKeyInStore(deps: ServiceDependencies, key: KmsKey): Pr
  * else is the HSM unreachable, a key unavailable for now, and this process's session is closed so that the next
  * request opens a fresh one.
  */
-function tokenFailure(deps: ServiceDependencies, key: KmsKey, store: CustomKeyStore, error: unknown): unknown {
+function tokenFailure(deps: ServiceDependencies, key: KmsKey, store: CloudHsmKeyStore, error: unknown): unknown {
   if (!(error instanceof Pkcs11Error)) return error;
   if (error.problem === 'KEY_NOT_FOUND') {
     return new KMSInvalidStateException(`The key material of ${key.arn} cannot be found in custom key store ${store.id}.`);
@@ -69,7 +76,7 @@ function tokenFailure(deps: ServiceDependencies, key: KmsKey, store: CustomKeySt
   return new KeyUnavailableException(`${key.arn} is unavailable.`);
 }
 
-async function usingToken<T>(deps: ServiceDependencies, key: KmsKey, store: CustomKeyStore, run: () => Promise<T>): Promise<T> {
+async function usingToken<T>(deps: ServiceDependencies, key: KmsKey, store: CloudHsmKeyStore, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -77,7 +84,7 @@ async function usingToken<T>(deps: ServiceDependencies, key: KmsKey, store: Cust
   }
 }
 
-function usingTokenSync<T>(deps: ServiceDependencies, key: KmsKey, store: CustomKeyStore, run: () => T): T {
+function usingTokenSync<T>(deps: ServiceDependencies, key: KmsKey, store: CloudHsmKeyStore, run: () => T): T {
   try {
     return run();
   } catch (error) {
@@ -113,7 +120,7 @@ class TokenAesGcmKey implements ExternalAesGcmKey {
  * Creates a store key's object in the token: non-extractable AES-256, generated there. The store was found
  * `CONNECTED` by the caller.
  */
-export async function generateKeyInStore(deps: ServiceDependencies, store: CustomKeyStore, object: Pkcs11Key): Promise<void> {
+export async function generateKeyInStore(deps: ServiceDependencies, store: CloudHsmKeyStore, object: Pkcs11Key): Promise<void> {
   const token = await deps.keyStoreTokens.sessionFor(store, storeCredentials(deps));
   token.generateAesKey(object.label, object.id);
 }
@@ -124,7 +131,7 @@ export async function generateKeyInStore(deps: ServiceDependencies, store: Custo
  * not stay behind). An object already gone is no error. Throws `Pkcs11Error` when the token cannot be reached: the
  * caller keeps the key and tries again later.
  */
-export async function destroyKeyInStore(deps: ServiceDependencies, store: CustomKeyStore, object: Pkcs11Key): Promise<void> {
+export async function destroyKeyInStore(deps: ServiceDependencies, store: CloudHsmKeyStore, object: Pkcs11Key): Promise<void> {
   const token = await deps.keyStoreTokens.sessionFor(store, storeCredentials(deps));
   try {
     if (token.findAesKey(object.label) === undefined) return;

@@ -1,4 +1,4 @@
-import { CustomKeyStoreInvalidStateException, KMSInternalException } from '../../errors.js';
+import { CustomKeyStoreInvalidStateException, KMSInternalException, UnsupportedOperationException } from '../../errors.js';
 import { Pkcs11Error } from '../../hsm/pkcs11-token.js';
 import type { KeyScope } from '../../keys/key.js';
 import type { ServiceDependencies } from '../services.js';
@@ -11,6 +11,9 @@ import { storeCredentials } from './store-keys.js';
  */
 export async function randomFromKeyStore(deps: ServiceDependencies, scope: KeyScope, id: string, length: number): Promise<Buffer> {
   const store = await findKeyStore(deps, scope, id);
+  if (store.type !== 'AWS_CLOUDHSM') {
+    throw new UnsupportedOperationException(`GenerateRandom with a CustomKeyStoreId is valid only for an AWS CloudHSM key store; '${id}' is an external key store.`);
+  }
   if (store.connectionState !== 'CONNECTED') {
     throw new CustomKeyStoreInvalidStateException(`Custom key store '${id}' is ${store.connectionState}: GenerateRandom needs a CONNECTED custom key store.`);
   }

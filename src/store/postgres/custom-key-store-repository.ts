@@ -19,7 +19,7 @@ const INSERT_CLUSTER = `INSERT INTO hsm_clusters (${HSM_CLUSTER_COLUMNS}) VALUES
 const GET_CLUSTER = `SELECT ${HSM_CLUSTER_COLUMNS} FROM hsm_clusters WHERE cluster_id = $1`;
 const LIST_CLUSTERS = `SELECT ${HSM_CLUSTER_COLUMNS} FROM hsm_clusters ORDER BY cluster_id`;
 const DELETE_CLUSTER = 'DELETE FROM hsm_clusters WHERE cluster_id = $1';
-const INSERT = `INSERT INTO custom_key_stores (${CUSTOM_KEY_STORE_COLUMNS}) VALUES (${placeholders(12)})`;
+const INSERT = `INSERT INTO custom_key_stores (${CUSTOM_KEY_STORE_COLUMNS}) VALUES (${placeholders(CUSTOM_KEY_STORE_UPDATED_COLUMNS.length + 4)})`;
 const GET = `SELECT ${CUSTOM_KEY_STORE_COLUMNS} FROM custom_key_stores WHERE account_id = $1 AND region = $2 AND id = $3`;
 const GET_BY_NAME = `SELECT ${CUSTOM_KEY_STORE_COLUMNS} FROM custom_key_stores
   WHERE account_id = $1 AND region = $2 AND name = $3`;
@@ -35,6 +35,7 @@ const DELETE = 'DELETE FROM custom_key_stores WHERE account_id = $1 AND region =
 const DUPLICATES: ReadonlyMap<string, string> = new Map([
   [CUSTOM_KEY_STORE_CONSTRAINTS.uniqueName, 'custom key store name'],
   [CUSTOM_KEY_STORE_CONSTRAINTS.uniqueCluster, 'cluster'],
+  [CUSTOM_KEY_STORE_CONSTRAINTS.uniqueXksProxyUri, 'xks proxy uri'],
 ]);
 
 /**
@@ -112,7 +113,8 @@ export class PostgresCustomKeyStoreRepository implements CustomKeyStoreRepositor
  */
 async function writingStore<T>(store: CustomKeyStore, write: () => Promise<T>): Promise<T> {
   try {
-    return await referencing(CUSTOM_KEY_STORE_CONSTRAINTS.cluster, `cluster ${store.clusterId}`, write);
+    const cluster = store.type === 'AWS_CLOUDHSM' ? store.clusterId : '';
+    return await referencing(CUSTOM_KEY_STORE_CONSTRAINTS.cluster, `cluster ${cluster}`, write);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const constraint = (error as { constraint?: unknown }).constraint;

@@ -17,7 +17,7 @@ import { referencing } from './foreign-key-violation.js';
 import { CUSTOM_KEY_STORE_CONSTRAINTS } from './migrations/005-custom-key-stores.js';
 import { insertingUnique } from './unique-violation.js';
 
-const INSERT_KEY = `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (${placeholders(11)})`;
+const INSERT_KEY = `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (${placeholders(12)})`;
 const UPDATE_KEY = `UPDATE keys SET state = $1, deletion_at = $2, next_rotation_at = $3, material_expires_at = $4,
   revision = $5, record = $6 WHERE arn = $7 AND revision = $8`;
 /** The key and the state epoch in one snapshot: one row always, `record` null when there is no such key. */

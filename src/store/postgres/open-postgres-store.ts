@@ -14,6 +14,7 @@ import { migrate } from './migrations/migrate.js';
 import { rewrapPostgresSecrets } from './secret-rewrap.js';
 import { PostgresSettingsRepository } from './settings-repository.js';
 import { PostgresStateReset } from './state-reset.js';
+import { PostgresXksCredentialRepository } from './xks-credential-repository.js';
 
 export { UnsupportedSchemaVersionError } from './migrations/migrate.js';
 export { redactDatabaseUrl } from './database-url.js';
@@ -77,6 +78,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       settings: withCachedLookups(new PostgresSettingsRepository(pool), generation, {}),
       // Read for every request under a key in a store (its connection state), so cached as keys are.
       keyStores: withCachedLookups(new PostgresCustomKeyStoreRepository(pool), generation, { get: keyStoreCacheKey }),
+      // Read for every XKS proxy request (its signature needs the wrapped secret), so cached as access keys are.
+      xksCredentials: withCachedLookups(new PostgresXksCredentialRepository(pool), generation, { get: (accessKeyId: string) => accessKeyId }),
       async clearState() {
         try {
           return await stateReset.clear();

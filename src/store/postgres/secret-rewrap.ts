@@ -10,7 +10,7 @@ const PUT_SETTING = 'INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFL
  */
 export async function rewrapPostgresSecrets(pool: pg.Pool, rewrap: SecretRewrap): Promise<RewrappedSecrets> {
   return inTransaction(pool, async (client) => {
-    const counts = { materials: 0, accessKeys: 0, keyStorePins: 0, settings: 0 };
+    const counts = { materials: 0, accessKeys: 0, keyStoreSecrets: 0, xksCredentials: 0, settings: 0 };
     const materials = await client.query<{ key_arn: string; id: string; wrapped: Buffer }>(
       'SELECT key_arn, id, wrapped FROM key_materials FOR UPDATE',
     );
@@ -29,15 +29,27 @@ export async function rewrapPostgresSecrets(pool: pg.Pool, rewrap: SecretRewrap)
       ]);
       counts.accessKeys++;
     }
-    const keyStores = await client.query<{ id: string; wrapped_pin: Buffer }>(
-      'SELECT id, wrapped_pin FROM custom_key_stores FOR UPDATE',
+    const keyStores = await client.query<{ id: string; wrapped_pin: Buffer | null; xks_wrapped_secret: Buffer | null }>(
+      'SELECT id, wrapped_pin, xks_wrapped_secret FROM custom_key_stores FOR UPDATE',
     );
     for (const row of keyStores.rows) {
+      const pin = row.wrapped_pin && rewrap.keyStoreSecret(row.id, 'pin', row.wrapped_pin);
+      const proxySecret = row.xks_wrapped_secret && rewrap.keyStoreSecret(row.id, 'xks-proxy-secret', row.xks_wrapped_secret);
       // A stored change like any other: the revision moves, so an update prepared from the old row conflicts.
-      await client.query('UPDATE custom_key_stores SET wrapped_pin = $1, revision = revision + 1 WHERE id = $2', [
-        rewrap.keyStorePin(row.id, row.wrapped_pin), row.id,
+      await client.query(
+        'UPDATE custom_key_stores SET wrapped_pin = $1, xks_wrapped_secret = $2, revision = revision + 1 WHERE id = $3',
+        [pin, proxySecret, row.id],
+      );
+      counts.keyStoreSecrets++;
+    }
+    const xksCredentials = await client.query<{ access_key_id: string; wrapped_secret: Buffer }>(
+      'SELECT access_key_id, wrapped_secret FROM xks_credentials FOR UPDATE',
+    );
+    for (const row of xksCredentials.rows) {
+      await client.query('UPDATE xks_credentials SET wrapped_secret = $1 WHERE access_key_id = $2', [
+        rewrap.xksCredential(row.access_key_id, row.wrapped_secret), row.access_key_id,
       ]);
-      counts.keyStorePins++;
+      counts.xksCredentials++;
     }
     const settings = await client.query<{ name: string; value: string }>('SELECT name, value FROM settings FOR UPDATE');
     for (const row of settings.rows) {

@@ -1,6 +1,4 @@
-import type {
-  ConnectionErrorCode, ConnectionState, CustomKeyStore, CustomKeyStoreType, HsmCluster,
-} from '../../keys/custom-key-store.js';
+import type { ConnectionErrorCode, ConnectionState, CustomKeyStore, HsmCluster } from '../../keys/custom-key-store.js';
 
 /** An `hsm_clusters` row as both backends return it. */
 export interface HsmClusterRow {
@@ -35,87 +33,106 @@ export interface CustomKeyStoreRow {
   readonly region: string;
   readonly name: string;
   readonly type: string;
-  readonly cluster_id: string;
-  readonly trust_anchor_certificate: string;
-  readonly wrapped_pin: Buffer;
   readonly connection_state: string;
   readonly connection_error_code: string | null;
   readonly created_at: number;
   readonly revision: number;
+  readonly cluster_id: string | null;
+  readonly trust_anchor_certificate: string | null;
+  readonly wrapped_pin: Buffer | null;
+  readonly xks_uri_endpoint: string | null;
+  readonly xks_uri_path: string | null;
+  readonly xks_connectivity: string | null;
+  readonly xks_access_key_id: string | null;
+  readonly xks_wrapped_secret: Buffer | null;
 }
+
+/** The columns every update sets (`= ?` each, in `customKeyStoreUpdateValues` order): all but id, scope and creation. */
+export const CUSTOM_KEY_STORE_UPDATED_COLUMNS = [
+  'name', 'type', 'connection_state', 'connection_error_code', 'revision', 'cluster_id', 'trust_anchor_certificate',
+  'wrapped_pin', 'xks_uri_endpoint', 'xks_uri_path', 'xks_connectivity', 'xks_access_key_id', 'xks_wrapped_secret',
+] as const;
 
 /** The columns of a `custom_key_stores` row, in `customKeyStoreValues` order. */
-export const CUSTOM_KEY_STORE_COLUMNS =
-  'id, account_id, region, name, type, cluster_id, trust_anchor_certificate, wrapped_pin, connection_state, ' +
-  'connection_error_code, created_at, revision';
+export const CUSTOM_KEY_STORE_COLUMNS = ['id', 'account_id', 'region', 'created_at', ...CUSTOM_KEY_STORE_UPDATED_COLUMNS].join(', ');
 
-export type CustomKeyStoreValues = [
-  string, string, string, string, string, string, string, Buffer, string, string | null, number, number,
+type MutableValues = [
+  string, string, string, string | null, number, string | null, string | null, Buffer | null, string | null, string | null,
+  string | null, string | null, Buffer | null,
 ];
-
-export function customKeyStoreValues(store: CustomKeyStore): CustomKeyStoreValues {
-  return [
-    store.id,
-    store.accountId,
-    store.region,
-    store.name,
-    store.type,
-    store.clusterId,
-    store.trustAnchorCertificate,
-    store.wrappedPin,
-    store.connectionState,
-    store.connectionErrorCode ?? null,
-    store.createdAt,
-    store.revision,
-  ];
-}
+export type CustomKeyStoreValues = [string, string, string, number, ...MutableValues];
 
 /**
  * The values of an update (`UPDATE custom_key_stores SET <CUSTOM_KEY_STORE_UPDATED_COLUMNS> WHERE account_id, region,
  * id, revision`): every mutable column, then the row's scope and id, then the revision the update expects to replace
- * (the new one - 1). The id, scope and creation time never change.
+ * (the new one - 1).
  */
-export type CustomKeyStoreUpdateValues = [
-  string, string, string, string, Buffer, string, string | null, number, string, string, string, number,
-];
+export type CustomKeyStoreUpdateValues = [...MutableValues, string, string, string, number];
 
-/** The columns an update sets, each `= ?`, in `customKeyStoreUpdateValues` order. */
-export const CUSTOM_KEY_STORE_UPDATED_COLUMNS = [
-  'name', 'type', 'cluster_id', 'trust_anchor_certificate', 'wrapped_pin', 'connection_state', 'connection_error_code',
-  'revision',
-] as const;
+export function customKeyStoreValues(store: CustomKeyStore): CustomKeyStoreValues {
+  return [store.id, store.accountId, store.region, store.createdAt, ...mutableValues(store)];
+}
 
 export function customKeyStoreUpdateValues(store: CustomKeyStore): CustomKeyStoreUpdateValues {
+  return [...mutableValues(store), store.accountId, store.region, store.id, store.revision - 1];
+}
+
+/** Each type's own columns are filled, the other type's null. */
+function mutableValues(store: CustomKeyStore): MutableValues {
+  const cloudHsm = store.type === 'AWS_CLOUDHSM' ? store : undefined;
+  const xks = store.type === 'EXTERNAL_KEY_STORE' ? store.xksProxy : undefined;
   return [
     store.name,
     store.type,
-    store.clusterId,
-    store.trustAnchorCertificate,
-    store.wrappedPin,
     store.connectionState,
     store.connectionErrorCode ?? null,
     store.revision,
-    store.accountId,
-    store.region,
-    store.id,
-    store.revision - 1,
+    cloudHsm?.clusterId ?? null,
+    cloudHsm?.trustAnchorCertificate ?? null,
+    cloudHsm?.wrappedPin ?? null,
+    xks?.uriEndpoint ?? null,
+    xks?.uriPath ?? null,
+    xks?.connectivity ?? null,
+    xks?.accessKeyId ?? null,
+    xks?.wrappedSecret ?? null,
   ];
 }
 
 /** The store a row holds; a null error code comes back absent. */
 export function customKeyStoreFromRow(row: CustomKeyStoreRow): CustomKeyStore {
-  return {
+  const common = {
     id: row.id,
     accountId: row.account_id,
     region: row.region,
     name: row.name,
-    type: row.type as CustomKeyStoreType,
-    clusterId: row.cluster_id,
-    trustAnchorCertificate: row.trust_anchor_certificate,
-    wrappedPin: row.wrapped_pin,
     connectionState: row.connection_state as ConnectionState,
     ...(row.connection_error_code === null ? {} : { connectionErrorCode: row.connection_error_code as ConnectionErrorCode }),
     createdAt: row.created_at,
     revision: row.revision,
   };
+  if (row.type === 'EXTERNAL_KEY_STORE') {
+    return {
+      ...common,
+      type: 'EXTERNAL_KEY_STORE',
+      xksProxy: {
+        uriEndpoint: required(row.xks_uri_endpoint, row),
+        uriPath: required(row.xks_uri_path, row),
+        connectivity: required(row.xks_connectivity, row) as 'PUBLIC_ENDPOINT',
+        accessKeyId: required(row.xks_access_key_id, row),
+        wrappedSecret: required(row.xks_wrapped_secret, row),
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'AWS_CLOUDHSM',
+    clusterId: required(row.cluster_id, row),
+    trustAnchorCertificate: required(row.trust_anchor_certificate, row),
+    wrappedPin: required(row.wrapped_pin, row),
+  };
+}
+
+function required<T>(value: T | null, row: CustomKeyStoreRow): T {
+  if (value === null) throw new Error(`custom key store ${row.id} (${row.type}) lacks a column its type needs`);
+  return value;
 }

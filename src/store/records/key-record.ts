@@ -71,6 +71,7 @@ function copyKey(key: KmsKey): KmsKey {
     ...(key.primaryRegion === undefined ? {} : { primaryRegion: key.primaryRegion }),
     ...(key.importedMaterials === undefined ? {} : { importedMaterials: key.importedMaterials.map(copyImported) }),
     ...(key.customKeyStoreId === undefined ? {} : { customKeyStoreId: key.customKeyStoreId }),
+    ...(key.xksKeyId === undefined ? {} : { xksKeyId: key.xksKeyId }),
     revision: key.revision,
   };
 }
@@ -100,16 +101,17 @@ function copyRotation(rotation: RotationSettings): RotationSettings {
 
 /**
  * A `keys` row's values, in column order: arn, account, region, id, state, deletion, rotation and material expiry
- * times, revision, record, custom key store. The custom key store is last and immutable: an update sets the columns
- * before it and never that one.
+ * times, revision, record, custom key store, external key. The last two are immutable: an update sets the columns
+ * before them and never those.
  */
 export type KeyColumns = [
   string, string, string, string, string, number | null, number | null, number | null, number, string, string | null,
+  string | null,
 ];
 
 export const KEY_COLUMN_NAMES =
   'arn, account_id, region, id, state, deletion_at, next_rotation_at, material_expires_at, revision, record, ' +
-  'custom_key_store_id';
+  'custom_key_store_id, xks_key_id';
 
 /** The values of a key's row: the record, and beside it the columns the stores look keys up and schedule by. */
 export function keyColumns(key: KmsKey): KeyColumns {
@@ -125,8 +127,9 @@ export function keyColumns(key: KmsKey): KeyColumns {
     materialExpiresAt(key),
     key.revision,
     serializeKey(key),
-    // Beside the record as well, so that the database checks the reference (migration 5).
+    // Beside the record as well, so that the database checks the reference and the external key's uniqueness.
     key.customKeyStoreId ?? null,
+    key.xksKeyId ?? null,
   ];
 }
 

@@ -40,7 +40,7 @@ export class SqliteCustomKeyStoreRepository implements CustomKeyStoreRepository 
     this.#listClusters = db.prepare(`SELECT ${HSM_CLUSTER_COLUMNS} FROM hsm_clusters ORDER BY cluster_id`);
     this.#deleteCluster = db.prepare('DELETE FROM hsm_clusters WHERE cluster_id = ?');
     this.#insert = db.prepare(
-      `INSERT INTO custom_key_stores (${CUSTOM_KEY_STORE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO custom_key_stores (${CUSTOM_KEY_STORE_COLUMNS}) VALUES (${CUSTOM_KEY_STORE_UPDATED_COLUMNS.map(() => "?").join(", ")}, ?, ?, ?, ?)`,
     );
     this.#get = db.prepare(`SELECT ${CUSTOM_KEY_STORE_COLUMNS} FROM custom_key_stores WHERE ${SCOPED} AND id = ?`);
     this.#getByName = db.prepare(`SELECT ${CUSTOM_KEY_STORE_COLUMNS} FROM custom_key_stores WHERE ${SCOPED} AND name = ?`);
@@ -104,17 +104,18 @@ export class SqliteCustomKeyStoreRepository implements CustomKeyStoreRepository 
 }
 
 /**
- * Runs an insert or update of `store`: its one foreign key is the cluster's, and which unique constraint refused it
+ * Runs an insert or update of `store`: its one foreign key is the cluster's (an external key store has none), and which unique constraint refused it
  * is told by the columns SQLite's message names ("UNIQUE constraint failed: custom_key_stores.cluster_id").
  */
 function writingStore<T>(store: CustomKeyStore, write: () => T): T {
   try {
-    return referencing(`cluster ${store.clusterId}`, write);
+    return referencing(`cluster ${store.type === 'AWS_CLOUDHSM' ? store.clusterId : ''}`, write);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const message = error instanceof Database.SqliteError ? error.message : '';
     if (message.includes('custom_key_stores.cluster_id')) throw new DuplicateError('cluster');
     if (message.includes('custom_key_stores.name')) throw new DuplicateError('custom key store name');
+    if (message.includes('custom_key_stores.xks_uri_path')) throw new DuplicateError('xks proxy uri');
     throw new DuplicateError(`custom key store ${store.id}`);
   }
 }

@@ -41,7 +41,7 @@ export class SqliteKeyRepository implements KeyRepository {
 
   constructor(db: Database.Database) {
     this.#insertKey = db.prepare(
-      `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#updateKey = db.prepare(
       `UPDATE keys SET state = ?, deletion_at = ?, next_rotation_at = ?, material_expires_at = ?, revision = ?,

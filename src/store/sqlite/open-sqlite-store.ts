@@ -11,6 +11,7 @@ import { migrate } from './migrations/migrate.js';
 import { rewrapSqliteSecrets } from './secret-rewrap.js';
 import { SqliteSettingsRepository } from './settings-repository.js';
 import { SqliteStateReset } from './state-reset.js';
+import { SqliteXksCredentialRepository } from './xks-credential-repository.js';
 
 export { UnsupportedSchemaVersionError } from './migrations/migrate.js';
 
@@ -48,6 +49,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       settings: new SqliteSettingsRepository(db),
       // Read for every request under a key in a store (its connection state), so cached as keys are.
       keyStores: withCachedLookups(new SqliteCustomKeyStoreRepository(db), generation, { get: keyStoreCacheKey }),
+      // Read for every XKS proxy request (its signature needs the wrapped secret), so cached as access keys are.
+      xksCredentials: withCachedLookups(new SqliteXksCredentialRepository(db), generation, { get: (accessKeyId: string) => accessKeyId }),
       clearState: async () => stateReset.clear(),
       onStateCleared: (listener) => stateReset.onCleared(listener),
       catchUp: async () => {},

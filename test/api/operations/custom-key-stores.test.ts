@@ -80,8 +80,8 @@ describe('custom key stores (AWS_CLOUDHSM on PKCS#11 tokens)', { skip: softHsm.s
       'ValidationException',
     );
     assert.equal(
-      (await failureOf(kms.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: 'x', CustomKeyStoreType: 'EXTERNAL_KEY_STORE' })))).name,
-      'UnsupportedOperationException',
+      (await failureOf(kms.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: 'x', CustomKeyStoreType: 'EXTERNAL_KEY_STORE', KeyStorePassword: 'password' })))).name,
+      'ValidationException',
     );
 
     const { CustomKeyStoreId } = await create('main-store', 'cluster-234567abcdefg', 'wrong-pin-1');

@@ -5,7 +5,7 @@ import {
   DuplicateError, InUseError, InvalidMarkerError, MissingReferenceError, RevisionConflictError, type Store,
 } from '../../../src/store/store.js';
 import {
-  FORGED_MARKERS, OTHER_ACCOUNT, OTHER_REGION, SCOPE, collectPages, makeCluster, makeKey, makeKeyStore, makeMaterial,
+  FORGED_MARKERS, OTHER_ACCOUNT, OTHER_REGION, SCOPE, collectPages, makeCluster, makeExternalKeyStore, makeKey, makeKeyStore, makeMaterial,
   nextRevision, pageRequest, withFreshStore, type OpenFreshStore, type ReopenStore,
 } from './fixtures.js';
 
@@ -16,7 +16,7 @@ const STORE_2 = 'cks-00000000000000002';
 const MISSING_STORE = 'cks-fffffffffffffffff';
 
 /** The same store with `changes` applied and the revision advanced, as the service would store it. */
-function nextStoreRevision(store: CustomKeyStore, changes: Partial<CustomKeyStore> = {}): CustomKeyStore {
+function nextStoreRevision<S extends CustomKeyStore>(store: S, changes: Partial<S> = {}): S {
   return { ...store, ...changes, revision: store.revision + 1 };
 }
 
@@ -205,6 +205,31 @@ export function customKeyStoreContract(open: OpenFreshStore, openAgain: ReopenSt
         await store.keyStores.create(makeKeyStore(SCOPE, STORE_1, CLUSTER_A));
         await store.keys.create(keyInStore('k2', STORE_1));
         await assert.rejects(store.keys.create(keyInStore('k2', STORE_1)), DuplicateError);
+      });
+    });
+
+    test('an external key store round-trips with its proxy; its URI is unique per account and region, an external key per store', async () => {
+      await withFreshStore(open, async (store) => {
+        const external = makeExternalKeyStore(SCOPE, STORE_1, 'https://xks.example.com:8443');
+        await store.keyStores.create(external);
+        assert.deepEqual(await store.keyStores.get(SCOPE, STORE_1), external);
+        await assert.rejects(
+          store.keyStores.create(makeExternalKeyStore(SCOPE, STORE_2, 'https://xks.example.com:8443')),
+          (error: unknown) => error instanceof DuplicateError && error.what === 'xks proxy uri',
+        );
+        // Another path at the same endpoint, or the same URI in another account, is another proxy.
+        await store.keyStores.create(makeExternalKeyStore(SCOPE, STORE_2, 'https://xks.example.com:8443', {
+          xksProxy: { ...external.xksProxy, uriPath: '/other/kms/xks/v1' },
+        }));
+        await store.keyStores.create(makeExternalKeyStore(OTHER_ACCOUNT, MISSING_STORE, 'https://xks.example.com:8443'));
+
+        const first = makeKey(SCOPE, 'x1', { origin: 'EXTERNAL_KEY_STORE', customKeyStoreId: STORE_1, xksKeyId: 'external-1' });
+        await store.keys.create(first, makeMaterial(first, 'x1-m1'));
+        assert.equal((await store.keys.get(SCOPE, 'x1'))?.xksKeyId, 'external-1');
+        const twin = makeKey(SCOPE, 'x2', { origin: 'EXTERNAL_KEY_STORE', customKeyStoreId: STORE_1, xksKeyId: 'external-1' });
+        await assert.rejects(store.keys.create(twin, makeMaterial(twin, 'x2-m1')), DuplicateError);
+        const elsewhere = makeKey(SCOPE, 'x3', { origin: 'EXTERNAL_KEY_STORE', customKeyStoreId: STORE_2, xksKeyId: 'external-1' });
+        await store.keys.create(elsewhere, makeMaterial(elsewhere, 'x3-m1'));
       });
     });
 

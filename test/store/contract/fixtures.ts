@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CustomKeyStore, HsmCluster } from '../../../src/keys/custom-key-store.js';
+import type { CloudHsmKeyStore, ExternalKeyStore, HsmCluster } from '../../../src/keys/custom-key-store.js';
 import { keyArn, type Alias, type KeyMaterial, type KeyScope, type KmsKey } from '../../../src/keys/key.js';
 import type { AccessKey, Store } from '../../../src/store/store.js';
 
@@ -78,8 +78,8 @@ export function makeCluster(clusterId: string, overrides: Partial<Writable<HsmCl
 
 /** A DISCONNECTED custom key store of revision 1 on `clusterId`, with a random wrapped PIN, changed by `overrides`. */
 export function makeKeyStore(
-  scope: KeyScope, id: string, clusterId: string, overrides: Partial<Writable<CustomKeyStore>> = {},
-): CustomKeyStore {
+  scope: KeyScope, id: string, clusterId: string, overrides: Partial<Writable<CloudHsmKeyStore>> = {},
+): CloudHsmKeyStore {
   return {
     accountId: scope.accountId,
     region: scope.region,
@@ -89,6 +89,30 @@ export function makeKeyStore(
     clusterId,
     trustAnchorCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
     wrappedPin: randomBytes(44),
+    connectionState: 'DISCONNECTED',
+    createdAt: T0,
+    revision: 1,
+    ...overrides,
+  };
+}
+
+/** An external key store of `scope` whose proxy is at `uriEndpoint`. */
+export function makeExternalKeyStore(
+  scope: KeyScope, id: string, uriEndpoint: string, overrides: Partial<Writable<ExternalKeyStore>> = {},
+): ExternalKeyStore {
+  return {
+    accountId: scope.accountId,
+    region: scope.region,
+    id,
+    name: `store-${id}`,
+    type: 'EXTERNAL_KEY_STORE',
+    xksProxy: {
+      uriEndpoint,
+      uriPath: '/xks/kms/xks/v1',
+      connectivity: 'PUBLIC_ENDPOINT',
+      accessKeyId: 'ABCDEFGHIJKLMNOPQRSTUVWX',
+      wrappedSecret: randomBytes(60),
+    },
     connectionState: 'DISCONNECTED',
     createdAt: T0,
     revision: 1,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import type { CustomKeyStore } from '../../../src/keys/custom-key-store.js';
+import type { CloudHsmKeyStore, CustomKeyStore, ExternalKeyStore } from '../../../src/keys/custom-key-store.js';
 import type { KeyMaterial, KmsKey } from '../../../src/keys/key.js';
 import type { AccessKey, SecretRewrap, Store } from '../../../src/store/store.js';
 import {
-  OTHER_ACCOUNT, SCOPE, makeAccessKey, makeCluster, makeKey, makeKeyStore, makeMaterial, nextRevision, withFreshStore,
+  OTHER_ACCOUNT, SCOPE, makeAccessKey, makeCluster, makeKey, makeExternalKeyStore, makeKeyStore, makeMaterial, nextRevision, withFreshStore,
   type OpenFreshStore,
 } from './fixtures.js';
 
@@ -19,10 +19,11 @@ const WRAPPED_SETTINGS = ['audit-signing-key', 'grant-token-key'];
 const SETTING_NAMES = [...WRAPPED_SETTINGS, 'default-account-id', 'root-of-trust', 'root-key-check', 'new-setting', 'never-existed'];
 const ACCESS_KEY_IDS = ['AKIAREWRAPROOT000001', 'AKIAREWRAPUSER000001'];
 const KEY_STORE_ID = 'cks-0123456789abcdef0';
+const EXTERNAL_KEY_STORE_ID = 'cks-0123456789abcdef1';
 
 /**
- * What the test stored: keys (one with two material versions, one in another account), access keys, and a custom
- * key store (with its token user's wrapped PIN) holding a third key.
+ * What the test stored: keys (one with two material versions, one in another account), access keys, a CloudHSM key
+ * store (with its token user's wrapped PIN) holding a third key, and an external key store (its proxy secret wrapped).
  */
 interface Filled {
   readonly keys: readonly KmsKey[];
@@ -39,6 +40,7 @@ async function fill(store: Store): Promise<Filled> {
   // A key in the store has no material row: its key is an object in the token (ADR 0022).
   const inStore = makeKey(SCOPE, 'k3', { origin: 'AWS_CLOUDHSM', customKeyStoreId: KEY_STORE_ID });
   await store.keys.create(inStore);
+  await store.keyStores.create(makeExternalKeyStore(SCOPE, EXTERNAL_KEY_STORE_ID, 'https://xks.example.com'));
   await store.identities.createAccessKey(makeAccessKey(ACCESS_KEY_IDS[0]!, {
     principalArn: `arn:aws:iam::${SCOPE.accountId}:root`, principalType: 'Root', principalId: SCOPE.accountId,
   }));
@@ -55,6 +57,7 @@ interface Contents {
   readonly materials: KeyMaterial[];
   readonly accessKeys: Array<AccessKey | undefined>;
   readonly keyStore: CustomKeyStore | undefined;
+  readonly externalKeyStore: CustomKeyStore | undefined;
   readonly settings: Record<string, string | undefined>;
 }
 
@@ -65,10 +68,21 @@ async function contentsOf(store: Store, filled: Filled): Promise<Contents> {
   const settings: Record<string, string | undefined> = {};
   for (const name of SETTING_NAMES) settings[name] = await store.settings.get(name);
   const keyStore = await store.keyStores.get(SCOPE, KEY_STORE_ID);
-  return { materials, accessKeys, keyStore, settings };
+  const externalKeyStore = await store.keyStores.get(SCOPE, EXTERNAL_KEY_STORE_ID);
+  return { materials, accessKeys, keyStore, externalKeyStore, settings };
 }
 
 const PREFIX = Buffer.from('rewrapped:');
+
+function externalStore(store: CustomKeyStore | undefined): ExternalKeyStore {
+  if (store?.type !== 'EXTERNAL_KEY_STORE') throw new Error('the filled store has an external key store');
+  return store;
+}
+
+function cloudHsm(store: CustomKeyStore | undefined): CloudHsmKeyStore {
+  if (store?.type !== 'AWS_CLOUDHSM') throw new Error('the filled store has a CloudHSM key store');
+  return store;
+}
 
 /** A rewrap that prefixes every secret and records what it was given; `failAt` makes one call throw. */
 function prefixingRewrap(calls: string[], failAt?: (call: string) => boolean): SecretRewrap {
@@ -79,7 +93,8 @@ function prefixingRewrap(calls: string[], failAt?: (call: string) => boolean): S
   return {
     material: (keyArn, materialId, wrapped) => (note(`material ${keyArn} ${materialId}`), Buffer.concat([PREFIX, wrapped])),
     accessKey: (accessKeyId, wrapped) => (note(`access key ${accessKeyId}`), Buffer.concat([PREFIX, wrapped])),
-    keyStorePin: (keyStoreId, wrapped) => (note(`key store ${keyStoreId}`), Buffer.concat([PREFIX, wrapped])),
+    keyStoreSecret: (keyStoreId, secret, wrapped) => (note(`key store ${keyStoreId} ${secret}`), Buffer.concat([PREFIX, wrapped])),
+    xksCredential: (accessKeyId, wrapped) => (note(`xks credential ${accessKeyId}`), Buffer.concat([PREFIX, wrapped])),
     setting: (name, value) => {
       if (!WRAPPED_SETTINGS.includes(name)) return undefined;
       note(`setting ${name}`);
@@ -99,19 +114,26 @@ export function rewrapContract(open: OpenFreshStore): void {
         const before = await contentsOf(store, filled);
         const calls: string[] = [];
         const counts = await store.rewrapSecrets(prefixingRewrap(calls));
-        assert.deepEqual(counts, { materials: 3, accessKeys: 2, keyStorePins: 1, settings: 2 });
+        assert.deepEqual(counts, { materials: 3, accessKeys: 2, keyStoreSecrets: 2, xksCredentials: 0, settings: 2 });
         const after = await contentsOf(store, filled);
         // Only the wrapped bytes change: every other field of a record stays as it was.
         assert.deepEqual(after.materials, before.materials.map((material) => ({ ...material, wrapped: Buffer.concat([PREFIX, material.wrapped]) })));
         assert.deepEqual(after.accessKeys, before.accessKeys.map((key) => key && { ...key, wrappedSecret: Buffer.concat([PREFIX, key.wrappedSecret]) }));
         for (const name of WRAPPED_SETTINGS) assert.equal(after.settings[name], `${PREFIX.toString('utf8')}${before.settings[name]}`, name);
         // A key store's row is a revisioned record: the PIN's change moves its revision, so a concurrent update conflicts.
-        const keyStore = before.keyStore!;
+        const keyStore = cloudHsm(before.keyStore);
         assert.deepEqual(after.keyStore, { ...keyStore, wrappedPin: Buffer.concat([PREFIX, keyStore.wrappedPin]), revision: 2 });
+        const external = externalStore(before.externalKeyStore);
+        assert.deepEqual(after.externalKeyStore, {
+          ...external,
+          xksProxy: { ...external.xksProxy, wrappedSecret: Buffer.concat([PREFIX, external.xksProxy.wrappedSecret]) },
+          revision: 2,
+        });
         // Each secret was given to its callback exactly once, with what the store held.
         assert.deepEqual([...calls].sort(), [
           ...ACCESS_KEY_IDS.map((id) => `access key ${id}`),
-          `key store ${KEY_STORE_ID}`,
+          `key store ${KEY_STORE_ID} pin`,
+          `key store ${EXTERNAL_KEY_STORE_ID} xks-proxy-secret`,
           ...before.materials.map((material) => `material ${material.keyArn} ${material.id}`),
           ...WRAPPED_SETTINGS.map((name) => `setting ${name}`),
         ].sort());
@@ -126,14 +148,16 @@ export function rewrapContract(open: OpenFreshStore): void {
         await store.rewrapSecrets({
           material: (keyArn, materialId, wrapped) => (seen.set(`${keyArn}/${materialId}`, Buffer.from(wrapped)), wrapped),
           accessKey: (accessKeyId, wrapped) => (seen.set(accessKeyId, Buffer.from(wrapped)), wrapped),
-          keyStorePin: (keyStoreId, wrapped) => (seen.set(keyStoreId, Buffer.from(wrapped)), wrapped),
+          keyStoreSecret: (keyStoreId, secret, wrapped) => (seen.set(`${keyStoreId} ${secret}`, Buffer.from(wrapped)), wrapped),
+          xksCredential: (_accessKeyId, wrapped) => wrapped,
           setting: (name, value) => (seen.set(name, value), undefined),
           putSettings: {},
           deleteSettings: [],
         });
         for (const material of before.materials) assert.deepEqual(seen.get(`${material.keyArn}/${material.id}`), material.wrapped);
         for (const key of before.accessKeys) assert.deepEqual(seen.get(key!.accessKeyId), key!.wrappedSecret);
-        assert.deepEqual(seen.get(KEY_STORE_ID), before.keyStore?.wrappedPin);
+        assert.deepEqual(seen.get(`${KEY_STORE_ID} pin`), cloudHsm(before.keyStore).wrappedPin);
+        assert.deepEqual(seen.get(`${EXTERNAL_KEY_STORE_ID} xks-proxy-secret`), externalStore(before.externalKeyStore).xksProxy.wrappedSecret);
         for (const name of ['default-account-id', 'root-of-trust', ...WRAPPED_SETTINGS]) assert.equal(seen.get(name), before.settings[name], name);
       });
     });
@@ -154,7 +178,7 @@ export function rewrapContract(open: OpenFreshStore): void {
     test('an empty store rewraps nothing and still records the new root', async () => {
       await withFreshStore(open, async (store) => {
         const counts = await store.rewrapSecrets(prefixingRewrap([]));
-        assert.deepEqual(counts, { materials: 0, accessKeys: 0, keyStorePins: 0, settings: 0 });
+        assert.deepEqual(counts, { materials: 0, accessKeys: 0, keyStoreSecrets: 0, xksCredentials: 0, settings: 0 });
         assert.equal(await store.settings.get('root-key-check'), 'new-check');
       });
     });
@@ -166,7 +190,8 @@ export function rewrapContract(open: OpenFreshStore): void {
         return (call) => call.startsWith('material') && ++materials === 2;
       }],
       ['an access key', () => (call) => call === `access key ${ACCESS_KEY_IDS[1]}`],
-      ['a key store PIN', () => (call) => call === `key store ${KEY_STORE_ID}`],
+      ['a key store PIN', () => (call) => call === `key store ${KEY_STORE_ID} pin`],
+      ['an external key store\'s proxy secret', () => (call) => call === `key store ${EXTERNAL_KEY_STORE_ID} xks-proxy-secret`],
       ['a wrapped setting', () => (call) => call === `setting ${WRAPPED_SETTINGS[1]}`],
     ];
 
@@ -181,7 +206,7 @@ export function rewrapContract(open: OpenFreshStore): void {
           assert.deepEqual(await contentsOf(store, filled), before);
           // The transaction is over: the next write and the next rewrap go through.
           await store.settings.put('after-the-failure', 'yes');
-          assert.deepEqual(await store.rewrapSecrets(prefixingRewrap([])), { materials: 3, accessKeys: 2, keyStorePins: 1, settings: 2 });
+          assert.deepEqual(await store.rewrapSecrets(prefixingRewrap([])), { materials: 3, accessKeys: 2, keyStoreSecrets: 2, xksCredentials: 0, settings: 2 });
           assert.equal(await store.settings.get('root-key-check'), 'new-check');
         });
       });

@@ -14,6 +14,10 @@ export const CUSTOM_KEY_STORE_CONSTRAINTS = Object.freeze({
   cluster: 'custom_key_stores_cluster_fkey',
   /** A key names an existing store. */
   keyStore: 'keys_custom_key_store_fkey',
+  /** One external key store per proxy URI (endpoint and path) per account and region. */
+  uniqueXksProxyUri: 'custom_key_stores_unique_xks_proxy_uri',
+  /** One key per external key within a store. */
+  uniqueXksKey: 'keys_unique_xks_key',
 });
 
 /**
@@ -22,7 +26,11 @@ export const CUSTOM_KEY_STORE_CONSTRAINTS = Object.freeze({
  * - `hsm_clusters`: the PKCS#11 tokens the operator registered; `custom_key_stores`: one row per store, naming a
  *   registered cluster (no cascade), one store per cluster in any account, names unique per account and region, the
  *   token user's PIN stored only wrapped by the root of trust.
- * - `keys.custom_key_store_id`: the store of a key of origin AWS_CLOUDHSM, checked both ways by the database.
+ * - `keys.custom_key_store_id`: the store of a key of origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE, checked both ways by
+ *   the database; `keys.xks_key_id`: an external key store key's external key, unique within its store.
+ * - External key stores (ADR 0023): the proxy's columns; each type's columns are null for the other.
+ *
+ * Amended before any release to add external key stores (ADR 0023, Decision 4).
  * - Both new tables count in the change counter (migration 2), so every node's caches see a store's change.
  */
 const CUSTOM_KEY_STORES = `
@@ -39,22 +47,31 @@ const CUSTOM_KEY_STORES = `
     region                   TEXT COLLATE "C" NOT NULL,
     name                     TEXT COLLATE "C" NOT NULL,
     type                     TEXT   NOT NULL,
-    cluster_id               TEXT COLLATE "C" NOT NULL
-      CONSTRAINT ${CUSTOM_KEY_STORE_CONSTRAINTS.cluster} REFERENCES hsm_clusters (cluster_id),
-    trust_anchor_certificate TEXT   NOT NULL,
-    wrapped_pin              BYTEA  NOT NULL,
     connection_state         TEXT   NOT NULL,
     connection_error_code    TEXT,
     created_at               BIGINT NOT NULL,
     revision                 BIGINT NOT NULL,
+    cluster_id               TEXT COLLATE "C"
+      CONSTRAINT ${CUSTOM_KEY_STORE_CONSTRAINTS.cluster} REFERENCES hsm_clusters (cluster_id),
+    trust_anchor_certificate TEXT,
+    wrapped_pin              BYTEA,
+    xks_uri_endpoint         TEXT COLLATE "C",
+    xks_uri_path             TEXT COLLATE "C",
+    xks_connectivity         TEXT,
+    xks_access_key_id        TEXT,
+    xks_wrapped_secret       BYTEA,
     CONSTRAINT ${CUSTOM_KEY_STORE_CONSTRAINTS.uniqueName} UNIQUE (account_id, region, name),
-    CONSTRAINT ${CUSTOM_KEY_STORE_CONSTRAINTS.uniqueCluster} UNIQUE (cluster_id)
+    CONSTRAINT ${CUSTOM_KEY_STORE_CONSTRAINTS.uniqueCluster} UNIQUE (cluster_id),
+    CONSTRAINT ${CUSTOM_KEY_STORE_CONSTRAINTS.uniqueXksProxyUri} UNIQUE (account_id, region, xks_uri_endpoint, xks_uri_path)
   );
   CREATE INDEX custom_key_stores_by_scope ON custom_key_stores (account_id, region, id);
 
   ALTER TABLE keys ADD COLUMN custom_key_store_id TEXT COLLATE "C"
     CONSTRAINT ${CUSTOM_KEY_STORE_CONSTRAINTS.keyStore} REFERENCES custom_key_stores (id);
   CREATE INDEX keys_by_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
+  ALTER TABLE keys ADD COLUMN xks_key_id TEXT COLLATE "C";
+  CREATE UNIQUE INDEX ${CUSTOM_KEY_STORE_CONSTRAINTS.uniqueXksKey} ON keys (custom_key_store_id, xks_key_id)
+    WHERE xks_key_id IS NOT NULL;
   ${['hsm_clusters', 'custom_key_stores'].map((table) => `
   CREATE TRIGGER ${table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table}
     FOR EACH STATEMENT EXECUTE FUNCTION count_store_change();`).join('')}

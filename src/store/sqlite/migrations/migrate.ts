@@ -4,10 +4,11 @@ import { iamSchema } from './002-iam.js';
 import { grantsSchema } from './003-grants.js';
 import { importedAndRelatedKeys } from './004-imported-and-related-keys.js';
 import { customKeyStores } from './005-custom-key-stores.js';
+import { xksCredentials } from './006-xks-credentials.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append new ones; never edit or remove a released one. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, iamSchema, grantsSchema, importedAndRelatedKeys, customKeyStores]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, iamSchema, grantsSchema, importedAndRelatedKeys, customKeyStores, xksCredentials]);
 
 /** The schema version this build of Strongroom creates and understands. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
