@@ -7,6 +7,7 @@ PASSED=0
 FAILED=0
 WORK_DIR=$(mktemp -d -t strongroom-e2e-XXXXXX)
 SERVER_PID=''
+OTHER_SERVER_PIDS=()
 
 # The AWS CLI to drive: Debian's by default (CI installs it), or AWS_CLI=/path/to/aws.
 AWS_CLI=${AWS_CLI:-$(command -v /usr/bin/aws || command -v aws || true)}
@@ -16,7 +17,10 @@ if [ -z "$AWS_CLI" ]; then
 fi
 
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; fi
+  local pid
+  for pid in "$SERVER_PID" "${OTHER_SERVER_PIDS[@]}"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" 2>/dev/null; fi
+  done
   rm -rf "$WORK_DIR"
 }
 trap cleanup EXIT
@@ -52,6 +56,37 @@ start_server() {
   export AWS_SHARED_CREDENTIALS_FILE="$WORK_DIR/data/credentials"
   export AWS_CONFIG_FILE="$WORK_DIR/no-config"
   export AWS_PAGER=''
+}
+
+# start_other_server NAME DATA_DIR PORT [serve flags...]: another `strongroom serve` beside start_server's, with its
+# own data directory, on PORT (0: a free one; the port it got restarts it in place), appending its output to
+# $WORK_DIR/NAME.out and NAME.err. Sets OTHER_ENDPOINT (http:// or https://) and OTHER_PID; stopped at exit if still
+# running. The CLI's settings are left alone: this server's administrator is in DATA_DIR/credentials.
+start_other_server() {
+  local name=$1 data_dir=$2 port=$3; shift 3
+  local log="$WORK_DIR/$name.out" started
+  started=$(cat "$log" 2>/dev/null | grep -c 'Strongroom listening on')
+  node "$PROJECT_ROOT/dist/strongroom.js" serve --port "$port" --data-dir "$data_dir" "$@" >>"$log" 2>>"$WORK_DIR/$name.err" &
+  OTHER_PID=$!
+  OTHER_SERVER_PIDS+=("$OTHER_PID")
+  OTHER_ENDPOINT=''
+  for _ in $(seq 1 100); do
+    if [ "$(grep -c 'Strongroom listening on' "$log")" -gt "$started" ]; then
+      OTHER_ENDPOINT=$(grep -o 'Strongroom listening on https\?://127\.0\.0\.1:[0-9]*' "$log" | tail -n 1 | cut -d' ' -f4)
+      break
+    fi
+    sleep 0.1
+  done
+  if [ -z "$OTHER_ENDPOINT" ]; then
+    echo "FAIL: the server $name did not start"; cat "$log" "$WORK_DIR/$name.err"; exit 1
+  fi
+}
+
+# stop_other_server NAME PID: stops a server start_other_server started with SIGTERM and checks it exits 0.
+stop_other_server() {
+  kill -TERM "$2"
+  wait "$2"
+  check "server $1 stops cleanly on SIGTERM" 0 $?
 }
 
 # Stops the server with SIGTERM and checks it exits 0.
