@@ -32,16 +32,17 @@ export async function answerHealthRequest(request: WireRequest, checks: Readines
   }
   if (request.path === '/healthz') return healthResponse(200, { status: 'ok' });
   const names = Object.keys(checks);
-  const results = await Promise.all(names.map((name) => passes(checks[name]!)));
+  const results = await Promise.all(names.map((name) => passesWithin(checks[name]!, CHECK_TIMEOUT_MS)));
   const ready = results.every(Boolean);
   const report = Object.fromEntries(names.map((name, index) => [name, results[index] === true ? 'ok' : 'failed']));
   return healthResponse(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: report });
 }
 
-async function passes(check: () => boolean | Promise<boolean>): Promise<boolean> {
+/** Whether a check passes within `timeoutMs`: throwing, answering false or taking longer all fail it. */
+export async function passesWithin(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
+    timer = setTimeout(() => resolve(false), timeoutMs);
     timer.unref();
   });
   try {

@@ -6,7 +6,8 @@ import { findPkcs11Token } from '../hsm/pkcs11-token-lookup.js';
 import { isClusterId, type HsmCluster } from '../keys/custom-key-store.js';
 import { pathExists } from '../server/path-exists.js';
 import { DuplicateError, InUseError } from '../store/store.js';
-import { openStorageSession, STORAGE_OPTIONS, STORAGE_USAGE, type StorageFlags, type StorageSession } from './storage-session.js';
+import { STORAGE_OPTIONS, STORAGE_USAGE, type StorageFlags, type StorageSession } from './storage-session.js';
+import { parsingFlags, refuseFlags, runSubcommand, unknownSubcommand, UsageError, withStorageSession } from './subcommands.js';
 
 export const HSM_USAGE = `  hsm register      Register an HSM cluster for custom key stores (AWS_CLOUDHSM; docs/adr/0022): a PKCS#11
                     token, proved to exist (found by its label, without logging in) before it is stored.
@@ -26,9 +27,6 @@ const OPTIONS = {
 
 type HsmFlags = StorageFlags & { readonly 'cluster-id'?: string; readonly module?: string; readonly 'token-label'?: string };
 
-/** A command line that is wrong in itself (not the state it meets): exit code 2, with the usage. */
-class HsmUsageError extends Error {}
-
 /**
  * `strongroom hsm register|list|remove`: the operator's registry of HSM clusters, the PKCS#11 tokens that custom
  * key stores of type AWS_CLOUDHSM name (ADR 0022, Decision 1). The module path is the operator's choice, made here,
@@ -39,33 +37,23 @@ class HsmUsageError extends Error {}
  *   await runHsmCommand(['register', '--cluster-id', 'cluster-234567abcdef', '--module', so, '--token-label', 'hsm1'], print);
  */
 export async function runHsmCommand(args: readonly string[], print: (text: string) => void): Promise<number> {
-  const [subcommand, ...rest] = args;
-  if (subcommand === 'help' || subcommand === '--help' || subcommand === '-h') {
-    print(`Usage:\n${HSM_USAGE}`);
-    return 0;
-  }
-  try {
-    const flags = parseHsmFlags(rest);
+  return runSubcommand(HSM_USAGE, args, print, async (subcommand, rest) => {
+    const flags = parsingFlags(() => parseArgs({ args: [...rest], options: OPTIONS, strict: true }).values);
     switch (subcommand) {
       case 'register':
-        refuseFlags(subcommand, flags, []);
-        return await register(flags, print);
+        return register(flags, print);
       case 'list':
-        refuseFlags(subcommand, flags, ['cluster-id', 'module', 'token-label']);
-        return await withSession(flags, (session) => list(session, print));
+        refuseFlags('hsm', subcommand, flags, ['cluster-id', 'module', 'token-label']);
+        return withStorageSession(flags, (session) => list(session, print));
       case 'remove': {
-        refuseFlags(subcommand, flags, ['module', 'token-label']);
+        refuseFlags('hsm', subcommand, flags, ['module', 'token-label']);
         const clusterId = requireClusterId(flags['cluster-id']);
-        return await withSession(flags, (session) => remove(session, clusterId, print));
+        return withStorageSession(flags, (session) => remove(session, clusterId, print));
       }
       default:
-        throw new HsmUsageError(`${subcommand === undefined ? 'hsm needs a command' : `unknown hsm command '${subcommand}'`} (register, list, remove)`);
+        throw unknownSubcommand('hsm', subcommand, ['register', 'list', 'remove']);
     }
-  } catch (error) {
-    if (!(error instanceof HsmUsageError)) throw error;
-    process.stderr.write(`strongroom: ${error.message}\n\nUsage:\n${HSM_USAGE}`);
-    return 2;
-  }
+  });
 }
 
 /**
@@ -80,7 +68,7 @@ async function register(flags: HsmFlags, print: (text: string) => void): Promise
   await requireModuleFile(modulePath);
   const { serialNumber } = await findPkcs11Token(modulePath, tokenLabel);
   const cluster: HsmCluster = { clusterId, modulePath, tokenLabel, registeredAt: Date.now() };
-  return withSession(flags, async ({ store }) => {
+  return withStorageSession(flags, async ({ store }) => {
     try {
       await store.keyStores.registerCluster(cluster);
     } catch (error) {
@@ -112,41 +100,15 @@ async function remove(session: StorageSession, clusterId: string, print: (text: 
   return 0;
 }
 
-async function withSession(flags: StorageFlags, use: (session: StorageSession) => Promise<number>): Promise<number> {
-  const session = await openStorageSession(flags);
-  try {
-    return await use(session);
-  } finally {
-    await session.close();
-  }
-}
-
-function parseHsmFlags(args: readonly string[]): HsmFlags {
-  try {
-    return parseArgs({ args: [...args], options: OPTIONS, strict: true }).values;
-  } catch (error) {
-    // parseArgs's own errors (an unknown flag, a missing value, a stray argument) are usage errors.
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS_')) {
-      throw new HsmUsageError(error.message);
-    }
-    throw error;
-  }
-}
-
-function refuseFlags(subcommand: string, flags: HsmFlags, refused: ReadonlyArray<'cluster-id' | 'module' | 'token-label'>): void {
-  const given = refused.filter((flag) => flags[flag] !== undefined);
-  if (given.length > 0) throw new HsmUsageError(`hsm ${subcommand} takes no ${given.map((flag) => `--${flag}`).join(', ')}`);
-}
-
 function required(value: string | undefined, flag: string): string {
-  if (value === undefined) throw new HsmUsageError(`${flag} is required`);
+  if (value === undefined) throw new UsageError(`${flag} is required`);
   return value;
 }
 
 function requireClusterId(value: string | undefined): string {
   const clusterId = required(value, '--cluster-id');
   if (!isClusterId(clusterId)) {
-    throw new HsmUsageError(`invalid cluster id '${clusterId}': cluster- and 11 to 16 characters of [2-7a-zA-Z] (e.g. cluster-234567abcdef)`);
+    throw new UsageError(`invalid cluster id '${clusterId}': cluster- and 11 to 16 characters of [2-7a-zA-Z] (e.g. cluster-234567abcdef)`);
   }
   return clusterId;
 }

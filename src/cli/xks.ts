@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_XKS_USER, issueXksCredential, XKS_ACCESS_KEY_ID } from '../xks/proxy/xks-credentials.js';
 import { DEFAULT_XKS_URI_PREFIX, normalizedUriPrefix } from '../xks/proxy/xks-proxy-config.js';
 import { XKS_API_PATH } from '../xks/xks-wire.js';
-import { openStorageSession, STORAGE_OPTIONS, STORAGE_USAGE, withErrorCode, type StorageFlags, type StorageSession } from './storage-session.js';
+import { STORAGE_OPTIONS, STORAGE_USAGE, withErrorCode, type StorageFlags, type StorageSession } from './storage-session.js';
+import { parsingFlags, refuseFlags, runSubcommand, unknownSubcommand, UsageError, withStorageSession } from './subcommands.js';
 
 export const XKS_USAGE = `  xks create-credential   Create a credential for the XKS proxy API (serve --xks-proxy; docs/xks-proxy.md), acting
                     as an IAM user of the account (created if missing). Prints, once, the proxy configuration
@@ -30,10 +31,6 @@ type XksFlags = StorageFlags & {
   readonly 'uri-prefix'?: string;
   readonly 'access-key-id'?: string;
 };
-type CommandFlag = 'account' | 'account-id' | 'user' | 'uri-prefix' | 'access-key-id';
-
-/** A command line that is wrong in itself: exit code 2, with the usage. */
-class XksUsageError extends Error {}
 
 /**
  * `strongroom xks create-credential|list|delete`: the credentials AWS KMS (or another Strongroom) signs its XKS proxy
@@ -45,37 +42,30 @@ class XksUsageError extends Error {}
  *   await runXksCommand(['create-credential', '--account', '111122223333'], print);
  */
 export async function runXksCommand(args: readonly string[], print: (text: string) => void): Promise<number> {
-  const [subcommand, ...rest] = args;
-  if (subcommand === 'help' || subcommand === '--help' || subcommand === '-h') {
-    print(`Usage:\n${XKS_USAGE}`);
-    return 0;
-  }
-  try {
-    const flags = parseXksFlags(rest);
-    switch (subcommand) {
-      case 'create-credential':
-        refuseFlags(subcommand, flags, ['access-key-id']);
-        return await createCredential(flags, print);
-      case 'list':
-        refuseFlags(subcommand, flags, ['user', 'uri-prefix', 'access-key-id']);
-        return await withSession(flags, (session) => list(session, flags, print));
-      case 'delete': {
-        refuseFlags(subcommand, flags, ['account', 'account-id', 'user', 'uri-prefix']);
-        const accessKeyId = flags['access-key-id'];
-        if (accessKeyId === undefined) throw new XksUsageError('--access-key-id is required');
-        if (!XKS_ACCESS_KEY_ID.test(accessKeyId)) throw new XksUsageError(`invalid XKS access key id '${accessKeyId}' (20 to 30 of A-Z, 2-7)`);
-        return await withSession(flags, (session) => remove(session, accessKeyId, print));
+  return runSubcommand(XKS_USAGE, args, print, async (subcommand, rest) => {
+    const flags = parsingFlags(() => parseArgs({ args: [...rest], options: OPTIONS, strict: true }).values);
+    try {
+      switch (subcommand) {
+        case 'create-credential':
+          refuseFlags('xks', subcommand, flags, ['access-key-id']);
+          return await createCredential(flags, print);
+        case 'list':
+          refuseFlags('xks', subcommand, flags, ['user', 'uri-prefix', 'access-key-id']);
+          return await withStorageSession(flags, (session) => list(session, flags, print));
+        case 'delete': {
+          refuseFlags('xks', subcommand, flags, ['account', 'account-id', 'user', 'uri-prefix']);
+          const accessKeyId = flags['access-key-id'];
+          if (accessKeyId === undefined) throw new UsageError('--access-key-id is required');
+          if (!XKS_ACCESS_KEY_ID.test(accessKeyId)) throw new UsageError(`invalid XKS access key id '${accessKeyId}' (20 to 30 of A-Z, 2-7)`);
+          return await withStorageSession(flags, (session) => remove(session, accessKeyId, print));
+        }
+        default:
+          throw unknownSubcommand('xks', subcommand, ['create-credential', 'list', 'delete']);
       }
-      default:
-        throw new XksUsageError(
-          `${subcommand === undefined ? 'xks needs a command' : `unknown xks command '${subcommand}'`} (create-credential, list, delete)`,
-        );
+    } catch (error) {
+      throw error instanceof UsageError ? error : withErrorCode(error);
     }
-  } catch (error) {
-    if (!(error instanceof XksUsageError)) throw withErrorCode(error);
-    process.stderr.write(`strongroom: ${error.message}\n\nUsage:\n${XKS_USAGE}`);
-    return 2;
-  }
+  });
 }
 
 async function createCredential(flags: XksFlags, print: (text: string) => void): Promise<number> {
@@ -83,9 +73,9 @@ async function createCredential(flags: XksFlags, print: (text: string) => void):
   try {
     uriPath = `${normalizedUriPrefix(flags['uri-prefix'] ?? DEFAULT_XKS_URI_PREFIX)}${XKS_API_PATH}`;
   } catch (error) {
-    throw new XksUsageError((error as Error).message.replace('--xks-uri-prefix', '--uri-prefix'));
+    throw new UsageError((error as Error).message.replace('--xks-uri-prefix', '--uri-prefix'));
   }
-  return withSession(flags, async (session) => {
+  return withStorageSession(flags, async (session) => {
     const accountId = await session.accountId(accountFlag(flags));
     const issued = await issueXksCredential(session.iam, session.store.xksCredentials, {
       accountId,
@@ -129,33 +119,8 @@ async function remove(session: StorageSession, accessKeyId: string, print: (text
 
 function accountFlag(flags: XksFlags): string | undefined {
   if (flags.account !== undefined && flags['account-id'] !== undefined && flags.account !== flags['account-id']) {
-    throw new XksUsageError('--account and --account-id name different accounts');
+    throw new UsageError('--account and --account-id name different accounts');
   }
   return flags.account ?? flags['account-id'];
 }
 
-async function withSession(flags: StorageFlags, use: (session: StorageSession) => Promise<number>): Promise<number> {
-  const session = await openStorageSession(flags);
-  try {
-    return await use(session);
-  } finally {
-    await session.close();
-  }
-}
-
-function parseXksFlags(args: readonly string[]): XksFlags {
-  try {
-    return parseArgs({ args: [...args], options: OPTIONS, strict: true }).values;
-  } catch (error) {
-    // parseArgs's own errors (an unknown flag, a missing value, a stray argument) are usage errors.
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS_')) {
-      throw new XksUsageError(error.message);
-    }
-    throw error;
-  }
-}
-
-function refuseFlags(subcommand: string, flags: XksFlags, refused: readonly CommandFlag[]): void {
-  const given = refused.filter((flag) => flags[flag] !== undefined);
-  if (given.length > 0) throw new XksUsageError(`xks ${subcommand} takes no ${given.map((flag) => `--${flag}`).join(', ')}`);
-}

@@ -1,4 +1,4 @@
-import type { ReadinessChecks } from '../../api/health-endpoints.js';
+import { passesWithin, type ReadinessChecks } from '../../api/health-endpoints.js';
 import { openAesGcm, sealAesGcm } from '../../crypto/aead.js';
 import { SecretBytes } from '../../crypto/secret-bytes.js';
 import type { XksHealthResponse } from '../xks-wire.js';
@@ -29,7 +29,7 @@ export interface XksHealthSubject {
  */
 export async function xksGetHealthStatus(subject: XksHealthSubject): Promise<XksHealthResponse> {
   const checks = [...Object.values(subject.checks), aesSelfTest];
-  const results = await Promise.all(checks.map(passesInTime));
+  const results = await Promise.all(checks.map((check) => passesWithin(check, CHECK_TIMEOUT_MS)));
   return {
     xksProxyFleetSize: 1,
     xksProxyVendor: 'Strongroom',
@@ -61,17 +61,3 @@ function aesSelfTest(): boolean {
   }
 }
 
-async function passesInTime(check: () => boolean | Promise<boolean>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
-    timer.unref();
-  });
-  try {
-    return (await Promise.race([Promise.resolve().then(check), timedOut])) === true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
