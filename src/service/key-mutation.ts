@@ -44,7 +44,7 @@ export async function mutateKey(
   change: (current: KmsKey) => KeyChange,
 ): Promise<KmsKey> {
   let current = key;
-  return retryingConflicts(
+  return oneAtATime(key, () => retryingConflicts(
     key,
     async () => {
       const { fields, newMaterial, removeMaterialIds } = change(current);
@@ -56,7 +56,7 @@ export async function mutateKey(
     async () => {
       current = await reread(deps, key);
     },
-  );
+  ));
 }
 
 /**
@@ -71,7 +71,7 @@ export async function mutateRelatedKeys(
   key: KmsKey,
   change: (related: readonly KmsKey[]) => readonly RelatedKeyChange[] | Promise<readonly RelatedKeyChange[]>,
 ): Promise<KmsKey[]> {
-  return retryingConflicts(key, async () => {
+  return oneAtATime(key, () => retryingConflicts(key, async () => {
     // Only a multi-Region key has relatives: a single-Region key sharing its id with a key of another region
     // (chosen ids in development mode) is another key.
     const related = key.multiRegion ? await deps.store.keys.listRelated(key.accountId, key.id) : [await reread(deps, key)];
@@ -86,7 +86,29 @@ export async function mutateRelatedKeys(
       })),
     );
     return next;
-  });
+  }));
+}
+
+/** The changes of this process waiting for each key, by account and key id (a multi-Region key's relatives share it). */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs the changes this process makes to one key one after another. Optimistic concurrency stays the guard between
+ * processes and nodes; within a process, queueing keeps a burst of writes to one key (a hundred grants at once) from
+ * colliding with each other on every attempt, which spent the retry budget of the last ones under load. A change
+ * never waits for itself: `change` callbacks do not change the same key again.
+ */
+async function oneAtATime<T>(key: KmsKey, run: () => Promise<T>): Promise<T> {
+  const name = `${key.accountId}/${key.id}`;
+  const before = queues.get(name) ?? Promise.resolve();
+  const mine = before.then(run, run);
+  const settled = mine.then(() => undefined, () => undefined);
+  queues.set(name, settled);
+  try {
+    return await mine;
+  } finally {
+    if (queues.get(name) === settled) queues.delete(name);
+  }
 }
 
 /**
