@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { NodeSha256 } from '../support/node-sha256.js';
 import { describe, test } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
@@ -28,24 +29,6 @@ const body = Buffer.from(JSON.stringify({ KeyId: 'alias/app', Plaintext: PLAINTE
 const lookup = (id: string) => (id === ACCESS_KEY_ID ? secret : undefined);
 const verifier = (options: Partial<SigV4VerifierOptions> = {}) =>
   createSigV4Verifier({ service: 'kms', now: () => NOW, ...options });
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytesOf = (data: SourceData) =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-/** node:crypto as the hash constructor the smithy signer expects. */
-class NodeSha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(key?: SourceData) {
-    this.#hash = key ? createHmac('sha256', bytesOf(key)) : createHash('sha256');
-  }
-  update(data: SourceData): void {
-    this.#hash.update(bytesOf(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-}
 
 function smithy(options: { region?: string; service?: string; sessionToken?: string } = {}): SignatureV4 {
   return new SignatureV4({

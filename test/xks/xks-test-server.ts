@@ -1,4 +1,4 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { NodeSha256 } from '../support/node-sha256.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -22,24 +22,6 @@ import { issueXksCredential } from '../../src/xks/proxy/xks-credentials.js';
  * A real Strongroom node serving the XKS proxy API over real HTTP(S) on 127.0.0.1, and a client that signs its calls
  * with the AWS SDK's own SigV4 signer (@smithy/signature-v4), service `kms-xks-proxy`, as AWS KMS signs them.
  */
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytesOf = (data: SourceData) =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-/** node:crypto as the hash constructor the smithy signer expects. */
-class NodeSha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(key?: SourceData) {
-    this.#hash = key ? createHmac('sha256', bytesOf(key)) : createHash('sha256');
-  }
-  update(data: SourceData): void {
-    this.#hash.update(bytesOf(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-}
 
 export interface XksCredentials {
   readonly accessKeyId: string;
