@@ -5,8 +5,10 @@
 // Usage: node scripts/start.mjs <strongroom arguments>, e.g. `node scripts/start.mjs serve --ephemeral`.
 import { fileURLToPath } from 'node:url';
 import { bundle } from './bundle.mjs';
+import { buildConsole } from './build-console.mjs';
 
 await bundle({ types: false });
+await buildConsole(); // the web console at /console/ (web/), when its sources changed
 const cli = fileURLToPath(new URL('../dist/strongroom.js', import.meta.url));
 // As if run as `node dist/strongroom.js ...`: cluster workers run process.argv[1], which must be the CLI itself.
 process.argv[1] = cli;

@@ -1,4 +1,5 @@
 import { ADMINISTRATOR_ACCOUNT_SETTING } from '../store/store.js';
+import type { VerificationReport } from '../audit/index.js';
 import type { AuthorizationExplainer } from '../auth/authorization/explain-question.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Caller } from '../auth/caller.js';
@@ -8,6 +9,7 @@ import type { AdminOperation } from './admin/admin-operation.js';
 import { createAccountOperation } from './admin/create-account.js';
 import { explainAuthorizationOperation } from './admin/explain-authorization.js';
 import { listAccountsOperation } from './admin/list-accounts.js';
+import { verifyAuditTrailOperation } from './admin/verify-audit-trail.js';
 import { AMZ_JSON_1_1, jsonResponse, parseJsonObjectBody } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { iamContextOf } from './query/query-context.js';
@@ -19,7 +21,7 @@ const ACCEPTED_CONTENT_TYPES = new Set([AMZ_JSON_1_1, 'application/x-amz-json-1.
 
 /** The allow-list of admin operations: a target outside it is unknown, whatever the handler files hold. */
 const ADMIN_OPERATIONS: ReadonlyMap<string, AdminOperation> = new Map(
-  [createAccountOperation, listAccountsOperation, explainAuthorizationOperation].map((operation) => [operation.name, operation]),
+  [createAccountOperation, listAccountsOperation, explainAuthorizationOperation, verifyAuditTrailOperation].map((operation) => [operation.name, operation]),
 );
 
 /** What the admin API works on besides the request. */
@@ -27,6 +29,8 @@ export interface AdminEndpointOptions {
   readonly deps: ServiceDependencies;
   /** The server's authorizer, for ExplainAuthorization. */
   readonly explainer?: AuthorizationExplainer;
+  /** The node's audit trail verification, for VerifyAuditTrail. */
+  readonly verifyAuditTrail?: () => Promise<VerificationReport>;
 }
 
 /** The admin operation an `X-Amz-Target` names (`StrongroomAdmin.<Operation>`), or undefined when not the admin API's. */
@@ -66,7 +70,7 @@ export async function handleAdminRequest(
     return authenticator.authenticate(request, 'strongroom');
   });
   const authenticated: RequestFacts = { ...named, caller, region };
-  const { deps, explainer } = options;
+  const { deps, explainer, verifyAuditTrail } = options;
   const body = await failingWith(authenticated, async () => {
     await assertAdministrator(deps, caller, operation.name);
     return parseJsonObjectBody(request.body);
@@ -77,6 +81,7 @@ export async function handleAdminRequest(
       store: deps.store,
       iam: iamContextOf(deps),
       ...(explainer === undefined ? {} : { explainer }),
+      ...(verifyAuditTrail === undefined ? {} : { verifyAuditTrail }),
     }),
   );
   return { response: jsonResponse(facts.requestId, result.output), facts, output: result.recordedOutput };

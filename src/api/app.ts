@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { VerificationReport } from '../audit/index.js';
 import type { AuthorizationExplainer } from '../auth/authorization/explain-question.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { INTERNAL_ERROR_MESSAGE, KMSInternalException, KmsError, UnknownOperationException } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { adminOperationOf, handleAdminRequest } from './admin-endpoint.js';
 import { answerHealthRequest, isHealthRequest, type ReadinessChecks } from './health-endpoints.js';
+import { answerConsoleRequest, isConsoleRequest, type ConsoleAssets } from './console/console-endpoint.js';
 import { jsonErrorResponse } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { cloudTrailOperationOf, handleCloudTrailRequest, type CloudTrailLookup } from './cloudtrail-endpoint.js';
@@ -29,10 +31,14 @@ export interface AppOptions {
   readonly cloudTrail?: CloudTrailLookup;
   /** Answers the admin API's ExplainAuthorization: the authorizer the pipeline enforces, when it can explain. */
   readonly explainer?: AuthorizationExplainer;
+  /** Answers the admin API's VerifyAuditTrail: the node's audit trail verification, when it records one. */
+  readonly verifyAuditTrail?: () => Promise<VerificationReport>;
   /** What `GET /readyz` checks (none: ready whenever it answers). */
   readonly readiness?: ReadinessChecks;
   /** Development mode only: `POST /_strongroom/reset` and `POST /moto-api/reset` (reset-endpoint.ts); else unknown routes. */
   readonly developmentReset?: DevelopmentReset;
+  /** The web console's built files, served at `/console/` (console/console-endpoint.ts); absent: those paths are unknown. */
+  readonly console?: ConsoleAssets;
   /** `serve --xks-proxy`: the XKS proxy API under its URI prefix (src/xks/, docs/xks-proxy.md); else those paths are unknown. */
   readonly xksProxy?: XksProxy;
 }
@@ -60,6 +66,8 @@ export class App {
   async handle(request: WireRequest): Promise<WireResponse> {
     // Probes are answered before any outcome exists: unauthenticated, and never recorded in the trail.
     if (isHealthRequest(request)) return answerHealthRequest(request, this.#options.readiness ?? {});
+    // The console's static files: the page signs its own API calls, which come back through `POST /` below.
+    if (this.#options.console && isConsoleRequest(request)) return answerConsoleRequest(request, this.#options.console);
     const { outcomes, log, now } = this.#options;
     const requestId = randomUUID();
     const opening = openingFacts(request, requestId, now());
@@ -89,7 +97,7 @@ export class App {
   }
 
   #dispatch(route: Route, request: WireRequest, opening: RequestFacts): Promise<Answer<WireResponse>> {
-    const { authenticator, pipeline, cloudTrail, explainer } = this.#options;
+    const { authenticator, pipeline, cloudTrail, explainer, verifyAuditTrail } = this.#options;
     switch (route.protocol) {
       case 'kms':
         return handleKmsRequest(request, route.operation, opening, authenticator, pipeline);
@@ -99,6 +107,7 @@ export class App {
         return handleAdminRequest(request, route.operation, opening, authenticator, {
           deps: pipeline.deps,
           ...(explainer === undefined ? {} : { explainer }),
+          ...(verifyAuditTrail === undefined ? {} : { verifyAuditTrail }),
         });
       case 'query':
         return handleQueryRequest(request, opening, authenticator, pipeline.deps);

@@ -21,6 +21,7 @@ import { openNodeAuditTrail, openNodeStorage, type NodeStorage } from './node-st
 import { developmentReset } from './development-reset.js';
 import { nodeReadinessChecks } from './readiness-checks.js';
 import { XksProxy } from '../xks/proxy/xks-proxy-endpoint.js';
+import { builtConsoleDirectory, consoleAssetsIn } from './console-assets.js';
 
 /** `{ dataDir }`, or `{ ephemeral: true }`: everything in memory, nothing written (node-storage.ts). */
 export type NodeOptions = NodeSettings & NodeStorage;
@@ -50,6 +51,8 @@ interface NodeSettings {
    * of their own making. Operators use `NODE_EXTRA_CA_CERTS` (docs/external-key-stores.md).
    */
   readonly xksTrustedCertificates?: string;
+  /** Where the built web console is (default: dist/console, which `npm run build` writes); served at `/console/`. */
+  readonly consoleDirectory?: string;
 }
 
 /** One Strongroom node: the store, the root key and the API over them. Several may share a data directory. */
@@ -129,8 +132,9 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     // Administrators' explanations come from the authorizer that enforces (none when a test replaced it).
     ...(authorizer instanceof PolicyAuthorizer ? { explainer: authorizer } : {}),
     outcomes: audit?.outcomes ?? options.outcomes ?? discardOutcomes,
-    ...(audit ? { cloudTrail: audit.lookupEvents } : {}),
+    ...(audit ? { cloudTrail: audit.lookupEvents, verifyAuditTrail: () => audit.verify() } : {}),
     readiness,
+    console: consoleAssetsIn(options.consoleDirectory ?? builtConsoleDirectory()),
     ...(xksProxy ? { xksProxy } : {}),
     ...(options.devAccountId !== undefined
       ? {

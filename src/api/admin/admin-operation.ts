@@ -1,9 +1,10 @@
+import type { VerificationReport } from '../../audit/index.js';
 import type { AuthorizationExplainer } from '../../auth/authorization/explain-question.js';
 import type { IamContext } from '../../service/identities/iam-context.js';
 import type { Store } from '../../store/store.js';
 
 /** The operations of the administrators' API (`X-Amz-Target: StrongroomAdmin.<Operation>`). */
-export type AdminOperationName = 'CreateAccount' | 'ListAccounts' | 'ExplainAuthorization';
+export type AdminOperationName = 'CreateAccount' | 'ListAccounts' | 'ExplainAuthorization' | 'VerifyAuditTrail';
 
 /** What an admin operation works on, passed in by the endpoint. */
 export interface AdminContext {
@@ -12,6 +13,8 @@ export interface AdminContext {
   readonly iam: IamContext;
   /** The server's own authorizer; absent on a server built without one (ExplainAuthorization then refuses). */
   readonly explainer?: AuthorizationExplainer;
+  /** Verifies the server's audit trail; absent on a server without one (VerifyAuditTrail then refuses). */
+  readonly verifyAuditTrail?: () => Promise<VerificationReport>;
 }
 
 /** An operation's answer, and what of it the request's outcome may record. */

@@ -15,6 +15,8 @@ import {
   type LookupEventsQuery,
   type LookupEventsResult,
   type RetentionResult,
+  type VerificationReport,
+  verifyPlan,
 } from '../../audit/index.js';
 import type { RootOfTrust } from '../../crypto/root-of-trust.js';
 import type { Logger } from '../../observability/logger.js';
@@ -64,6 +66,8 @@ export interface AuditTrail {
   seal(): Promise<void>;
   /** Seals, then closes the trail and its stream. */
   close(): Promise<void>;
+  /** Verifies every writer's chains over every acknowledged record (the admin API's VerifyAuditTrail). */
+  verify(): Promise<VerificationReport>;
   /** Whether it accepts writes and its chains verified so far (for `/readyz`; nothing secret). */
   status(): AuditTrailStatus;
 }
@@ -161,6 +165,7 @@ export function assembleAuditTrail(parts: TrailParts): AuditTrail {
         now: options.now,
         ...(archiveDir !== undefined ? { archiveDir } : {}),
       })),
+    verify: () => store.run(verifyPlan(parts.publicKeyPem)),
     seal: () => auditLog.seal(),
     status: () => health.status(),
     async close() {
