@@ -38,6 +38,8 @@ export interface TestServerOptions {
   readonly wrapStore?: NodeOptions['wrapStore'];
   /** Certificate authorities trusted for XKS proxies (a test proxy's self-signed certificate). */
   readonly xksTrustedCertificates?: string;
+  /** Serve the console from this directory instead of dist/console. */
+  readonly consoleDirectory?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
     ...(options.xksTrustedCertificates !== undefined ? { xksTrustedCertificates: options.xksTrustedCertificates } : {}),
+    ...(options.consoleDirectory !== undefined ? { consoleDirectory: options.consoleDirectory } : {}),
     ...(options.audit ? { audit: options.audit === true ? {} : options.audit } : {}),
   });
 
