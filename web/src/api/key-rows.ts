@@ -33,23 +33,29 @@ export async function loadKeyPage(kms: KMSClient, limit: number, marker: string 
 }
 
 export async function loadKeyRow(kms: KMSClient, keyId: string): Promise<KeyRow> {
-  const [described, aliases, rotates] = await Promise.all([
+  const [described, aliases] = await Promise.all([
     kms.send(new DescribeKeyCommand({ KeyId: keyId })),
     kms.send(new ListAliasesCommand({ KeyId: keyId })),
-    rotationOf(kms, keyId),
   ]);
+  const metadata = described.KeyMetadata!;
+  const rotates = rotationApplies(metadata) ? await rotationOf(kms, keyId) : undefined;
   return {
-    metadata: described.KeyMetadata!,
+    metadata,
     aliases: (aliases.Aliases ?? []).map((alias) => alias.AliasName!).filter(Boolean),
     ...(rotates === undefined ? {} : { rotates }),
   };
+}
+
+/** Automatic rotation exists for symmetric encryption keys whose material KMS made (AWS: "Rotating AWS KMS keys"). */
+function rotationApplies(metadata: KeyMetadata): boolean {
+  return metadata.KeySpec === 'SYMMETRIC_DEFAULT' && metadata.Origin === 'AWS_KMS' && metadata.KeyState !== 'PendingDeletion';
 }
 
 async function rotationOf(kms: KMSClient, keyId: string): Promise<boolean | undefined> {
   try {
     return (await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled ?? false;
   } catch {
-    return undefined; // UnsupportedOperationException and the like: rotation does not apply to this key
+    return undefined; // refused for this key (a state or a kind the rule above does not foresee): shown as "—"
   }
 }
 
