@@ -10,17 +10,16 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/support/postgres.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
-import { runProcess, startProcess, type RunningProcess } from './processes.js';
+import { generateLoad } from './generate-load.js';
+import { startProcess, type RunningProcess } from './processes.js';
 import { resultRow } from './result-row.js';
 import { createKey, indexingCatchUp, readCredentials } from './bench-client.js';
 import { kmsRequest } from './signed-request.js';
 
 const run = promisify(execFile);
-const here = fileURLToPath(new URL('.', import.meta.url));
 const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
 const WARM_UP_SECONDS = 2;
 
@@ -153,7 +152,7 @@ async function spread(target: Target, connections: number, durationSeconds: numb
   const share = Math.max(1, Math.round(connections / target.requests.length));
   const results = await Promise.all(target.requests.map(async ({ url, request }) => {
     const spec: LoadSpec = { url, connections: share, durationSeconds, ...request };
-    return JSON.parse(await runProcess(join(here, 'load-generator.js'), JSON.stringify(spec))) as LoadResult;
+    return generateLoad(spec);
   }));
   await target.afterLoad?.();
   return {

@@ -11,16 +11,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { createSoftHsmTokens, softHsm, type SoftHsmToken } from '../test/support/softhsm.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
-import { runProcess, startProcess, type RunningProcess } from './processes.js';
+import { generateLoad } from './generate-load.js';
+import { startProcess, type RunningProcess } from './processes.js';
 import { resultRow } from './result-row.js';
 import { call, createKey, readCredentials } from './bench-client.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
 
 export interface RootsOfTrustOptions {
@@ -120,7 +119,7 @@ async function keyInCustomKeyStore(cli: string, dataDir: string, url: string, st
 
 async function load(url: string, connections: number, request: { headers: Record<string, string>; body: string }, durationSeconds: number) {
   const spec: LoadSpec = { url, connections, durationSeconds, ...request };
-  return JSON.parse(await runProcess(join(here, 'load-generator.js'), JSON.stringify(spec))) as LoadResult;
+  return generateLoad(spec);
 }
 
 /** Throughput averaged, latencies the worse of the runs. */

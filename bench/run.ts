@@ -9,6 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadSpec } from './load-generator.js';
+import { generateLoad, LOAD_GENERATOR } from './generate-load.js';
 import { runProcess, startProcess } from './processes.js';
 import { measureColdStart } from './cold-start.js';
 import { comparePostgresNodes } from './postgres-nodes.js';
@@ -30,7 +31,7 @@ const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
 
 async function load(url: string, connections: number, request: { headers: Record<string, string>; body: string }, durationSeconds = DURATION_SECONDS) {
   const spec: LoadSpec = { url, connections, durationSeconds, ...request };
-  return JSON.parse(await runProcess(join(here, 'load-generator.js'), JSON.stringify(spec))) as LoadResult;
+  return generateLoad(spec);
 }
 
 function row(name: string, connections: number, result: LoadResult, ceiling?: number): string {
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
       ['Sign (RSA_2048)', 'Sign', { KeyId: await keyOf('RSA_2048', 'SIGN_VERIFY'), Message: PLAINTEXT, SigningAlgorithm: 'RSASSA_PSS_SHA_256' }],
       ['GenerateMac (HMAC_256)', 'GenerateMac', { KeyId: await keyOf('HMAC_256', 'GENERATE_VERIFY_MAC'), Message: PLAINTEXT, MacAlgorithm: 'HMAC_SHA_256' }],
     ];
-    console.log(`Strongroom benchmark: ${WORKERS} server processes, ${DURATION_SECONDS} s per run, node ${process.version}`);
+    console.log(`Strongroom benchmark: ${WORKERS} server processes, ${DURATION_SECONDS} s per run, node ${process.version}, load from ${LOAD_GENERATOR}`);
     console.log(`cold start to first answered request, from npm start: first start ${cold.firstMs.toFixed(0)} ms, restart ` +
       `${cold.restartMs.toFixed(0)} ms, --ephemeral ${cold.ephemeralMs.toFixed(0)} ms (node dist/strongroom.js serve --ephemeral: ` +
       `${cold.ephemeralNodeMs.toFixed(0)} ms)`);

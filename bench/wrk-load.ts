@@ -1,0 +1,72 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { LoadResult, LoadSpec } from './load-generator.js';
+
+const run = promisify(execFile);
+
+/**
+ * Whether wrk (Debian's `wrk`) can be run; when it is missing and this process may install packages (root, with
+ * apt-get), it installs it once, as `.ci/run` does for its components. Anything else: the Node generator is used.
+ */
+export function wrkAvailable(): boolean {
+  if (onPath('wrk')) return true;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) return false;
+  process.stderr.write('wrk not found: installing Debian\'s wrk for the load generator\n');
+  const install = spawnSync('sh', ['-c', 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk'], { stdio: 'ignore' });
+  return install.status === 0 && onPath('wrk');
+}
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Drives `spec.url` with wrk: one thread (the cores are shared with the server it measures; wrk in C takes a fraction
+ * of what a Node generator takes from them), keep-alive connections replaying the already-signed request (SigV4
+ * allows a replay within its 5-minute window; no run is that long). The Lua script's `done` prints the result as one
+ * JSON line, so nothing of wrk's human output is parsed.
+ */
+export async function wrkLoad(spec: LoadSpec): Promise<LoadResult> {
+  const directory = await mkdtemp(join(tmpdir(), 'strongroom-wrk-'));
+  try {
+    const script = join(directory, 'request.lua');
+    await writeFile(script, luaScript(spec));
+    const { stdout } = await run('wrk', ['-t1', `-c${spec.connections}`, `-d${spec.durationSeconds}s`, '--timeout', '10s', '-s', script, spec.url], {
+      maxBuffer: 1 << 20,
+    });
+    const line = stdout.split('\n').find((text) => text.startsWith('{"requestsPerSecond"'));
+    if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
+    return JSON.parse(line) as LoadResult;
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The request as wrk's Lua globals, and a `done` that reports what LoadResult holds (latencies in µs → ms; wrk's
+ * `errors.status` counts answers of status 400 and above). No `response` callback: it would make wrk parse bodies.
+ */
+function luaScript(spec: LoadSpec): string {
+  const headers = Object.entries(spec.headers)
+    .filter(([name]) => name.toLowerCase() !== 'host' && name.toLowerCase() !== 'content-length')
+    .map(([name, value]) => `wrk.headers[${lua(name)}] = ${lua(value)}`)
+    .join('\n');
+  return `wrk.method = "POST"
+wrk.body = ${lua(spec.body)}
+${headers}
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format('{"requestsPerSecond":%.1f,"p50Ms":%.3f,"p99Ms":%.3f,"maxMs":%.3f,"non2xx":%d,"errors":%d}\\n',
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, summary.errors.status, errors))
+end
+`;
+}
+
+/** A Lua string literal (long brackets cannot hold every byte; escaped quotes can). */
+function lua(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
