@@ -18,7 +18,7 @@ const run = promisify(execFile);
  * library's types, and what npm always adds. No sources, tests, source maps or build records.
  */
 const PACKAGE_FILES = [
-  'README.md', 'bin/strongroom.js', 'dist/indexer-worker.js', 'dist/library.d.ts', 'dist/library.js', 'dist/strongroom.js', 'package.json',
+  'README.md', 'bin/strongroom.js', 'dist/console/index.html', 'dist/indexer-worker.js', 'dist/library.d.ts', 'dist/library.js', 'dist/strongroom.js', 'package.json',
 ];
 
 interface LockEntry {
@@ -96,7 +96,11 @@ async function serveWithNpx(dir: string): Promise<void> {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = once(child, 'exit');
   try {
-    await roundTrip(await readyEndpoint(child, () => stderr));
+    const endpoint = await readyEndpoint(child, () => stderr);
+    await roundTrip(endpoint);
+    const page = await fetch(`${endpoint}/console/`);
+    assert.equal(page.status, 200, 'the installed package serves the console it ships');
+    assert.match(await page.text(), /<div id="app">|<script type="module"/);
   } finally {
     process.kill(-child.pid!, 'SIGTERM'); // npx, npm exec and the server: the server stops cleanly on it
     await exited;
@@ -148,8 +152,12 @@ test('the package: npm pack holds only what users run; installed from the tarbal
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: PROJECT_ROOT });
     const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
     const files = packed.files.map((file) => file.path);
-    assert.deepEqual(files.filter((path) => !path.startsWith('dist/chunk-')).sort(), PACKAGE_FILES);
+    const hashed = (path: string) => path.startsWith('dist/chunk-') || path.startsWith('dist/console/assets/');
+    assert.deepEqual(files.filter((path) => !hashed(path)).sort(), PACKAGE_FILES);
     for (const chunk of files.filter((path) => path.startsWith('dist/chunk-'))) assert.match(chunk, /^dist\/chunk-[A-Z0-9]+\.js$/);
+    const consoleAssets = files.filter((path) => path.startsWith('dist/console/assets/'));
+    assert.ok(consoleAssets.some((path) => path.endsWith('.js')) && consoleAssets.some((path) => path.endsWith('.css')), 'the built console ships');
+    for (const asset of consoleAssets) assert.match(asset, /^dist\/console\/assets\/[\w.-]+\.(js|css)$/);
 
     const cannotInstall = await installTarball(dir, packed.filename);
     if (cannotInstall !== undefined) {
