@@ -51,6 +51,9 @@ async function main(): Promise<void> {
   // this machine serves, so nothing is throttled and the difference is what counting costs on the hot path.
   const quotasDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-quotas-'));
   const quotas = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', quotasDir, '--workers', String(WORKERS), '--no-audit', '--quotas', 'aws']);
+  // And the unaudited server again without its metrics (`--no-metrics` exists only for this comparison).
+  const unmeteredDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-unmetered-'));
+  const unmetered = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', unmeteredDir, '--workers', String(WORKERS), '--no-audit', '--quotas', 'off', '--no-metrics']);
   try {
     const credentials = await readCredentials(join(dataDir, 'credentials'));
     const keyId = await createKey(strongroom.url, credentials);
@@ -62,6 +65,10 @@ async function main(): Promise<void> {
     const quotasCredentials = await readCredentials(join(quotasDir, 'credentials'));
     const quotasEncrypt = kmsRequest(quotas.url, quotasCredentials, 'Encrypt', {
       KeyId: await createKey(quotas.url, quotasCredentials), Plaintext: PLAINTEXT,
+    });
+    const unmeteredCredentials = await readCredentials(join(unmeteredDir, 'credentials'));
+    const unmeteredEncrypt = kmsRequest(unmetered.url, unmeteredCredentials, 'Encrypt', {
+      KeyId: await createKey(unmetered.url, unmeteredCredentials), Plaintext: PLAINTEXT,
     });
     const keyOf = async (KeySpec: string, KeyUsage: string) =>
       ((await call(strongroom.url, credentials, 'CreateKey', { KeySpec, KeyUsage }))['KeyMetadata'] as { KeyId: string }).KeyId;
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
     const ceilingBody = { headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ KeyId: keyId, Plaintext: PLAINTEXT }) };
     await Promise.all([load(strongroom.url, 16, encrypt, WARM_UP_SECONDS), load(unaudited.url, 16, unauditedEncrypt, WARM_UP_SECONDS)]);
     await load(quotas.url, 16, quotasEncrypt, WARM_UP_SECONDS);
+    await load(unmetered.url, 16, unmeteredEncrypt, WARM_UP_SECONDS);
     await load(baseline.url, 16, ceilingBody, WARM_UP_SECONDS);
     await indexingCatchUp(strongroom.url, credentials);
     const ceilings = new Map<number, number>();
@@ -114,6 +122,13 @@ async function main(): Promise<void> {
         console.log(row('Encrypt, no trail, quotas aws', connections, quotasOn, ceiling.requestsPerSecond));
         const quotaCost = 100 * (1 - quotasOn.requestsPerSecond / quotasOff.requestsPerSecond);
         console.log(`${'  request quotas cost'.padEnd(28)}${String(connections).padStart(5)}${`${quotaCost.toFixed(1)}%`.padStart(10)}  (expected: within noise)`);
+        // Metrics: the same pair of servers without the trail, one recording metrics (the default), one not.
+        const metricsOff = await load(unmetered.url, connections, unmeteredEncrypt);
+        const metricsOn = await load(unaudited.url, connections, unauditedEncrypt);
+        console.log(row('Encrypt, no trail, no metrics', connections, metricsOff, ceiling.requestsPerSecond));
+        console.log(row('Encrypt, no trail, metrics', connections, metricsOn, ceiling.requestsPerSecond));
+        const metricsCost = 100 * (1 - metricsOn.requestsPerSecond / metricsOff.requestsPerSecond);
+        console.log(`${'  metrics cost'.padEnd(28)}${String(connections).padStart(5)}${`${metricsCost.toFixed(1)}%`.padStart(10)}  (expected: within noise)`);
       }
     }
     if (SUSTAINED_SECONDS > 0) {
@@ -129,9 +144,11 @@ async function main(): Promise<void> {
     await baseline.stop();
     await unaudited.stop();
     await quotas.stop();
+    await unmetered.stop();
     await rm(dataDir, { recursive: true, force: true });
     await rm(unauditedDir, { recursive: true, force: true });
     await rm(quotasDir, { recursive: true, force: true });
+    await rm(unmeteredDir, { recursive: true, force: true });
   }
   // The floor under the trail's cost on this machine: what each group commit's durable write takes from the cores.
   process.stdout.write(await runProcess(join(here, 'durable-write-cost.js'), ''));

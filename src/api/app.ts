@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { VerificationReport } from '../audit/index.js';
 import type { AuthorizationExplainer } from '../auth/authorization/explain-question.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { INTERNAL_ERROR_MESSAGE, KMSInternalException, KmsError, UnknownOperationException } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { adminOperationOf, handleAdminRequest } from './admin-endpoint.js';
-import { answerHealthRequest, isHealthRequest, type ReadinessChecks } from './health-endpoints.js';
+import { answerOperationalRequest, isOperationalRequest, type OperationalEndpoints } from './health-endpoints.js';
 import { answerConsoleRequest, isConsoleRequest, type ConsoleAssets } from './console/console-endpoint.js';
 import { jsonErrorResponse } from './http/json-wire.js';
 import { headerValue, type WireRequest, type WireResponse } from './http/wire-request.js';
 import { cloudTrailOperationOf, handleCloudTrailRequest, type CloudTrailLookup } from './cloudtrail-endpoint.js';
 import { handleKmsRequest } from './kms-endpoint.js';
 import type { KmsPipeline } from './kms-pipeline.js';
-import type { OutcomeSink, RequestOutcome } from './outcome.js';
+import type { OutcomeSink, RequestObserver, RequestOutcome } from './outcome.js';
 import { handleQueryRequest, queryErrorResponse } from './query/query-endpoint.js';
 import { handleResetRequest, isResetRequest, type DevelopmentReset } from './reset-endpoint.js';
 import { openingFacts, outcomeOf, RequestFailure, type Answer, type RequestFacts } from './request-facts.js';
@@ -33,8 +34,13 @@ export interface AppOptions {
   readonly explainer?: AuthorizationExplainer;
   /** Answers the admin API's VerifyAuditTrail: the node's audit trail verification, when it records one. */
   readonly verifyAuditTrail?: () => Promise<VerificationReport>;
-  /** What `GET /readyz` checks (none: ready whenever it answers). */
-  readonly readiness?: ReadinessChecks;
+  /**
+   * `/healthz`, `/readyz` and `/metrics` (health-endpoints.ts). Absent when they are served on a listener of their
+   * own (`--metrics-port`): then they are unknown paths here, like any other.
+   */
+  readonly operational?: OperationalEndpoints;
+  /** Told of every answered request, with its duration (`/metrics`); none: nothing is measured. */
+  readonly observer?: RequestObserver;
   /** Development mode only: `POST /_strongroom/reset` and `POST /moto-api/reset` (reset-endpoint.ts); else unknown routes. */
   readonly developmentReset?: DevelopmentReset;
   /** The web console's built files, served at `/console/` (console/console-endpoint.ts); absent: those paths are unknown. */
@@ -64,11 +70,13 @@ export class App {
   }
 
   async handle(request: WireRequest): Promise<WireResponse> {
-    // Probes are answered before any outcome exists: unauthenticated, and never recorded in the trail.
-    if (isHealthRequest(request)) return answerHealthRequest(request, this.#options.readiness ?? {});
+    // Probes and scrapes are answered before any outcome exists: unauthenticated, never recorded in the trail or measured.
+    const operational = this.#options.operational;
+    if (operational && isOperationalRequest(request, operational)) return answerOperationalRequest(request, operational);
     // The console's static files: the page signs its own API calls, which come back through `POST /` below.
     if (this.#options.console && isConsoleRequest(request)) return answerConsoleRequest(request, this.#options.console);
     const { outcomes, log, now } = this.#options;
+    const arrived = performance.now();
     const requestId = randomUUID();
     const opening = openingFacts(request, requestId, now());
     const development = this.#options.developmentReset;
@@ -83,7 +91,7 @@ export class App {
       outcome = outcomeOf(answer.facts, { output: answer.output });
     } catch (thrown) {
       const facts = thrown instanceof RequestFailure ? thrown.facts : opening;
-      const failure = this.#asKmsError(thrown instanceof RequestFailure ? thrown.cause : thrown, facts.operation);
+      const failure = this.#asKmsError(thrown instanceof RequestFailure ? thrown.cause : thrown, facts);
       response = this.#errorResponse(route, requestId, request, failure);
       outcome = outcomeOf(facts, { error: { type: failure.type, message: failure.message, status: failure.status } });
     }
@@ -91,8 +99,11 @@ export class App {
       await outcomes.record(outcome);
     } catch (error) {
       log.error('outcome-not-recorded', { requestId, operation: outcome.operation, error: describe(error) });
-      response = this.#errorResponse(route, requestId, request, new KMSInternalException(INTERNAL_ERROR_MESSAGE));
+      const internal = new KMSInternalException(INTERNAL_ERROR_MESSAGE);
+      response = this.#errorResponse(route, requestId, request, internal);
+      outcome = { ...outcome, error: { type: internal.type, message: internal.message, status: internal.status } };
     }
+    this.#options.observer?.observe(outcome, (performance.now() - arrived) / 1000);
     return response;
   }
 
@@ -120,10 +131,10 @@ export class App {
     }
   }
 
-  #asKmsError(error: unknown, operation: string): KmsError {
+  #asKmsError(error: unknown, facts: RequestFacts): KmsError {
     if (error instanceof KmsError) return error;
     // Details go to the log only; the caller sees AWS's generic internal error.
-    this.#options.log.error('request-failed', { operation, error: describe(error) });
+    this.#options.log.error('request-failed', { requestId: facts.requestId, operation: facts.operation, error: describe(error) });
     return new KMSInternalException(INTERNAL_ERROR_MESSAGE);
   }
 

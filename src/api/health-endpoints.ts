@@ -9,28 +9,42 @@ export type ReadinessChecks = Readonly<Record<string, () => boolean | Promise<bo
 /** A probe waits no longer than this for a check (a store that hangs is not ready). */
 const CHECK_TIMEOUT_MS = 2000;
 
-const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+/** The operational endpoints of a listener: what `/readyz` checks, and where `/metrics` comes from. */
+export interface OperationalEndpoints {
+  readonly readiness: ReadinessChecks;
+  /** The node's metrics as Prometheus text (docs/observability.md); absent: `/metrics` is an unknown path. */
+  readonly metrics?: () => Promise<string>;
+}
 
-/** Whether the request is for `/healthz` or `/readyz` (answered without authentication, and never audited). */
-export function isHealthRequest(request: WireRequest): boolean {
-  return HEALTH_PATHS.has(request.path);
+/** Prometheus's text exposition format, version 0.0.4 (what prom-client renders). */
+const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/**
+ * Whether the request is for `/healthz`, `/readyz`, or `/metrics` when `endpoints` has metrics: answered without
+ * authentication, and never audited.
+ */
+export function isOperationalRequest(request: WireRequest, endpoints: OperationalEndpoints): boolean {
+  return request.path === '/healthz' || request.path === '/readyz' || (request.path === '/metrics' && endpoints.metrics !== undefined);
 }
 
 /**
- * The operational endpoints, for load balancers and orchestrators:
+ * The operational endpoints, for load balancers, orchestrators and Prometheus:
  * - `GET /healthz`: 200 `{"status":"ok"}` while the process serves;
- * - `GET /readyz`: 200 when every check passes, else 503; either way `{"status", "checks": {name: "ok"|"failed"}}`.
- * Other methods get 405. Nothing here is authenticated or audited: probes every few seconds must not fill the
- * trail, and nothing in these answers is secret.
+ * - `GET /readyz`: 200 when every check passes, else 503; either way `{"status", "checks": {name: "ok"|"failed"}}`;
+ * - `GET /metrics`: 200 with the node's metrics in Prometheus's text format; 503 when they cannot be had in time.
+ * Other methods get 405. Nothing here is authenticated or audited: probes and scrapes every few seconds must not
+ * fill the trail, and nothing in these answers is secret (no key id, credential, account or path is in a label).
  *
  * @example
- *   if (isHealthRequest(request)) return answerHealthRequest(request, { store: async () => ... });
+ *   if (isOperationalRequest(request, endpoints)) return answerOperationalRequest(request, endpoints);
  */
-export async function answerHealthRequest(request: WireRequest, checks: ReadinessChecks): Promise<WireResponse> {
+export async function answerOperationalRequest(request: WireRequest, endpoints: OperationalEndpoints): Promise<WireResponse> {
   if (request.method !== 'GET') {
     return healthResponse(405, { status: 'method not allowed' }, { allow: 'GET' });
   }
   if (request.path === '/healthz') return healthResponse(200, { status: 'ok' });
+  if (request.path === '/metrics' && endpoints.metrics) return metricsResponse(endpoints.metrics);
+  const checks = endpoints.readiness;
   const names = Object.keys(checks);
   const results = await Promise.all(names.map((name) => passesWithin(checks[name]!, CHECK_TIMEOUT_MS)));
   const ready = results.every(Boolean);
@@ -51,6 +65,15 @@ export async function passesWithin(check: () => boolean | Promise<boolean>, time
     return false;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+async function metricsResponse(metrics: () => Promise<string>): Promise<WireResponse> {
+  try {
+    return { status: 200, headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }, body: await metrics() };
+  } catch {
+    // Why is the primary's business (a worker gone, a timeout); the scraper only needs to know this scrape failed.
+    return { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'metrics unavailable\n' };
   }
 }
 

@@ -33,3 +33,14 @@ export interface OutcomeSink {
 }
 
 export const discardOutcomes: OutcomeSink = { record: () => Promise.resolve() };
+
+/**
+ * Told of every request the API answered (not the probes), once its outcome is recorded: for `/metrics`. `seconds`
+ * is the time from the request's arrival at `App.handle` to its answer, on a monotonic clock (the outcome's
+ * `startedAt` is wall-clock milliseconds, too coarse for requests that take a fraction of one). An outcome that
+ * could not be recorded is observed as the internal error it was answered with. Called on the hot path: it must
+ * be cheap, never throw, and never keep `input` or `output`.
+ */
+export interface RequestObserver {
+  observe(outcome: RequestOutcome, seconds: number): void;
+}

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { AuditBatch, AuditStore } from '../store/audit-store.js';
 import { indexColumnsOf } from './audit-database.js';
 import type { Digest } from './digest.js';
@@ -22,6 +23,8 @@ export interface AuditSink {
 export interface CommitInfo {
   readonly records: number;
   readonly digest: boolean;
+  /** How long the store's `append` took to make the batch durable (a monotonic clock), in seconds. */
+  readonly seconds: number;
 }
 
 /** Thrown (to `append` callers) when the event's batch could not be made durable: the request must not succeed. */
@@ -145,6 +148,7 @@ export function openGroupCommit(options: GroupCommitOptions): GroupCommit {
       }),
       ...(digest === undefined ? {} : { digest }),
     };
+    const writeStarted = performance.now();
     try {
       await options.store.append(stored);
     } catch (error) {
@@ -153,7 +157,7 @@ export function openGroupCommit(options: GroupCommitOptions): GroupCommit {
     }
     chain.advance(records);
     if (digest !== undefined) chain.sealed(digest);
-    options.onCommit?.({ records: records.length, digest: digest !== undefined });
+    options.onCommit?.({ records: records.length, digest: digest !== undefined, seconds: (performance.now() - writeStarted) / 1000 });
     if (sinks.length > 0) {
       deliverToSinks(batch.map((pending, index) => ({
         writer: chain.writer, seq: records[index]?.seq ?? 0, event: pending.event, json: pending.json,

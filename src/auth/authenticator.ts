@@ -1,4 +1,5 @@
 import { UnrecognizedClientException } from '../errors.js';
+import { CacheCounter, type CacheCounts } from '../observability/cache-counter.js';
 import type { Caller } from './caller.js';
 import type { CredentialResolver, ResolvedCredential } from './credential-resolver.js';
 import { createSigV4Verifier, type HttpRequestToVerify } from './sigv4/index.js';
@@ -30,6 +31,7 @@ export const ANY_SIGNED_SERVICE = 'any-signed-service';
 export class Authenticator {
   readonly #credentials: CredentialResolver;
   readonly #verifiers: Map<ExpectedService, { services: readonly string[]; verifier: ReturnType<typeof createSigV4Verifier> }>;
+  readonly #signingKeyCounts = new CacheCounter();
 
   constructor(credentials: CredentialResolver, now: () => number) {
     this.#credentials = credentials;
@@ -37,7 +39,13 @@ export class Authenticator {
       ...SIGNED_SERVICES.map((service): [ExpectedService, readonly string[]] => [service, [service]]),
       [ANY_SIGNED_SERVICE, SIGNED_SERVICES],
     ];
-    this.#verifiers = new Map(scopes.map(([name, services]) => [name, { services, verifier: createSigV4Verifier({ service: services, now }) }]));
+    const cacheCounts = this.#signingKeyCounts;
+    this.#verifiers = new Map(scopes.map(([name, services]) => [name, { services, verifier: createSigV4Verifier({ service: services, now, cacheCounts }) }]));
+  }
+
+  /** Hits and misses of the signing-key caches of every service's verifier together, for `/metrics`. */
+  get signingKeyCounts(): CacheCounts {
+    return this.#signingKeyCounts;
   }
 
   async authenticate(request: HttpRequestToVerify, service: ExpectedService): Promise<Authenticated> {

@@ -1,19 +1,17 @@
 #!/usr/bin/env node
+// A command's code is imported when it runs (`import()`): the server's, the administrative commands' (commands.ts)
+// and the file commands'. Every serving process pays at each start for what it loads, and `serve` with workers
+// starts them before it loads anything itself (serveCommand).
+import cluster from 'node:cluster';
 import { readServerConfig } from '../server/config.js';
-import { serve } from '../server/serve.js';
-import { ACCOUNTS_USAGE, runAccountsCommand } from './accounts.js';
-import { runAuditCommand } from './audit/audit-command.js';
-import { AUTHZ_USAGE, runAuthzCommand } from './authz.js';
+import { forkServingWorkers } from '../server/serving-workers.js';
 import { commandOutput, OutputError, printSync, type CommandOutput } from './command-output.js';
 import { FILE_ENCRYPTION_USAGE } from './file-encryption/file-encryption-usage.js';
-import { HSM_USAGE, runHsmCommand } from './hsm.js';
-import { IAM_USAGE, runIamCommand } from './iam.js';
-import { INIT_USAGE, runInitCommand } from './init.js';
-import { REWRAP_USAGE, runRewrapCommand } from './rewrap.js';
-import { runSeedCommand, SEED_USAGE } from './seed.js';
-import { runXksCommand, XKS_USAGE } from './xks.js';
 
-const USAGE = `Usage: strongroom <command> [options]
+/** The usage text (the administrative commands' part is theirs: commands.ts). */
+async function usage(): Promise<string> {
+  const { COMMANDS_USAGE } = await import('./commands.js');
+  return `Usage: strongroom <command> [options]
 
 Commands:
   serve   Serve the AWS KMS API.
@@ -44,13 +42,17 @@ Commands:
           --seed FILE                apply a seed file before serving; a wrong one starts nothing (STRONGROOM_SEED)
           --quotas aws|off|FILE      AWS's request quotas, off, or AWS's with a file's overrides (default aws;
                                      off with --dev; STRONGROOM_QUOTAS)
+          --metrics-port PORT        serve /metrics, /healthz and /readyz on this port (same host) instead of the
+                                     API port (STRONGROOM_METRICS_PORT; docs/observability.md)
+          --no-metrics               record and serve no metrics (only to measure their cost)
+          --log-format json|text     one JSON object or one readable line per event (default json; STRONGROOM_LOG_FORMAT)
           --xks-proxy                also serve the XKS proxy API, for AWS KMS external key stores
                                      (STRONGROOM_XKS_PROXY=1; docs/xks-proxy.md), with:
           --xks-uri-prefix PREFIX    its path prefix (default /xks: calls under /xks/kms/xks/v1; STRONGROOM_XKS_URI_PREFIX)
           --xks-client-ca FILE       mutual TLS: XKS calls need a client certificate chained to this CA
                                      (STRONGROOM_XKS_CLIENT_CA), and with --xks-client-subject NAME that common name
-${INIT_USAGE}${REWRAP_USAGE}  audit   Read and verify the audit trail: tail | query | export | verify | public-key (see 'strongroom audit help').
-${ACCOUNTS_USAGE}${SEED_USAGE}${IAM_USAGE}${AUTHZ_USAGE}${HSM_USAGE}${XKS_USAGE}${FILE_ENCRYPTION_USAGE}`;
+${COMMANDS_USAGE}${FILE_ENCRYPTION_USAGE}`;
+}
 
 /** The exit code when the reader of the output went away: a Unix tool killed by SIGPIPE exits so (128 + 13). */
 const EXIT_READER_GONE = 141;
@@ -62,33 +64,32 @@ const EXIT_READER_GONE = 141;
 let output: CommandOutput | undefined;
 const stdout = (): CommandOutput => (output ??= commandOutput(process.stdout));
 
+/**
+ * `serve`. With workers, the primary forks them first, before it loads the server's code: each worker then starts
+ * Node and loads the bundle while the primary does the same and sets the node up, instead of after it
+ * (serving-workers.ts: they open nothing until the primary's set-up is done). If the start fails, they are stopped.
+ */
+async function serveCommand(args: readonly string[]): Promise<void> {
+  const config = readServerConfig(args);
+  const workers = cluster.isPrimary && config.workers > 1 ? forkServingWorkers(config.workers) : undefined;
+  try {
+    const { serve } = await import('../server/serve.js');
+    await serve(config, (text) => printSync(1, text), workers);
+  } catch (error) {
+    await workers?.abort();
+    throw error;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'serve':
-      await serve(readServerConfig(args), (text) => printSync(1, text));
+      await serveCommand(args);
       return 0;
-    case 'init':
-      return runInitCommand(args, stdout().write);
-    case 'rewrap':
-      return runRewrapCommand(args, stdout().write);
-    case 'audit':
-      return runAuditCommand(args, stdout().print);
-    case 'accounts':
-      return runAccountsCommand(args, stdout().write);
-    case 'iam':
-      return runIamCommand(args, stdout().write);
-    case 'seed':
-      return runSeedCommand(args, stdout().write);
-    case 'authz':
-      return runAuthzCommand(args, stdout().write);
-    case 'hsm':
-      return runHsmCommand(args, stdout().write);
-    case 'xks':
-      return runXksCommand(args, stdout().write);
     case 'encrypt-file':
     case 'decrypt-file': {
-      // Imported only now: the Encryption SDK would add a third of a second and 30 MB to every other command.
+      // The Encryption SDK alone would add a third of a second and 30 MB to every other command.
       const { processFileEncryptionIo, runFileEncryptionCommand } = await import('./file-encryption/file-encryption-command.js');
       return runFileEncryptionCommand(command, args, processFileEncryptionIo((text) => stdout().write(text)));
     }
@@ -96,11 +97,15 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      stdout().write(USAGE);
+      stdout().write(await usage());
       return command === undefined ? 1 : 0;
-    default:
-      process.stderr.write(`strongroom: unknown command '${command}'\n\n${USAGE}`);
+    default: {
+      const { COMMANDS } = await import('./commands.js');
+      const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+      if (run !== undefined) return run(args, stdout());
+      process.stderr.write(`strongroom: unknown command '${command}'\n\n${await usage()}`);
       return 2;
+    }
   }
 }
 

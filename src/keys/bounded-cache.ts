@@ -1,3 +1,5 @@
+import { CacheCounter, type CacheCounts } from '../observability/cache-counter.js';
+
 /** Why an entry leaves a {@link BoundedCache}: its owner decides what each means for the value (wipe or drop). */
 export type DropReason = 'evicted' | 'replaced' | 'deleted' | 'cleared';
 
@@ -15,6 +17,7 @@ export class BoundedCache<V> {
   readonly #entries = new Map<string, V>();
   readonly #loading = new Map<string, Promise<V>>();
   readonly #onDrop: (value: V, reason: DropReason) => void;
+  readonly #counts = new CacheCounter();
 
   constructor(capacity: number, onDrop: (value: V, reason: DropReason) => void, what = 'cache') {
     if (!Number.isSafeInteger(capacity) || capacity < 1) {
@@ -29,10 +32,19 @@ export class BoundedCache<V> {
     return this.#entries.size;
   }
 
+  /**
+   * For `/metrics`: a hit is a value `get` or `getOrLoad` found cached; a miss is one `getOrLoad` had to load (or
+   * wait for). Callers look with `get` first and load with `getOrLoad` after: counted so, a miss counts once.
+   */
+  get counts(): CacheCounts {
+    return this.#counts;
+  }
+
   /** The cached value, marked most recently used; undefined on a miss. */
   get(key: string): V | undefined {
     const value = this.#entries.get(key);
     if (value === undefined) return undefined;
+    this.#counts.hits++;
     this.#entries.delete(key);
     this.#entries.set(key, value);
     return value;
@@ -58,6 +70,7 @@ export class BoundedCache<V> {
   getOrLoad(key: string, load: () => Promise<V>): Promise<V> {
     const cached = this.get(key);
     if (cached !== undefined) return Promise.resolve(cached);
+    this.#counts.misses++;
     const pending = this.#loading.get(key);
     if (pending !== undefined) return pending;
     // `then(load)` turns a synchronous throw of `load` into a rejection, so every outcome settles `loading`.

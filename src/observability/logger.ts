@@ -1,6 +1,6 @@
 /**
- * The server's log: one JSON object per line on stderr. Callers pass only non-secret fields (ids, names,
- * counts, error types); no request body, plaintext, key material or credential ever reaches it.
+ * The server's log: one line per event on stderr. Callers pass only non-secret fields (ids, names, counts, error
+ * types); no request body, plaintext, key material or credential ever reaches it.
  */
 export interface Logger {
   info(event: string, fields?: Record<string, unknown>): void;
@@ -8,14 +8,67 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  const emit = (level: string, event: string, fields?: Record<string, unknown>) =>
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`);
+/**
+ * `json` (the default): one JSON object per line, `{"time","level","event",...fields}`, for log shippers.
+ * `text`: one line a person reads, `2026-12-02T21:00:00.000Z INFO server-stopping signal=SIGTERM pid=123`.
+ */
+export type LogFormat = 'json' | 'text';
+
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'text'];
+
+export interface LogOptions {
+  readonly format?: LogFormat;
+  /**
+   * The id of the request whose code is logging, if any (service/request-context.ts knows it): added to each line
+   * as `requestId`, unless the line names one itself.
+   */
+  readonly requestId?: () => string | undefined;
+}
+
+type Level = 'info' | 'warn' | 'error';
+
+/**
+ * A logger writing to `write` (stderr by default) in `options.format`.
+ *
+ * @example
+ *   const log = createLogger(undefined, { format: 'text', requestId: () => currentRequest()?.requestId });
+ *   log.info('server-stopping', { signal: 'SIGTERM', pid: process.pid });
+ */
+export function createLogger(write: (line: string) => void = (line) => process.stderr.write(line), options: LogOptions = {}): Logger {
+  const format = options.format === 'text' ? textLine : jsonLine;
+  const requestId = options.requestId;
+  const emit = (level: Level, event: string, fields: Record<string, unknown> = {}) => {
+    const id = fields['requestId'] === undefined ? requestId?.() : undefined;
+    write(format(new Date().toISOString(), level, event, id === undefined ? fields : { requestId: id, ...fields }));
+  };
   return {
     info: (event, fields) => emit('info', event, fields),
     warn: (event, fields) => emit('warn', event, fields),
     error: (event, fields) => emit('error', event, fields),
   };
+}
+
+function jsonLine(time: string, level: Level, event: string, fields: Record<string, unknown>): string {
+  return `${JSON.stringify({ time, level, event, ...fields })}\n`;
+}
+
+/**
+ * `time LEVEL event name=value ...`: a value that is a bare word stays bare; any other (spaces, quotes, a stack
+ * trace's newlines, an object) is written as JSON, so that one event is always one line.
+ */
+function textLine(time: string, level: Level, event: string, fields: Record<string, unknown>): string {
+  const parts = [time, level.toUpperCase(), event];
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    parts.push(`${name}=${textValue(value)}`);
+  }
+  return `${parts.join(' ')}\n`;
+}
+
+function textValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' && /^[\w.:/@+-]+$/.test(value)) return value;
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** A logger that drops everything (tests, benchmarks). */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOG_FORMATS, type LogFormat } from '../observability/logger.js';
 import { parseQuotaSetting, type QuotaSetting } from '../service/quotas/quota-file.js';
 import { checkDevAnyCredentials } from './dev-any-credentials.js';
 import { ephemeralConfig } from './ephemeral-config.js';
@@ -44,6 +45,15 @@ export interface ServerConfig {
   readonly rootOfTrust: RootOfTrustConfig;
   /** `--xks-proxy`: serve the XKS proxy API too, under its URI prefix (docs/xks-proxy.md); undefined when off. */
   readonly xksProxy?: XksProxyConfig;
+  /**
+   * `--metrics-port`: `/metrics`, `/healthz` and `/readyz` on a listener of their own (same host, plain HTTP) instead
+   * of the API port; `0` takes a free port (printed). Undefined: they are on the API port (docs/observability.md).
+   */
+  readonly metricsPort?: number;
+  /** Metrics are recorded and served (off only with `--no-metrics`, which exists to measure their cost). */
+  readonly metrics: boolean;
+  /** `--log-format json|text` (default json). */
+  readonly logFormat: LogFormat;
 }
 
 /** Where the TLS certificate comes from. */
@@ -95,6 +105,9 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
       seed: { type: 'string' },
       'database-url': { type: 'string' },
       'root-key-file': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'no-metrics': { type: 'boolean' },
+      'log-format': { type: 'string' },
       ...ROOT_OF_TRUST_OPTIONS,
       ...XKS_PROXY_OPTIONS,
     },
@@ -115,6 +128,7 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
   const database = sharedDatabase(values, env, ephemeral, rootOfTrust);
   const tls = tlsConfig(values, env);
   const xksProxy = readXksProxyConfig(values, env, tls !== undefined);
+  const metricsPort = readMetricsPort(values['metrics-port'] ?? env['STRONGROOM_METRICS_PORT'], port);
   const config: ServerConfig = {
     host: values.host ?? env['STRONGROOM_HOST'] ?? '127.0.0.1',
     port,
@@ -133,6 +147,9 @@ export function readServerConfig(args: readonly string[], env: NodeJS.ProcessEnv
     ...(database !== undefined ? { database } : {}),
     rootOfTrust,
     ...(xksProxy !== undefined ? { xksProxy } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    metrics: values['no-metrics'] !== true,
+    logFormat: readLogFormat(values['log-format'] ?? env['STRONGROOM_LOG_FORMAT']),
   };
   return checkDevAnyCredentials(ephemeral ? ephemeralConfig(config, values) : config);
 }
@@ -203,6 +220,22 @@ function auditConfig(
     ...(stream !== undefined ? { stream: stream === '-' ? '-' : resolve(stream) } : {}),
     ...(journalFileBytes !== undefined ? { journalFileBytes } : {}),
   };
+}
+
+/** `--metrics-port` (`STRONGROOM_METRICS_PORT`): 0–65535, and not the API port (0, a free port, may be both). */
+function readMetricsPort(text: string | undefined, apiPort: number): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(port) || port > 65535) throw new Error(`invalid metrics port: ${text}`);
+  if (port !== 0 && port === apiPort) throw new Error(`--metrics-port ${port} is the API port: give the metrics a port of their own`);
+  return port;
+}
+
+/** `--log-format` (`STRONGROOM_LOG_FORMAT`): `json` (the default) or `text`. */
+function readLogFormat(text: string | undefined): LogFormat {
+  if (text === undefined || text === '') return 'json';
+  if (!(LOG_FORMATS as readonly string[]).includes(text)) throw new Error(`invalid log format (json or text): ${text}`);
+  return text as LogFormat;
 }
 
 /** Smallest journal file: a batch larger than a file still goes in a file of its own (one write, one batch). */

@@ -9,6 +9,8 @@ import { createKeyPairGenerator } from '../crypto/key-generation/key-pair-genera
 import type { RootOfTrust } from '../crypto/root-of-trust.js';
 import { MaterialCache } from '../keys/material-cache.js';
 import type { Logger } from '../observability/logger.js';
+import type { ProcessMetrics } from '../observability/process-metrics.js';
+import type { ReadinessChecks } from '../api/health-endpoints.js';
 import { runDueJobs, type ServiceEvent } from '../service/background-jobs.js';
 import { PrivateKeyCache } from '../service/private-key-cache.js';
 import type { RequestQuotas } from '../service/quotas/request-quotas.js';
@@ -53,6 +55,13 @@ interface NodeSettings {
   readonly xksTrustedCertificates?: string;
   /** Where the built web console is (default: dist/console, which `npm run build` writes); served at `/console/`. */
   readonly consoleDirectory?: string;
+  /** Where this process records its metrics (requests, caches, audit commits); none: nothing is measured. */
+  readonly metrics?: ProcessMetrics;
+  /**
+   * The API port's `/healthz`, `/readyz` and, with `metrics`, `/metrics` (the node's metrics as text); default: the
+   * probes without `/metrics`. `false`: they have a listener of their own (`--metrics-port`) and are unknown paths here.
+   */
+  readonly operationalEndpoints?: { readonly metrics?: () => Promise<string> } | false;
 }
 
 /** One Strongroom node: the store, the root key and the API over them. Several may share a data directory. */
@@ -63,6 +72,8 @@ export interface StrongroomNode {
   readonly rootKey: RootOfTrust;
   /** Present when the node records its audit trail. */
   readonly audit?: AuditTrail;
+  /** What `/readyz` checks on this node (for a `--metrics-port` listener of its own). */
+  readonly readiness: ReadinessChecks;
   /** Runs due background jobs; with an audit trail, each one's event is recorded before `onEvent` sees it. */
   runDueJobs(onEvent?: (event: ServiceEvent) => Promise<void>): Promise<ServiceEvent[]>;
   close(): Promise<void>;
@@ -74,7 +85,10 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
   const { rootKey, store: opened } = await openNodeStorage(options, now);
   const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const audit = options.audit
-    ? await openNodeAuditTrail(options, { ...options.audit, store, rootKey, now, log: options.log })
+    ? await openNodeAuditTrail(options, {
+        ...options.audit, store, rootKey, now, log: options.log,
+        ...(options.metrics ? { onCommit: options.metrics.auditCommitted.bind(options.metrics) } : {}),
+      })
     : undefined;
   const materials = new MaterialCache();
   const privateKeys = new PrivateKeyCache();
@@ -118,6 +132,15 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
   const authorizer = options.authorizer ??
     new PolicyAuthorizer({ store, now, grants, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) });
   const readiness = nodeReadinessChecks({ store, rootKey, ...(audit ? { audit } : {}) });
+  const authenticator = new Authenticator(credentials, now);
+  options.metrics?.watchCaches({
+    'key-material': materials.counts,
+    'private-key': privateKeys.counts,
+    grants: grants.counts,
+    'sigv4-signing-key': authenticator.signingKeyCounts,
+    ...(store.lookupCounts ? { 'store-lookup': store.lookupCounts } : {}),
+  });
+  const operational = options.operationalEndpoints;
   const xksProxy = options.xksProxy && new XksProxy({
     uriPrefix: options.xksProxy.uriPrefix,
     deps,
@@ -127,13 +150,14 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     ...(options.xksProxy.requireClientCertificate === true ? { requireClientCertificate: true } : {}),
   });
   const app = new App({
-    authenticator: new Authenticator(credentials, now),
+    authenticator,
     pipeline: { deps, authorizer, ...(options.quotas ? { quotas: options.quotas } : {}) },
     // Administrators' explanations come from the authorizer that enforces (none when a test replaced it).
     ...(authorizer instanceof PolicyAuthorizer ? { explainer: authorizer } : {}),
     outcomes: audit?.outcomes ?? options.outcomes ?? discardOutcomes,
     ...(audit ? { cloudTrail: audit.lookupEvents, verifyAuditTrail: () => audit.verify() } : {}),
-    readiness,
+    ...(operational === false ? {} : { operational: { readiness, ...(operational?.metrics ? { metrics: operational.metrics } : {}) } }),
+    ...(options.metrics ? { observer: options.metrics.requests } : {}),
     console: consoleAssetsIn(options.consoleDirectory ?? builtConsoleDirectory()),
     ...(xksProxy ? { xksProxy } : {}),
     ...(options.devAccountId !== undefined
@@ -155,6 +179,7 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
     store,
     rootKey,
     ...(audit ? { audit } : {}),
+    readiness,
     runDueJobs: (onEvent) =>
       runDueJobs(deps, async (event) => {
         await audit?.recordServiceEvent(event);

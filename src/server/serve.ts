@@ -1,7 +1,14 @@
-import cluster, { type Worker } from 'node:cluster';
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createHttpServer } from '../api/http/http-server.js';
+import type { ReadinessChecks } from '../api/health-endpoints.js';
+import { countedJobRun, runKeyLifecycleJob } from '../observability/background-job-report.js';
+import type { NodeScrape } from '../observability/cluster-metrics.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { createOperationalServer } from '../observability/operational-listener.js';
+import type { ProcessMetrics } from '../observability/process-metrics.js';
+import { servingMetrics, workersListening, type ServingMetrics } from '../observability/serving-metrics.js';
+import { currentRequest } from '../service/request-context.js';
 import { scheduleBackgroundJobs } from '../service/background-jobs.js';
 import { loadQuotaTable } from '../service/quotas/quota-file.js';
 import type { QuotaTable } from '../service/quotas/quota-table.js';
@@ -15,18 +22,16 @@ import { openNode, type StrongroomNode } from './node.js';
 import type { NodeStorage } from './node-storage.js';
 import type { AuditTrail } from './audit/audit-trail.js';
 import { redactDatabaseUrl } from '../store/postgres/database-url.js';
-import { SecretBytes } from '../crypto/secret-bytes.js';
+import type { SecretBytes } from '../crypto/secret-bytes.js';
 import { readPassphrase } from './root-of-trust/passphrase.js';
 import { ADMINISTRATOR_ACCOUNT_SETTING, type Store } from '../store/store.js';
 import { answerWorkerLeases, servingQuotas } from './quota-leasing.js';
 import { loadTlsCredentials, type LoadedTlsCredentials } from './tls/tls-credentials.js';
 import { withXksClientCheck } from '../xks/proxy/xks-client-certificates.js';
+import { forkServingWorkers, openOrderFromPrimary, type ServingWorkers, type WorkerMessage } from './serving-workers.js';
 
 const BACKGROUND_JOB_INTERVAL_MS = 60_000;
 
-type WorkerMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string } | { type: 'need-passphrase' };
-/** The one message a primary sends a worker as it starts: the typed passphrase of the root of trust, if any. */
-type PrimaryMessage = { type: 'root-passphrase'; passphrase: string };
 
 /**
  * Runs the server until SIGTERM/SIGINT, then stops cleanly: in-flight requests finish (within a grace period)
@@ -34,13 +39,15 @@ type PrimaryMessage = { type: 'root-passphrase'; passphrase: string };
  * serves from this process; with more, this process is the primary (first-start set-up, background jobs,
  * supervision) and each worker serves on the shared port.
  * Prints (through `print`) one line when ready to answer. Rejects with a message when it cannot start.
+ * `workers`: the serving processes, when the caller forked them early (serving-workers.ts); else forked here.
  */
-export async function serve(config: ServerConfig, print: (text: string) => void): Promise<void> {
-  const log = createLogger();
+export async function serve(config: ServerConfig, print: (text: string) => void, workers?: ServingWorkers): Promise<void> {
+  // Lines logged while a request is served carry its id (service/request-context.ts).
+  const log = createLogger(undefined, { format: config.logFormat, requestId: () => currentRequest()?.requestId });
   // Listening for the stop signal starts before anything is printed: a supervisor may send it the moment it
   // reads the ready line. It lasts until the process exits, so that no later signal kills a stop in progress.
   const stopRequested = waitForStopSignal(log);
-  if (cluster.isWorker) return serveAsWorker(await withPassphraseFromPrimary(config), log, stopRequested);
+  if (cluster.isWorker) return serveAsWorker(config, log, stopRequested);
   // A passphrase typed at the prompt is asked once, here, and handed to the workers over their IPC channel.
   config = await withTypedPassphrase(config);
   // A seed file is read and checked first: a wrong one starts nothing (and names the entry and why).
@@ -52,22 +59,32 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
   // any worker is forked, so workers only read it.
   const tls = config.tls ? await withXksClientCheck(await loadTlsCredentials(config.tls, config.dataDir), config.xksProxy) : undefined;
   const quotaTable = await loadQuotaTable(config.quotas);
-  const node = await openNode(nodeOptions(config, log, quotaTable));
+  const observed = servingMetrics(config, log);
+  const { metrics, scrape } = observed;
+  const node = await openNode(nodeOptions(config, log, quotaTable, observed));
+  // The primary (or the only process) reports for the node: the keys by state, the background jobs.
+  metrics?.watchKeyStates(() => node.store.keys.countByState());
   const admin = await administrator(node, config, print);
   // Applied by the primary, before any worker starts and before the ready line (docs/seeding.md).
   if (seed) await applySeedFile(node, seed, print);
   // Once across the nodes of a shared database, whichever gets there first (Store.exclusively).
-  const jobs = scheduleBackgroundJobs(() => node.store.exclusively('background-jobs', () => node.runDueJobs()), BACKGROUND_JOB_INTERVAL_MS, (error) =>
-    log.error('background-job-failed', { error: String(error) }),
+  const jobs = scheduleBackgroundJobs(
+    () => runKeyLifecycleJob({ log, metrics }, (onEvent) => node.store.exclusively('background-jobs', () => node.runDueJobs(onEvent))),
+    BACKGROUND_JOB_INTERVAL_MS,
+    (error) => log.error('background-job-failed', { error: String(error) }),
   );
   const retentionDays = config.audit?.retentionDays;
   const retention = node.audit && retentionDays !== undefined
-    ? scheduleAuditRetention(retainedOnce(node.audit, node.store), { retentionDays, log, ...(config.audit?.archiveDir ? { archiveDir: config.audit.archiveDir } : {}) })
+    ? scheduleAuditRetention(retainedOnce(node.audit, node.store, metrics), { retentionDays, log, ...(config.audit?.archiveDir ? { archiveDir: config.audit.archiveDir } : {}) })
     : undefined;
   // With workers, this process owns the node's request quota buckets and leases tokens to them (quota-leasing.ts).
   const stopLeasing = config.workers > 1 && quotaTable ? answerWorkerLeases(quotaTable) : undefined;
-  const stopServing = config.workers === 1 ? await listenInProcess(node, config, tls) : await startWorkers(config);
-  const address = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${stopServing.port}`;
+  // Before the workers open: a metrics port that is taken refuses the start before anything serves.
+  const operational = config.metricsPort === undefined ? undefined : await listenOperational(config, node.readiness, scrape);
+  const stopServing = config.workers === 1
+    ? await listenInProcess(node, config, tls)
+    : await (workers ?? forkServingWorkers(config.workers)).open({ passphrase: typedPassphrase(config), log });
+  const address = `${tls ? 'https' : 'http'}://${hostInUrl(config.host)}:${stopServing.port}`;
   if (tls) print(`TLS certificate ${tls.certFile}, SHA-256 fingerprint ${tls.fingerprint}\n`);
   if (config.xksProxy) {
     const mutual = config.xksProxy.clientCaFile !== undefined ? ', client certificates required' : '';
@@ -82,12 +99,44 @@ export async function serve(config: ServerConfig, print: (text: string) => void)
       `${config.dev ? `, development mode: test/test is the root of account ${config.devAccountId}` : ''}` +
       `${config.devAnyCredentials ? ', any access key id accepted unsigned (--dev-any-credentials)' : ''})\n`,
   );
+  // After the ready line, which scripts read for the first URL printed.
+  const metricsAddress = operational ? `http://${hostInUrl(config.host)}:${operational.port}` : address;
+  if (operational) print(`Metrics at ${metricsAddress}/metrics, health at /healthz and /readyz on that port (not on ${address})\n`);
+  else if (metrics) print(`Metrics at ${address}/metrics, health at /healthz and /readyz\n`);
+  log.info('server-started', {
+    address,
+    workers: config.workers,
+    store: config.ephemeral ? 'memory' : config.database ? 'postgresql' : 'sqlite',
+    ...(config.database ? { database: redactDatabaseUrl(config.database.databaseUrl) } : config.ephemeral ? {} : { dataDir: config.dataDir }),
+    ...(metrics ? { metrics: `${metricsAddress}/metrics` } : {}),
+    audit: config.audit !== undefined,
+    pid: process.pid,
+  });
   await stopRequested;
   await stopServing.stop();
+  await operational?.stop();
   stopLeasing?.();
   await jobs.stop();
   retention?.stop();
+  scrape?.stop();
   await node.close();
+  log.info('server-stopped', { pid: process.pid });
+}
+
+/** `host` as it goes in a URL (an IPv6 address in brackets). */
+function hostInUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * `--metrics-port`: `/metrics`, `/healthz` and `/readyz` on a listener of their own, in this process (the primary,
+ * with workers: its `/readyz` also checks that every worker is up).
+ */
+async function listenOperational(config: ServerConfig, readiness: ReadinessChecks, scrape: NodeScrape | undefined) {
+  const checks = config.workers === 1 ? readiness : { ...readiness, workers: workersListening(config.workers) };
+  const server = createOperationalServer({ readiness: checks, ...(scrape ? { metrics: scrape.scrape } : {}) });
+  const port = await listen(server, { host: config.host, port: config.metricsPort ?? 0 });
+  return { port, stop: () => closeServer(server) };
 }
 
 /**
@@ -109,12 +158,16 @@ async function administrator(node: StrongroomNode, config: ServerConfig, print: 
   });
 }
 
-/** The trail with its retention run once across the nodes sharing its store (skipped while another node runs it). */
-function retainedOnce(trail: AuditTrail, store: Store): AuditTrail {
+/**
+ * The trail with its retention run once across the nodes sharing its store (skipped while another node runs it),
+ * each run counted in the metrics.
+ */
+function retainedOnce(trail: AuditTrail, store: Store, metrics: ProcessMetrics | undefined): AuditTrail {
   return {
     ...trail,
     applyRetention: async (retentionDays, archiveDir) =>
-      (await store.exclusively('audit-retention', () => trail.applyRetention(retentionDays, archiveDir))) ?? { removed: [], refused: [] },
+      (await countedJobRun(metrics, 'audit-retention', () => store.exclusively('audit-retention', () => trail.applyRetention(retentionDays, archiveDir))))
+        ?? { removed: [], refused: [] },
   };
 }
 
@@ -136,12 +189,16 @@ async function applySeedFile(node: StrongroomNode, seed: SeedDocument, print: (t
  */
 const PRIMARY_JOURNAL_FILE_BYTES = 256 * 1024;
 
-function nodeOptions(config: ServerConfig, log: Logger, quotaTable: QuotaTable | undefined) {
+function nodeOptions(config: ServerConfig, log: Logger, quotaTable: QuotaTable | undefined, observed: ServingMetrics) {
+  const { metrics, scrape } = observed;
   const servesRequests = config.workers === 1 || cluster.isWorker;
   const journalFileBytes = servesRequests ? config.audit?.journalFileBytes : PRIMARY_JOURNAL_FILE_BYTES;
   const quotas = servesRequests ? servingQuotas(quotaTable) : undefined;
   return {
     ...(quotas ? { quotas } : {}),
+    ...(metrics ? { metrics } : {}),
+    // The API port answers the operational endpoints unless they have a port of their own.
+    operationalEndpoints: servesRequests && config.metricsPort === undefined ? { ...(scrape ? { metrics: scrape.scrape } : {}) } : false as const,
     ...storageOf(config),
     log,
     ...(config.dev ? { devAccountId: config.devAccountId } : {}),
@@ -180,14 +237,14 @@ async function withTypedPassphrase(config: ServerConfig): Promise<ServerConfig> 
   return { ...config, rootOfTrust: { ...config.rootOfTrust, passphrase } };
 }
 
-/** A worker's config with the passphrase its primary sends (never through the environment or the command line). */
-async function withPassphraseFromPrimary(config: ServerConfig): Promise<ServerConfig> {
-  if (!typesPassphrase(config) || config.rootOfTrust.kind !== 'passphrase') return config;
-  // Asked for, not awaited unasked: a message sent before this process listens would be lost.
-  const answer = new Promise<PrimaryMessage>((resolve) => process.once('message', (received: PrimaryMessage) => resolve(received)));
-  process.send?.({ type: 'need-passphrase' } satisfies WorkerMessage);
-  const message = await answer;
-  const passphrase = SecretBytes.adopt(Buffer.from(message.passphrase, 'base64'));
+/** The passphrase typed at the primary's prompt, if any: the workers receive it with the order to open. */
+function typedPassphrase(config: ServerConfig): SecretBytes | undefined {
+  return config.rootOfTrust.kind === 'passphrase' ? config.rootOfTrust.passphrase : undefined;
+}
+
+/** A worker's config with the passphrase its primary sent (never through the environment or the command line). */
+function withPassphraseFromPrimary(config: ServerConfig, passphrase: SecretBytes | undefined): ServerConfig {
+  if (!typesPassphrase(config) || config.rootOfTrust.kind !== 'passphrase' || passphrase === undefined) return config;
   return { ...config, rootOfTrust: { ...config.rootOfTrust, passphrase } };
 }
 
@@ -197,13 +254,18 @@ async function listenInProcess(node: StrongroomNode, config: ServerConfig, tls: 
   return { port, stop: () => closeServer(server) };
 }
 
-async function serveAsWorker(config: ServerConfig, log: Logger, stopRequested: Promise<void>): Promise<void> {
+async function serveAsWorker(workerConfig: ServerConfig, log: Logger, stopRequested: Promise<void>): Promise<void> {
   const report = (message: WorkerMessage) => process.send?.(message);
+  // Forked as the primary started: nothing is opened before the primary has set the node up.
+  const order = await openOrderFromPrimary(stopRequested);
+  if (order === undefined) process.exit(0);
+  const config = withPassphraseFromPrimary(workerConfig, order.passphrase);
   let node: StrongroomNode;
   let server: Server;
+  const observed = servingMetrics(config, log);
   try {
     const tls = config.tls ? await withXksClientCheck(await loadTlsCredentials(config.tls, config.dataDir), config.xksProxy) : undefined;
-    node = await openNode(nodeOptions(config, log, await loadQuotaTable(config.quotas)));
+    node = await openNode(nodeOptions(config, log, await loadQuotaTable(config.quotas), observed));
     server = createHttpServer(node.app, tls);
     report({ type: 'listening', port: await listen(server, config) });
   } catch (error) {
@@ -212,69 +274,9 @@ async function serveAsWorker(config: ServerConfig, log: Logger, stopRequested: P
   }
   await stopRequested;
   await closeServer(server);
+  observed.scrape?.stop();
   await node.close();
   process.exit(0);
-}
-
-/** Forks the workers and resolves once all of them listen; rejects with the first worker's failure. */
-async function startWorkers(config: ServerConfig): Promise<{ port: number; stop(): Promise<void> }> {
-  // The primary accepts connections and deals them out in turn. Clients keep connections alive, so this costs
-  // once per connection; letting workers accept themselves (SCHED_NONE) left one worker with most of them.
-  cluster.schedulingPolicy = cluster.SCHED_RR;
-  let stopping = false;
-  let exitedWhileStarting: ((worker: Worker, code: number, signal: string) => void) | undefined;
-  const port = await new Promise<number>((resolve, reject) => {
-    let listening = 0;
-    for (let i = 0; i < config.workers; i++) {
-      forkWorker(config).on('message', (message: WorkerMessage) => {
-        if (message.type === 'failed') reject(new Error(message.message));
-        // Only the ready messages count: a worker that already serves also sends quota lease requests.
-        else if (message.type === 'listening' && ++listening === config.workers) resolve(message.port);
-      });
-    }
-    // A worker that dies before it can say why (a crash, the OOM killer) fails the start instead of hanging it.
-    exitedWhileStarting = (worker, code, signal) =>
-      reject(new Error(`worker ${worker.process.pid} exited with ${code ?? signal} while starting`));
-    cluster.on('exit', exitedWhileStarting);
-  }).catch(async (error: unknown) => {
-    stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-    throw error;
-  }).finally(() => cluster.off('exit', exitedWhileStarting!));
-  cluster.on('exit', (worker, code) => {
-    if (stopping) return;
-    process.stderr.write(`worker ${worker.process.pid} exited with ${code}; starting another\n`);
-    forkWorker(config);
-  });
-  return {
-    port,
-    async stop() {
-      stopping = true;
-      const exits = Object.values(cluster.workers ?? {}).map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            if (!worker || worker.isDead()) return resolve();
-            worker.once('exit', () => resolve());
-            worker.process.kill('SIGTERM');
-          }),
-      );
-      await Promise.all(exits);
-    },
-  };
-}
-
-/** A new worker, answered with the typed passphrase when it asks for it. */
-function forkWorker(config: ServerConfig): Worker {
-  const worker = cluster.fork();
-  const { rootOfTrust } = config;
-  if (rootOfTrust.kind === 'passphrase' && rootOfTrust.passphrase !== undefined) {
-    const passphrase = rootOfTrust.passphrase;
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type !== 'need-passphrase') return;
-      worker.send({ type: 'root-passphrase', passphrase: passphrase.expose().toString('base64') } satisfies PrimaryMessage);
-    });
-  }
-  return worker;
 }
 
 /** Listens on `config.port` (0: a free one) and resolves with the port; rejects with a message naming the address. */

@@ -1,4 +1,5 @@
 import type { KeyScope } from '../keys/key.js';
+import { CacheCounter } from '../observability/cache-counter.js';
 
 /**
  * A number that changes whenever anything in the key store may have changed, read by a cache before it answers:
@@ -32,6 +33,8 @@ export type CacheKeyOf = (...args: never[]) => string;
  * moved the cache on: a value read after a change may be kept under the older generation (it is dropped with it),
  * but a value read before a change is never kept under the newer one.
  *
+ * Its lookups count as hits or misses in `counts` (shared by a store's repositories, reported as one cache).
+ *
  * @example
  *   const keys = withCachedLookups(new SqliteKeyRepository(db), generation, {
  *     get: (scope: KeyScope, id: string) => `${scope.accountId}/${scope.region}/${id}`,
@@ -41,7 +44,7 @@ export function withCachedLookups<R extends object>(
   repository: R,
   generation: ChangeGeneration,
   cached: Partial<Record<keyof R & string, CacheKeyOf>>,
-  capacity = 10_000,
+  { capacity = 10_000, counts = new CacheCounter() }: { readonly capacity?: number; readonly counts?: CacheCounter } = {},
 ): R {
   const cache = new Map<string, unknown>();
   let cachedGeneration = -1;
@@ -55,7 +58,11 @@ export function withCachedLookups<R extends object>(
         cachedGeneration = current;
       }
       const key = `${method}\u0000${(cacheKey as (...a: unknown[]) => string)(...args)}`;
-      if (cache.has(key)) return cache.get(key);
+      if (cache.has(key)) {
+        counts.hits++;
+        return cache.get(key);
+      }
+      counts.misses++;
       const value = await original(...args);
       if (cache.size >= capacity) cache.clear();
       if (cachedGeneration === current) cache.set(key, value);

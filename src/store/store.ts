@@ -1,5 +1,7 @@
 import type { CustomKeyStore, HsmCluster } from '../keys/custom-key-store.js';
 import type { Alias, KeyMaterial, KeyScope, KmsKey } from '../keys/key.js';
+import type { KeyState } from '../keys/key-state.js';
+import type { CacheCounts } from '../observability/cache-counter.js';
 
 /**
  * The storage interface every backend implements (SQLite embedded, PostgreSQL for several nodes).
@@ -58,6 +60,11 @@ export interface Store {
    * Resolves with how many secrets were re-wrapped.
    */
   rewrapSecrets(rewrap: SecretRewrap): Promise<RewrappedSecrets>;
+  /**
+   * Hits and misses of the lookups this process answers from memory while nothing changed (keys, access keys, key
+   * stores: `withCachedLookups`), for `/metrics`. Absent on a wrapped store that does not pass it on.
+   */
+  readonly lookupCounts?: CacheCounts;
   /** Flushes and closes; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -201,6 +208,12 @@ export interface KeyRepository {
    * `validTo` has passed.
    */
   listDue(now: number): Promise<KmsKey[]>;
+  /**
+   * How many keys are in each state, in every account and region (for `/metrics`, read at each scrape: one
+   * aggregate query). A state no key is in is left out. The state as stored: a key of a disconnected custom key
+   * store counts in its own state, not as `Unavailable`.
+   */
+  countByState(): Promise<Partial<Record<KeyState, number>>>;
 }
 
 /**

@@ -66,6 +66,7 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       getMaterial: (keyArn, materialId) => keys.getMaterial(keyArn, materialId),
       listMaterials: (keyArn) => keys.listMaterials(keyArn),
       listDue: (now) => keys.listDue(now),
+      countByState: () => keys.countByState(),
     },
     aliases: {
       create: guarded('aliases.create', (alias) => aliases.create(alias)),

@@ -1,4 +1,5 @@
 import type { KmsKey } from '../../keys/key.js';
+import { CacheCounter, type CacheCounts } from '../../observability/cache-counter.js';
 import type { Grant, GrantRepository } from '../../store/store.js';
 import type { GrantForEvaluation, GrantOperation, RequestPrincipal } from '../policy/index.js';
 import { parseGrantToken } from './grant-token.js';
@@ -23,15 +24,25 @@ export class KeyGrantCache {
   readonly #entries = new Map<string, CachedGrants>();
   /** How many times `clear` ran: a load that began before a clear is not kept. */
   #clears = 0;
+  readonly #counts = new CacheCounter();
 
   constructor(
     private readonly repository: GrantRepository,
     private readonly capacity = 10_000,
   ) {}
 
+  /** Keys whose grants were answered from memory (hits) or read from the store (misses), for `/metrics`. */
+  get counts(): CacheCounts {
+    return this.#counts;
+  }
+
   async grantsOf(key: KmsKey): Promise<readonly Grant[]> {
     const cached = this.#entries.get(key.arn);
-    if (cached !== undefined && cached.revision === key.revision && cached.createdAt === key.createdAt) return cached.grants;
+    if (cached !== undefined && cached.revision === key.revision && cached.createdAt === key.createdAt) {
+      this.#counts.hits++;
+      return cached.grants;
+    }
+    this.#counts.misses++;
     const clears = this.#clears;
     const grants = Object.freeze(await this.repository.listAll(key.arn));
     // A slower concurrent load of an older revision must not replace a newer one, nor a load begun before `clear`.

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SecretBytes } from '../../crypto/secret-bytes.js';
+import { CacheCounter } from '../../observability/cache-counter.js';
 
 /**
  * The SigV4 signing key: kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
@@ -42,10 +43,13 @@ interface CachedKey {
 export class SigningKeyCache {
   readonly #entries = new Map<string, CachedKey>();
   readonly #capacity: number;
+  readonly #counts: CacheCounter;
 
-  constructor(capacity = 1024) {
+  /** `counts` may be shared by several caches (one per verifier), to be reported as one. */
+  constructor(capacity = 1024, counts: CacheCounter = new CacheCounter()) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('cacheSize must be a positive integer');
     this.#capacity = capacity;
+    this.#counts = counts;
   }
 
   get size(): number {
@@ -56,10 +60,12 @@ export class SigningKeyCache {
   get(scope: string, secret: SecretBytes, date: string, region: string, service: string): SecretBytes {
     const cached = this.#entries.get(scope);
     if (cached !== undefined && cached.secret.equals(secret)) {
+      this.#counts.hits++;
       this.#entries.delete(scope);
       this.#entries.set(scope, cached);
       return cached.key;
     }
+    this.#counts.misses++;
     const key = deriveSigningKey(secret, date, region, service);
     if (cached !== undefined) this.#forget(scope, cached);
     this.#entries.set(scope, { secret: SecretBytes.copyOf(secret.expose()), key });

@@ -7,6 +7,7 @@ import { headerText, type HttpRequestToVerify } from './http-request.js';
 import { parseSignedHeaders, requireHostSigned, requireSignedHeadersPresent } from './signed-headers.js';
 import { readSignatureClaim } from './signature-claim.js';
 import { SigningKeyCache } from './signing-key.js';
+import type { CacheCounter } from '../../observability/cache-counter.js';
 import { checkFreshness, readSigningTime } from './signing-time.js';
 
 /** The secret of an access key, or undefined when the key is unknown. May be async (a store lookup). */
@@ -32,6 +33,8 @@ export interface SigV4VerifierOptions {
   readonly maxSkewMs?: number;
   /** Signing keys kept (one per access key, day, region and service). Default 1024. */
   readonly cacheSize?: number;
+  /** Where the signing-key cache counts its hits and misses (for `/metrics`); default: a counter of its own. */
+  readonly cacheCounts?: CacheCounter;
   /** Which credential-scope regions to accept. Default: any AWS-shaped region name. */
   readonly isValidRegion?: (region: string) => boolean;
 }
@@ -70,7 +73,7 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
   const now = options.now ?? Date.now;
   const maxSkewMs = options.maxSkewMs ?? 5 * 60_000;
   const isValidRegion = options.isValidRegion ?? isAwsRegionName;
-  const signingKeys = new SigningKeyCache(options.cacheSize);
+  const signingKeys = new SigningKeyCache(options.cacheSize, options.cacheCounts);
 
   async function verify(request: HttpRequestToVerify, lookup: SigningSecretLookup): Promise<VerifiedSignature> {
     const claim = readSignatureClaim(request);

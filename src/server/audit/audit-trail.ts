@@ -11,6 +11,7 @@ import {
   trackingStartTimePlan,
   type AuditLogOptions,
   type CloudTrailEvent,
+  type CommitInfo,
   type JsonLinesSink,
   type LookupEventsQuery,
   type LookupEventsResult,
@@ -46,6 +47,8 @@ export interface AuditTrailSettings {
   readonly journalFileBytes?: number;
   /** Index when nothing was appended for this long (default 100 ms; tests set it high to index only when they ask). */
   readonly indexWhenIdleMs?: number;
+  /** Told of every batch made durable (for `/metrics`: its records and how long its write took). Not in memory. */
+  readonly onCommit?: (info: CommitInfo) => void;
 }
 
 /** A node's audit trail: the outcome sink, the readers the API needs, background events and retention. */
@@ -81,6 +84,8 @@ export interface OpenAuditTrailOptions extends AuditTrailSettings {
 }
 
 const DAY_MS = 86_400_000;
+/** When a process checks its trail first, unless a read or an index after appends came sooner: once it serves. */
+const FIRST_CHECK_DELAY_MS = 1000;
 
 /**
  * Opens `<data-dir>/audit.db` for this process: loads (or, on the first start, creates and stores wrapped)
@@ -111,18 +116,29 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
     ...(options.wrapJournal ? { wrapJournal: options.wrapJournal } : {}),
     ...(options.journalFileBytes !== undefined ? { journalFileBytes: options.journalFileBytes } : {}),
     ...(options.indexWhenIdleMs !== undefined ? { indexWhenIdleMs: options.indexWhenIdleMs } : {}),
+    ...(options.onCommit !== undefined ? { onCommit: options.onCommit } : {}),
     onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
     onIndexError: logIndexError,
     // The indexing thread verifies what it indexes (chain-watch.ts).
     chainWatch: { publicKeyPem, onCheck: (check) => health.onCheck(check) },
   });
-  // The first check now rather than at the first request: an unsealed tail broken before this start is seen.
-  auditLog.index().catch(logIndexError);
+  // The first check soon after the start rather than at the first request: an unsealed tail broken before this
+  // start is seen. Not at once: starting the indexing thread (a V8 isolate, SQLite, the check) costs ~100 ms of
+  // CPU, which each process of a start would spend while the others still load and the first requests come in.
+  const firstCheck = setTimeout(() => auditLog.index().catch(logIndexError), FIRST_CHECK_DELAY_MS);
+  firstCheck.unref();
   const append = health.watchWrites((event) => auditLog.append(event));
   // Every process journals its own records; a read first brings every journal into the database (on the
   // indexer's thread), so it sees every acknowledged record, whichever process wrote it.
   const closeOthers = () => stream?.close();
-  return assembleAuditTrail({ options, signingKey, publicKeyPem, health, append, store: auditLog.store, auditLog, closeOthers });
+  const log = {
+    seal: () => auditLog.seal(),
+    close: async () => {
+      clearTimeout(firstCheck);
+      await auditLog.close();
+    },
+  };
+  return assembleAuditTrail({ options, signingKey, publicKeyPem, health, append, store: auditLog.store, auditLog: log, closeOthers });
 }
 
 /** What a trail is made of, on disk or in memory (memory-audit-trail.ts). */

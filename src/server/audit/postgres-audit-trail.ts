@@ -53,6 +53,7 @@ export async function openPostgresAuditTrail(options: PostgresAuditTrailOptions)
       now: options.now,
       resync: readChain,
       ...(stream ? { sinks: [stream] } : {}),
+      ...(options.onCommit !== undefined ? { onCommit: options.onCommit } : {}),
       onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
     });
     return assembleAuditTrail({

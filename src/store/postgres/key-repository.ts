@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { KeyMaterial, KeyScope, KmsKey } from '../../keys/key.js';
+import type { KeyState } from '../../keys/key-state.js';
 import {
   SELECT_KEY_MATERIAL_COLUMNS,
   keyMaterialFromRow,
@@ -28,6 +29,7 @@ const LIST_RELATED = 'SELECT record FROM keys WHERE account_id = $1 AND id = $2 
 const LIST_DUE = `SELECT record FROM keys
   WHERE (state = 'PendingDeletion' AND deletion_at <= $1) OR next_rotation_at <= $1 OR material_expires_at <= $1
   ORDER BY arn`;
+const COUNT_BY_STATE = 'SELECT state, COUNT(*) AS keys FROM keys GROUP BY state';
 const DELETE_KEY = 'DELETE FROM keys WHERE account_id = $1 AND region = $2 AND id = $3';
 const DELETE_ALIASES_OF_KEY = 'DELETE FROM aliases WHERE account_id = $1 AND region = $2 AND target_key_id = $3';
 const INSERT_MATERIAL = `INSERT INTO key_materials (${SELECT_KEY_MATERIAL_COLUMNS}) VALUES (${placeholders(6)})`;
@@ -114,6 +116,12 @@ export class PostgresKeyRepository implements KeyRepository {
   async listDue(now: number): Promise<KmsKey[]> {
     const result = await this.#pool.query<{ record: string }>(LIST_DUE, [now]);
     return result.rows.map((row) => deserializeKey(row.record));
+  }
+
+  async countByState(): Promise<Partial<Record<KeyState, number>>> {
+    // COUNT(*) is a bigint, which the driver returns as text.
+    const result = await this.#pool.query<{ state: KeyState; keys: string }>(COUNT_BY_STATE);
+    return Object.fromEntries(result.rows.map((row) => [row.state, Number(row.keys)]));
   }
 }
 

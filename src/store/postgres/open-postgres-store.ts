@@ -1,4 +1,5 @@
 import type { KeyScope } from '../../keys/key.js';
+import { CacheCounter } from '../../observability/cache-counter.js';
 import { accessKeyCacheKey, keyCacheKey, keyStoreCacheKey, withCachedLookups } from '../cached-lookup.js';
 import type { Store } from '../store.js';
 import { PostgresAliasRepository } from './alias-repository.js';
@@ -60,26 +61,28 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const stateReset = await PostgresStateReset.open(pool);
     // What a request reads before it acts is answered from memory while the change counter stands still (ADR 0018).
     const generation = new ChangeCounter(pool);
+    const counts = new CacheCounter();
     return {
-      keys: withCachedLookups(new PostgresKeyRepository(pool, stateReset), generation, { get: keyCacheKey }),
+      keys: withCachedLookups(new PostgresKeyRepository(pool, stateReset), generation, { get: keyCacheKey }, { counts }),
       aliases: withCachedLookups(new PostgresAliasRepository(pool), generation, {
         get: (scope: KeyScope, name: string) => `${scope.accountId}/${scope.region}/${name}`,
-      }),
+      }, { counts }),
       identities: withCachedLookups(new PostgresIdentityRepository(pool, stateReset), generation, {
         getAccessKey: accessKeyCacheKey,
         getAccount: (accountId: string) => accountId,
         getUser: (accountId: string, userName: string) => `${accountId}/${userName.toLowerCase()}`,
         getRole: (accountId: string, roleName: string) => `${accountId}/${roleName.toLowerCase()}`,
         listPolicies: (principalArn: string) => principalArn,
-      }),
+      }, { counts }),
       // Not cached, but wrapped all the same: a grant change advances its key's revision, so this node's next
       // lookup of that key must read the counter again (as after any write through a wrapped repository).
       grants: withCachedLookups(new PostgresGrantRepository(pool), generation, {}),
       settings: withCachedLookups(new PostgresSettingsRepository(pool), generation, {}),
       // Read for every request under a key in a store (its connection state), so cached as keys are.
-      keyStores: withCachedLookups(new PostgresCustomKeyStoreRepository(pool), generation, { get: keyStoreCacheKey }),
+      keyStores: withCachedLookups(new PostgresCustomKeyStoreRepository(pool), generation, { get: keyStoreCacheKey }, { counts }),
       // Read for every XKS proxy request (its signature needs the wrapped secret), so cached as access keys are.
-      xksCredentials: withCachedLookups(new PostgresXksCredentialRepository(pool), generation, { get: (accessKeyId: string) => accessKeyId }),
+      xksCredentials: withCachedLookups(new PostgresXksCredentialRepository(pool), generation, { get: (accessKeyId: string) => accessKeyId }, { counts }),
+      lookupCounts: counts,
       async clearState() {
         try {
           return await stateReset.clear();

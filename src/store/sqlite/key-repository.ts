@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { KeyMaterial, KeyScope, KmsKey } from '../../keys/key.js';
+import type { KeyState } from '../../keys/key-state.js';
 import { RevisionConflictError, type KeyRepository, type KeyWrite, type Page, type PageRequest } from '../store.js';
 import {
   INSERT_KEY_MATERIAL,
@@ -30,6 +31,7 @@ export class SqliteKeyRepository implements KeyRepository {
   readonly #listKeys: Database.Statement<[string, string, string, number], string>;
   readonly #listRelated: Database.Statement<[string, string], string>;
   readonly #listDue: Database.Statement<[number, number, number], string>;
+  readonly #countByState: Database.Statement<[], { state: KeyState; keys: number }>;
   readonly #deleteKey: Database.Statement<[string, string, string]>;
   readonly #deleteAliasesOfKey: Database.Statement<[string, string, string]>;
   readonly #insertMaterial: Database.Statement<KeyMaterialValues>;
@@ -62,6 +64,7 @@ export class SqliteKeyRepository implements KeyRepository {
       `SELECT record FROM keys
        WHERE (state = 'PendingDeletion' AND deletion_at <= ?) OR next_rotation_at <= ? OR material_expires_at <= ?`,
     ).pluck();
+    this.#countByState = db.prepare<[], { state: KeyState; keys: number }>('SELECT state, COUNT(*) AS keys FROM keys GROUP BY state');
     this.#deleteKey = db.prepare('DELETE FROM keys WHERE account_id = ? AND region = ? AND id = ?');
     this.#deleteAliasesOfKey = db.prepare(
       'DELETE FROM aliases WHERE account_id = ? AND region = ? AND target_key_id = ?',
@@ -131,6 +134,10 @@ export class SqliteKeyRepository implements KeyRepository {
       .all(now, now, now)
       .map(deserializeKey)
       .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  }
+
+  async countByState(): Promise<Partial<Record<KeyState, number>>> {
+    return Object.fromEntries(this.#countByState.all().map((row) => [row.state, row.keys]));
   }
 
   /** One key's write, inside the caller's transaction: revision 1 inserts, any other updates if unchanged since. */

@@ -1,3 +1,4 @@
+import { CacheCounter } from '../../observability/cache-counter.js';
 import type { Store } from '../store.js';
 import { SqliteAliasRepository } from './alias-repository.js';
 import { accessKeyCacheKey, keyCacheKey, keyStoreCacheKey, withCachedLookups } from '../cached-lookup.js';
@@ -40,17 +41,19 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     migrate(db, options.path, options.now ?? Date.now);
     const generation = new SqliteChangeGeneration(db);
     const stateReset = new SqliteStateReset(db, generation);
+    const counts = new CacheCounter();
     return {
       // The two lookups every request makes are answered from memory while the database is unchanged.
-      keys: withCachedLookups(new SqliteKeyRepository(db), generation, { get: keyCacheKey }),
+      keys: withCachedLookups(new SqliteKeyRepository(db), generation, { get: keyCacheKey }, { counts }),
       aliases: new SqliteAliasRepository(db),
-      identities: withCachedLookups(new SqliteIdentityRepository(db), generation, { getAccessKey: accessKeyCacheKey }),
+      identities: withCachedLookups(new SqliteIdentityRepository(db), generation, { getAccessKey: accessKeyCacheKey }, { counts }),
       grants: new SqliteGrantRepository(db),
       settings: new SqliteSettingsRepository(db),
       // Read for every request under a key in a store (its connection state), so cached as keys are.
-      keyStores: withCachedLookups(new SqliteCustomKeyStoreRepository(db), generation, { get: keyStoreCacheKey }),
+      keyStores: withCachedLookups(new SqliteCustomKeyStoreRepository(db), generation, { get: keyStoreCacheKey }, { counts }),
       // Read for every XKS proxy request (its signature needs the wrapped secret), so cached as access keys are.
-      xksCredentials: withCachedLookups(new SqliteXksCredentialRepository(db), generation, { get: (accessKeyId: string) => accessKeyId }),
+      xksCredentials: withCachedLookups(new SqliteXksCredentialRepository(db), generation, { get: (accessKeyId: string) => accessKeyId }, { counts }),
+      lookupCounts: counts,
       clearState: async () => stateReset.clear(),
       onStateCleared: (listener) => stateReset.onCleared(listener),
       catchUp: async () => {},

@@ -121,5 +121,19 @@ export function keyLifecycleContract(open: OpenFreshStore): void {
         assert.deepEqual(await store.keys.listDue(daysAfterT0(91)), [rotated]);
       });
     });
+
+    test('countByState counts keys per state in every account and region, following updates and deletions', async () => {
+      await withFreshStore(open, async (store) => {
+        assert.deepEqual(await store.keys.countByState(), {});
+        const disabled = await createKey(store, makeKey(SCOPE, 'k-1'));
+        await createKey(store, makeKey(OTHER_ACCOUNT, 'k-2'));
+        await createKey(store, makeKey(OTHER_REGION, 'k-3'));
+        await createKey(store, makeKey(SCOPE, 'k-4', { state: 'PendingDeletion', deletionAt: daysAfterT0(7), pendingWindowInDays: 7 }));
+        assert.deepEqual(await store.keys.countByState(), { Enabled: 3, PendingDeletion: 1 });
+        await store.keys.update(nextRevision(disabled, { state: 'Disabled' }));
+        await store.keys.delete(SCOPE, 'k-4');
+        assert.deepEqual(await store.keys.countByState(), { Enabled: 2, Disabled: 1 });
+      });
+    });
   });
 }
