@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { ChainCheck, IndexerReply, IndexerRequest, IndexerWorkerData } from './indexer-worker.js';
+import type { ChainCheck, IndexerReply, IndexerRequest, IndexerWorkerData, IndexScope } from './indexer-worker.js';
 
-export type { ChainCheck } from './indexer-worker.js';
+export type { ChainCheck, IndexScope } from './indexer-worker.js';
 export type { ChainBreak } from './chain-watch.js';
 
 /** Verify the trail as it is indexed (chain-watch.ts, on the indexing thread), and hear what each check found. */
@@ -30,7 +30,8 @@ export class IndexingError extends Error {
  * loop, and may wait for another process's lock as long as `busyTimeoutMs`.
  *
  * Runs do not overlap: an `index()` while one runs is served by the next run, shared by everyone who asked
- * meanwhile (a run already under way may have started reading before their records were written).
+ * meanwhile (a run already under way may have started reading before their records were written); that run indexes
+ * every journal when any of them asked for every journal.
  *
  * @example
  *   const indexer = new BackgroundIndexer({ path, busyTimeoutMs: 5000 }, { chainWatch: { publicKeyPem, onCheck } });
@@ -47,6 +48,8 @@ export class BackgroundIndexer {
   #running: Promise<number> = Promise.resolve(0);
   /** The next run, not yet started: whoever asks now shares it. */
   #queued: Promise<number> | undefined;
+  /** What the next run indexes: the widest scope asked for. */
+  #queuedScope: IndexScope = 'own-journal';
   #closed = false;
 
   constructor(data: IndexerWorkerData, options: { readonly chainWatch?: ChainWatchSettings } = {}) {
@@ -55,14 +58,22 @@ export class BackgroundIndexer {
     this.#onCheck = chainWatch?.onCheck;
   }
 
-  /** Resolves with the number of records imported once every journal, as it is now, is in the database. */
-  index(): Promise<number> {
+  /**
+   * Resolves with the number of records imported once every journal (or, with `own-journal`, this process's own),
+   * as it is now, is in the database.
+   */
+  index(scope: IndexScope = 'every-journal'): Promise<number> {
     if (this.#closed) return Promise.reject(new Error('the audit indexer is closed'));
-    this.#queued ??= this.#running.catch(() => 0).then(() => {
-      this.#queued = undefined;
-      this.#running = this.#run();
-      return this.#running;
-    });
+    if (this.#queued === undefined) {
+      this.#queuedScope = scope;
+      this.#queued = this.#running.catch(() => 0).then(() => {
+        this.#queued = undefined;
+        this.#running = this.#run(this.#queuedScope);
+        return this.#running;
+      });
+    } else if (scope === 'every-journal') {
+      this.#queuedScope = scope;
+    }
     return this.#queued;
   }
 
@@ -80,13 +91,13 @@ export class BackgroundIndexer {
     await exited;
   }
 
-  #run(): Promise<number> {
+  #run(scope: IndexScope): Promise<number> {
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise<number>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       worker.ref(); // an awaited run keeps the process alive; an idle thread does not
-      worker.postMessage({ id } satisfies IndexerRequest);
+      worker.postMessage({ id, scope } satisfies IndexerRequest);
     });
   }
 

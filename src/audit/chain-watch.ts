@@ -33,7 +33,8 @@ interface Checked {
 
 /**
  * Verifies the audit trail as it grows, on the indexing thread, after each import: the records and digests stored
- * since its previous check, from where that check left each writer, with the rules of `audit verify`
+ * since its previous check (of every writer, or of one: see `check`), from where that check left each writer, with
+ * the rules of `audit verify`
  * (verify-writer.ts, digest-chain.ts). A record must hash to its hash, link to its predecessor and follow it in seq; a new digest
  * must be signed by the audit key and chain to the previous one, and when it arrives the records it seals are
  * read again and checked against it (so a row edited in audit.db after it was first checked is found when it is
@@ -53,8 +54,10 @@ export class ChainWatch {
   readonly #db: AuditDatabase;
   readonly #publicKey: KeyObject;
   readonly #positions = new Map<string, WriterPosition>();
-  /** Undefined until the first check. */
+  /** How far the last check of every writer went; undefined until the first check. */
   #checked: Checked | undefined;
+  /** Writers checked alone since then, and how far (past `#checked`): those rows are not checked twice. */
+  readonly #checkedAhead = new Map<string, Checked>();
   /** Breaks already reported (a record found altered when indexed is found again when it is sealed). */
   readonly #reported = new Set<string>();
 
@@ -63,14 +66,27 @@ export class ChainWatch {
     this.#publicKey = publicKey;
   }
 
-  /** Checks what was stored since the previous check (in one read transaction) and returns the new breaks. */
-  check(): ChainBreak[] {
+  /**
+   * Checks what was stored since the previous check (in one read transaction) and returns the new breaks. With
+   * `writer`, only that writer's records and digests: what a serving process's background index brought in (its own
+   * journal), each record checked by its own writer's process instead of by every process (issue #19). A check of
+   * every writer then skips what those checks covered. The first check covers every writer whatever it is asked.
+   */
+  check(writer?: string): ChainBreak[] {
     const found: ChainBreak[] = [];
     this.#db.transaction(() => {
       const now: Checked = { recordId: this.#maxId('audit_records'), digestId: this.#maxId('audit_digests') };
-      if (this.#checked === undefined) this.#checkFromLastSeals(found);
-      else this.#checkStoredAfter(this.#checked, found);
-      this.#checked = now;
+      if (this.#checked === undefined) {
+        this.#checkFromLastSeals(found);
+        this.#checked = now;
+      } else if (writer === undefined) {
+        this.#checkStoredAfter(this.#checked, found);
+        this.#checked = now;
+        this.#checkedAhead.clear();
+      } else {
+        this.#checkStoredAfter(this.#checkedAhead.get(writer) ?? this.#checked, found, writer);
+        this.#checkedAhead.set(writer, now);
+      }
     })();
     return found;
   }
@@ -83,12 +99,19 @@ export class ChainWatch {
     }
   }
 
-  /** Every writer with records or digests stored since `checked`, from where it was left. */
-  #checkStoredAfter(checked: Checked, found: ChainBreak[]): void {
-    const rows = this.#db.prepare('SELECT writer, seq FROM audit_records WHERE id > ?').all(checked.recordId) as
-      { writer: string; seq: number }[];
-    const newSeqs = groupBy(rows, (row) => row.writer, (row) => row.seq);
-    const newDigests = groupBy(readDigestsStoredAfter(this.#db, checked.digestId), (digest) => digest.writer, (digest) => digest);
+  /**
+   * Every writer (or `onlyWriter`) with records or digests stored since `checked`, from where it was left; rows a
+   * check of their writer alone already covered are left out.
+   */
+  #checkStoredAfter(checked: Checked, found: ChainBreak[], onlyWriter?: string): void {
+    const rows = (onlyWriter === undefined
+      ? this.#db.prepare('SELECT id, writer, seq FROM audit_records WHERE id > ?').all(checked.recordId)
+      : this.#db.prepare('SELECT id, writer, seq FROM audit_records WHERE id > ? AND writer = ?').all(checked.recordId, onlyWriter)) as
+      { id: number; writer: string; seq: number }[];
+    const ahead = (writer: string) => this.#checkedAhead.get(writer) ?? checked;
+    const newSeqs = groupBy(rows.filter((row) => row.id > ahead(row.writer).recordId), (row) => row.writer, (row) => row.seq);
+    const digests = readDigestsStoredAfter(this.#db, checked.digestId, onlyWriter).filter(({ id, digest }) => id > ahead(digest.writer).digestId);
+    const newDigests = groupBy(digests, ({ digest }) => digest.writer, ({ digest }) => digest);
     for (const writer of new Set([...newSeqs.keys(), ...newDigests.keys()])) {
       const report = this.#reporter(writer, found);
       // A writer first seen now has every record stored since the last check: verified from its beginning.

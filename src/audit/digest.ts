@@ -125,10 +125,21 @@ export function* readLastDigestPlan(writer: string): SqlPlan<Digest | undefined>
   return row && digestOfRow(row);
 }
 
-/** Every writer's digests stored after row `afterId` (what was indexed since), by writer, then in seq order. */
-export function readDigestsStoredAfter(db: AuditDatabase, afterId: number): Digest[] {
-  const rows = db.prepare('SELECT * FROM audit_digests WHERE id > ? ORDER BY writer, from_seq, id').all(afterId) as DigestRow[];
-  return rows.map(digestOfRow);
+/** A digest with its row id (the order it was stored in). */
+export interface StoredDigest {
+  readonly id: number;
+  readonly digest: Digest;
+}
+
+/**
+ * The digests stored after row `afterId` (what was indexed since), by writer, then in seq order: every writer's, or
+ * only `writer`'s.
+ */
+export function readDigestsStoredAfter(db: AuditDatabase, afterId: number, writer?: string): StoredDigest[] {
+  const rows = (writer === undefined
+    ? db.prepare('SELECT * FROM audit_digests WHERE id > ? ORDER BY writer, from_seq, id').all(afterId)
+    : db.prepare('SELECT * FROM audit_digests WHERE id > ? AND writer = ? ORDER BY from_seq, id').all(afterId, writer)) as (DigestRow & { id: number })[];
+  return rows.map((row) => ({ id: row.id, digest: digestOfRow(row) }));
 }
 
 function digestOfRow(row: DigestRow): Digest {

@@ -11,7 +11,8 @@ import { loadAuditPublicKey } from './signing-key.js';
  *
  * After an import that left the WAL past its limit, it checkpoints and truncates the WAL (checkpointLargeWal).
  *
- * Messages in: `{ id }` imports now, `{ close: true }` closes the connection and ends the thread.
+ * Messages in: `{ id, scope }` imports now (every journal, or only this process's own: IndexScope), `{ close: true }`
+ * closes the connection and ends the thread.
  * Messages out: `{ id, records, chain? }`, or `{ id, error }` with the error's name, message and code only. With
  * a public key, each import is followed by a check of what was stored since (chain-watch.ts), whose result is
  * `chain`: the breaks found, or the name of the error that stopped the check (the import stands either way).
@@ -22,12 +23,22 @@ export interface IndexerWorkerData {
   readonly busyTimeoutMs: number;
   /** SPKI PEM of the audit signing key: when given, the trail is verified as it is indexed. */
   readonly publicKeyPem?: string;
+  /** The writer whose journal is this process's own (what an `own-journal` run indexes and checks). */
+  readonly writer?: string;
 }
+
+/**
+ * What one run indexes. `every-journal`: every writer's journal, and a check of every writer's new records — what a
+ * reader needs before it reads, and seal and close. `own-journal`: this process's journal and a check of its own
+ * writer — the background index (idle, backlog), so that no two serving processes read, parse and verify every
+ * record (issue #19: that doubled the cost of indexing).
+ */
+export type IndexScope = 'every-journal' | 'own-journal';
 
 /** What the check after an import found. */
 export type ChainCheck = { readonly breaks: readonly ChainBreak[] } | { readonly error: { readonly name: string } };
 
-export type IndexerRequest = { readonly id: number } | { readonly close: true };
+export type IndexerRequest = { readonly id: number; readonly scope: IndexScope } | { readonly close: true };
 
 export type IndexerReply =
   | { readonly id: number; readonly records: number; readonly chain?: ChainCheck }
@@ -35,7 +46,7 @@ export type IndexerReply =
 
 const port = parentPort;
 if (port === null) throw new Error('indexer-worker.ts runs as a worker thread');
-const { path, busyTimeoutMs, publicKeyPem } = workerData as IndexerWorkerData;
+const { path, busyTimeoutMs, publicKeyPem, writer } = workerData as IndexerWorkerData;
 /** Opened by the first request (opening may wait for the lock too, and fail like an import: it is retried). */
 let opened: { db: AuditDatabase; importer: JournalImporter; watch: ChainWatch | undefined } | undefined;
 
@@ -49,9 +60,9 @@ function open(): { importer: JournalImporter; watch: ChainWatch | undefined } {
 }
 
 /** The watch's check, an error in it reported by name only (it says nothing of the import, which committed). */
-function check(watch: ChainWatch): ChainCheck {
+function check(watch: ChainWatch, ownWriter: string | undefined): ChainCheck {
   try {
-    return { breaks: watch.check() };
+    return { breaks: watch.check(ownWriter) };
   } catch (error) {
     return { error: { name: error instanceof Error ? error.name : 'Error' } };
   }
@@ -66,8 +77,9 @@ port.on('message', (request: IndexerRequest) => {
   let reply: IndexerReply;
   try {
     const { importer, watch } = open();
-    const records = importer.import();
-    reply = { id: request.id, records, ...(watch === undefined ? {} : { chain: check(watch) }) };
+    const own = request.scope === 'own-journal' ? writer : undefined;
+    const records = importer.import(own === undefined ? {} : { writer: own });
+    reply = { id: request.id, records, ...(watch === undefined ? {} : { chain: check(watch, own) }) };
   } catch (error) {
     const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
     reply = {

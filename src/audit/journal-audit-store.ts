@@ -1,6 +1,6 @@
 import type { AuditBatch, AuditStore, SqlPlan } from '../store/audit-store.js';
 import { checkpointLargeWal, openAuditDatabase, type AuditDatabase } from './audit-database.js';
-import { BackgroundIndexer, type ChainWatchSettings } from './background-indexer.js';
+import { BackgroundIndexer, type ChainWatchSettings, type IndexScope } from './background-indexer.js';
 import { AuditWriteError } from './group-commit.js';
 import { JournalImporter } from './journal-import.js';
 import {
@@ -56,9 +56,9 @@ export interface JournalAuditStore extends AuditStore {
  * `append` resolves then. A failed write is cut back out of the file, so nothing of it is ever read.
  *
  * `audit.db` is an index of the journals, filled off the request path and off the event loop: the journals are
- * copied into it (lookup columns, digests) on a thread of its own (BackgroundIndexer) when the store has been idle
- * for `indexWhenIdleMs`, when `indexBacklog` records wait, on close, and before every read (`run`, `index()`). A
- * failed index is tried again later. Reads run on a connection of this process (plans run synchronously on it).
+ * copied into it (lookup columns, digests) on a thread of its own (BackgroundIndexer) — this writer's own journal
+ * when the store has been idle for `indexWhenIdleMs` or `indexBacklog` records wait, every journal on close and
+ * before every read (`run`, `index()`). A failed index is tried again later. Reads run on a connection of this process (plans run synchronously on it).
  * Design: ADR 0007, 0009, 0017.
  *
  * @example
@@ -88,7 +88,10 @@ export function openJournalAuditStore(options: JournalAuditStoreOptions): Journa
   // Made now, not at the first append, so that a volume too small for it refuses the start (JournalSpaceError
   // says how much is needed) instead of failing requests later.
   let journal = wrap(createJournalFile(journalDirectory, options.writerId, generation, fileBytes));
-  const indexer = new BackgroundIndexer({ path: options.path, busyTimeoutMs }, options.chainWatch ? { chainWatch: options.chainWatch } : {});
+  const indexer = new BackgroundIndexer(
+    { path: options.path, busyTimeoutMs, writer: options.writerId },
+    options.chainWatch ? { chainWatch: options.chainWatch } : {},
+  );
   /** The file to move on to when this one is full, prepared on the thread pool once it is half full. */
   let spare: Promise<JournalFile> | undefined;
   /** This writer's full journal files: removed once indexing has read them. */
@@ -141,14 +144,14 @@ export function openJournalAuditStore(options: JournalAuditStoreOptions): Journa
   }
 
   /**
-   * An index nobody waits for. When another process held the lock all along (it was indexing every journal, this
-   * one's included), it is simply tried again; any other failure is reported (`onIndexError`) and tried again a
-   * second later.
+   * An index nobody waits for, of this writer's own journal only (every process indexes its own; a reader indexes
+   * every journal before it reads). When another process held the lock all along, it is simply tried again; any
+   * other failure is reported (`onIndexError`) and tried again a second later.
    */
   function indexInBackground(): void {
     clearTimeout(idleTimer);
     if (indexing !== undefined || closed) return;
-    indexing = indexNow().then(
+    indexing = indexNow('own-journal').then(
       () => {
         if (unindexed > 0 && !closed) scheduleIndex(indexWhenIdleMs); // appended while it ran
       },
@@ -163,14 +166,14 @@ export function openJournalAuditStore(options: JournalAuditStoreOptions): Journa
   }
 
   /**
-   * Copies the journals into the database in one transaction, on the indexer's thread. On failure the records
-   * stay durable in the journal; the caller decides what follows.
+   * Copies the journals (every journal, or this writer's own) into the database, on the indexer's thread. On failure
+   * the records stay durable in the journal; the caller decides what follows.
    */
-  async function indexNow(): Promise<void> {
+  async function indexNow(scope: IndexScope = 'every-journal'): Promise<void> {
     const waiting = unindexed;
     const read = retired; // full before this index starts, so it reads them to the end
     retired = [];
-    const run = indexer.index(); // callers that ask together share one run: account for it once
+    const run = indexer.index(scope); // callers that ask together share one run: account for it once
     let records: number;
     try {
       records = await run;

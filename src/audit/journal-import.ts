@@ -2,7 +2,9 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { checkpointLargeWal, indexColumnsOf, openAuditDatabase, type AuditDatabase, type IndexColumns } from './audit-database.js';
 import { KMS_KEY_RESOURCE_TYPE, type CloudTrailEvent } from './event.js';
 import { insertDigest, type Digest } from './digest.js';
-import { isOrphaned, journalDirectoryOf, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader } from './journal.js';
+import {
+  isJournalFileOf, isOrphaned, journalDirectoryOf, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader,
+} from './journal.js';
 
 /** A record as read back from a journal. */
 export interface JournalRecord {
@@ -12,8 +14,42 @@ export interface JournalRecord {
   readonly json: string;
 }
 
+/**
+ * A record line as read: its seq at once, the rest (hashes, event JSON) decoded only when the record is imported.
+ * Most lines another process's import reads are records already in the database, skipped by their seq: decoding
+ * them (a kilobyte of UTF-8 each, two hex hashes) was most of what reading a journal cost (issue #19).
+ */
+class RecordLine {
+  constructor(
+    readonly seq: number,
+    /** The bytes read from the file, the line between `start` (after the seq and its space) and `end` (its newline). */
+    private readonly bytes: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  /** The record, or undefined when the rest of the line is not `<prev hash hex> <hash hex> <event JSON>`. */
+  decode(): JournalRecord | undefined {
+    const { bytes, start, end } = this;
+    const hashAt = start + HEX_HASH_LENGTH + 1;
+    const jsonAt = hashAt + HEX_HASH_LENGTH + 1;
+    if (jsonAt > end || bytes[hashAt - 1] !== SPACE || bytes[jsonAt - 1] !== SPACE) return undefined;
+    if (!isLowerHex(bytes, start, hashAt - 1) || !isLowerHex(bytes, hashAt, jsonAt - 1)) return undefined;
+    return {
+      seq: this.seq,
+      prevHash: Buffer.from(bytes.toString('latin1', start, hashAt - 1), 'hex'),
+      hash: Buffer.from(bytes.toString('latin1', hashAt, jsonAt - 1), 'hex'),
+      json: bytes.toString('utf8', jsonAt, end),
+    };
+  }
+}
+
 /** A journal line: a record, or a digest. */
-type JournalEntry = { readonly record: JournalRecord } | { readonly digest: Digest };
+type JournalEntry = { readonly record: RecordLine } | { readonly digest: Digest };
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const HEX_HASH_LENGTH = 64;
 
 /** What one read of a journal file found: its header, its complete new lines, and the offset after them. */
 interface JournalRead {
@@ -73,12 +109,14 @@ export class JournalImporter {
 
   /**
    * Imports what is new and returns how many records that was. With `removeOrphans`, journals of processes that
-   * have ended are removed once imported. Throws SQLITE_BUSY when another process holds the lock past the busy
-   * timeout, and whatever else a transaction throws; what earlier chunks committed stays, the rest is read again
-   * next time.
+   * have ended are removed once imported. With `writer`, only that writer's journal files are read: what a serving
+   * process indexes in the background, its own records, so that no two processes read and parse every journal
+   * (issue #19). Throws SQLITE_BUSY when another process holds the lock past the busy timeout, and whatever else a
+   * transaction throws; what earlier chunks committed stays, the rest is read again next time.
    */
-  import(options: { removeOrphans?: boolean } = {}): number {
-    const files = listJournalFiles(this.#directory);
+  import(options: { removeOrphans?: boolean; writer?: string } = {}): number {
+    const writer = options.writer;
+    const files = listJournalFiles(this.#directory).filter((file) => writer === undefined || isJournalFileOf(file, writer));
     // Newest file first, so that what is read is a prefix of every writer's chain: a writer appends to one file
     // at a time and moves on only once it is full, so a later file that holds any record means every earlier
     // file was complete before it was read, and is read in full after it. Read oldest first, a file could be
@@ -103,7 +141,10 @@ export class JournalImporter {
       removeJournalFile(file);
       this.#progress.delete(file);
     }
-    for (const known of this.#progress.keys()) if (!files.includes(known)) this.#progress.delete(known);
+    const listed = new Set(files);
+    for (const known of this.#progress.keys()) {
+      if (!listed.has(known) && (writer === undefined || isJournalFileOf(known, writer))) this.#progress.delete(known);
+    }
     return imported;
   }
 
@@ -120,8 +161,10 @@ export class JournalImporter {
         }
         if ('record' in entry) {
           if (entry.record.seq <= position.lastSeq) continue;
-          this.#insert(writer, entry.record);
-          position.lastSeq = entry.record.seq;
+          const record = entry.record.decode();
+          if (record === undefined) continue; // not a record line: verification reports the gap it leaves
+          this.#insert(writer, record);
+          position.lastSeq = record.seq;
           imported += 1;
         } else if (entry.digest.writer === writer && entry.digest.toSeq > position.lastSealed) {
           insertDigest(this.#db, entry.digest);
@@ -160,14 +203,16 @@ export class JournalImporter {
       const size = fstatSync(fd).size;
       const start = known !== undefined && known.offset <= size ? known.offset : 0;
       const bytes = readFrom(fd, start, size);
-      const end = bytes.lastIndexOf(0x0a); // a torn last line (a write in progress, or cut by a crash) waits
+      const end = bytes.lastIndexOf(NEWLINE); // a torn last line (a write in progress, or cut by a crash) waits
       if (end === -1) return undefined;
-      const lines = bytes.toString('utf8', 0, end).split('\n');
       let header = known?.header;
-      if (start === 0) header = parseHeader(lines.shift());
+      let from = 0;
+      if (start === 0) {
+        from = bytes.indexOf(NEWLINE) + 1;
+        header = parseHeader(bytes.toString('utf8', 0, from - 1));
+      }
       if (header === undefined) return undefined;
-      const entries = lines.map(parseEntry).filter((entry): entry is JournalEntry => entry !== undefined);
-      return { header, entries, offset: start + end + 1 };
+      return { header, entries: parseEntries(bytes, from, end), offset: start + end + 1 };
     } finally {
       closeSync(fd);
       this.#afterRead?.(file);
@@ -203,9 +248,9 @@ function readFrom(fd: number, start: number, size: number): Buffer {
   return Buffer.concat(chunks);
 }
 
-function parseHeader(line: string | undefined): JournalHeader | undefined {
+function parseHeader(line: string): JournalHeader | undefined {
   try {
-    const header = JSON.parse(line ?? '') as Partial<JournalHeader>;
+    const header = JSON.parse(line) as Partial<JournalHeader>;
     return typeof header.writer === 'string' && typeof header.pid === 'number' && typeof header.host === 'string'
       ? { writer: header.writer, pid: header.pid, host: header.host }
       : undefined;
@@ -214,15 +259,41 @@ function parseHeader(line: string | undefined): JournalHeader | undefined {
   }
 }
 
-/** A record or digest line, or undefined when it is neither (verification then reports the gap it leaves). */
-function parseEntry(line: string): JournalEntry | undefined {
-  if (line.startsWith('D ')) {
-    const digest = parseJournalDigest(line);
+/**
+ * The record and digest lines of `bytes` from `from` up to the newline at `end`. A line that is neither (no seq and
+ * space, not a well-formed digest) is left out: verification then reports the gap it leaves. A record line's
+ * format is checked in full when it is decoded (RecordLine).
+ */
+function parseEntries(bytes: Buffer, from: number, end: number): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (let start = from; start <= end;) {
+    const stop = bytes.indexOf(NEWLINE, start);
+    const entry = parseEntry(bytes, start, stop);
+    if (entry !== undefined) entries.push(entry);
+    start = stop + 1;
+  }
+  return entries;
+}
+
+/** The line of `bytes` from `start` to its newline at `stop`: a record line (`<seq> ...`) or a digest line (`D ...`). */
+function parseEntry(bytes: Buffer, start: number, stop: number): JournalEntry | undefined {
+  if (bytes[start] === 0x44 /* D */ && bytes[start + 1] === SPACE) {
+    const digest = parseJournalDigest(bytes.toString('utf8', start, stop));
     return digest && { digest };
   }
-  const match = /^(\d+) ([0-9a-f]{64}) ([0-9a-f]{64}) (.*)$/s.exec(line);
-  if (!match) return undefined;
-  return { record: { seq: Number(match[1]), prevHash: Buffer.from(match[2]!, 'hex'), hash: Buffer.from(match[3]!, 'hex'), json: match[4]! } };
+  let at = start;
+  while (at < stop && bytes[at]! >= 0x30 && bytes[at]! <= 0x39) at += 1; // the seq's digits
+  if (at === start || bytes[at] !== SPACE) return undefined;
+  return { record: new RecordLine(Number(bytes.toString('latin1', start, at)), bytes, at + 1, stop) };
+}
+
+/** Whether `bytes[from, to)` are lower-case hex digits (what the journal writes hashes as). */
+function isLowerHex(bytes: Buffer, from: number, to: number): boolean {
+  for (let at = from; at < to; at += 1) {
+    const byte = bytes[at]!;
+    if (!((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66))) return false;
+  }
+  return true;
 }
 
 /**

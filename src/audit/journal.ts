@@ -278,6 +278,13 @@ function openForAppends(path: string, initialLength: number, capacity: number): 
   };
 }
 
+/** Whether `path` is one of `writer`'s journal files (by its name: `<writer>.<n>.log`). */
+export function isJournalFileOf(path: string, writer: string): boolean {
+  const name = basename(path);
+  const prefix = `${fileSafe(writer)}.`;
+  return name.startsWith(prefix) && /^\d{6}\.log$/.test(name.slice(prefix.length));
+}
+
 /** The journal files in `directory` (none when it does not exist). */
 export function listJournalFiles(directory: string): string[] {
   try {
