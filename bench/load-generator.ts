@@ -11,10 +11,17 @@ export interface LoadSpec {
   readonly durationSeconds: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /**
+   * When given, each request sent is one of these, drawn at random (e.g. Encrypt under 1,000 keys of a large
+   * store), instead of `headers` and `body`.
+   */
+  readonly variants?: ReadonlyArray<{ readonly headers: Record<string, string>; readonly body: string }>;
 }
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
+  /** Requests answered in the run (for per-request figures such as CPU time). */
+  readonly requests: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   /** The slowest request: where a stall of the server's event loop shows. */
@@ -25,6 +32,7 @@ export interface LoadResult {
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+  const variants = spec.variants;
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -33,9 +41,11 @@ async function main(): Promise<void> {
     method: 'POST',
     headers: spec.headers,
     body: spec.body,
+    ...(variants === undefined ? {} : { requests: [{ setupRequest: (request) => ({ ...request, ...randomVariant(variants) }) }] }),
   });
   const output: LoadResult = {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
@@ -43,6 +53,10 @@ async function main(): Promise<void> {
     errors: result.errors,
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+function randomVariant<T>(variants: readonly T[]): T {
+  return variants[Math.floor(Math.random() * variants.length)]!;
 }
 
 await main();

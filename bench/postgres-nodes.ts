@@ -157,6 +157,7 @@ async function spread(target: Target, connections: number, durationSeconds: numb
   await target.afterLoad?.();
   return {
     requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0),
+    requests: results.reduce((sum, result) => sum + result.requests, 0),
     // The generators ran side by side for the same time: their median and tail, not a merged histogram.
     p50Ms: Math.max(...results.map((result) => result.p50Ms)),
     p99Ms: Math.max(...results.map((result) => result.p99Ms)),
@@ -171,6 +172,7 @@ function mean(first: LoadResult, second: LoadResult): LoadResult {
   const average = (pick: (result: LoadResult) => number) => (pick(first) + pick(second)) / 2;
   return {
     requestsPerSecond: average((result) => result.requestsPerSecond),
+    requests: first.requests + second.requests,
     p50Ms: average((result) => result.p50Ms),
     p99Ms: average((result) => result.p99Ms),
     maxMs: Math.max(first.maxMs, second.maxMs),

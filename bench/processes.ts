@@ -8,9 +8,12 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node <script> ...args` and waits for the first `http://...` it prints. */
-export async function startProcess(script: string, args: readonly string[]): Promise<RunningProcess> {
-  return started(spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }), script);
+/**
+ * Spawns `node ...nodeArgs <script> ...args` and waits for the first `http://...` it prints. Node's own options (e.g.
+ * `--cpu-prof`, which NODE_OPTIONS may not carry) are inherited by cluster workers and worker threads.
+ */
+export async function startProcess(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<RunningProcess> {
+  return started(spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }), script);
 }
 
 /**
@@ -51,9 +54,9 @@ async function started(child: ChildProcess, script: string): Promise<RunningProc
   };
 }
 
-/** Runs `node <script> <arg>` to completion and returns what it printed on stdout. */
-export async function runProcess(script: string, arg: string): Promise<string> {
-  const child = spawn(process.execPath, [script, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs `node <script> <arg> ...more` to completion and returns what it printed on stdout. */
+export async function runProcess(script: string, arg: string, more: readonly string[] = []): Promise<string> {
+  const child = spawn(process.execPath, [script, arg, ...more], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const [code] = (await once(child, 'exit')) as [number];

@@ -128,6 +128,7 @@ function mean(results: readonly LoadResult[]): LoadResult {
   return {
     ...first,
     requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0) / results.length,
+    requests: results.reduce((sum, result) => sum + result.requests, 0),
     p50Ms: Math.max(...results.map((result) => result.p50Ms)),
     p99Ms: Math.max(...results.map((result) => result.p99Ms)),
     maxMs: Math.max(...results.map((result) => result.maxMs)),

@@ -46,24 +46,46 @@ export async function wrkLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /**
- * The request as wrk's Lua globals, and a `done` that reports what LoadResult holds (latencies in µs → ms; wrk's
- * `errors.status` counts answers of status 400 and above). No `response` callback: it would make wrk parse bodies.
+ * The request as wrk's Lua globals (or, with `variants`, a `request` function drawing one of them at random), and a
+ * `done` that reports what LoadResult holds (latencies in µs → ms; wrk's `errors.status` counts answers of status
+ * 400 and above). No `response` callback: it would make wrk parse bodies.
  */
 function luaScript(spec: LoadSpec): string {
-  const headers = Object.entries(spec.headers)
-    .filter(([name]) => name.toLowerCase() !== 'host' && name.toLowerCase() !== 'content-length')
-    .map(([name, value]) => `wrk.headers[${lua(name)}] = ${lua(value)}`)
-    .join('\n');
   return `wrk.method = "POST"
 wrk.body = ${lua(spec.body)}
-${headers}
+${headersOf(spec.headers).map(([name, value]) => `wrk.headers[${lua(name)}] = ${lua(value)}`).join('\n')}
+${spec.variants === undefined ? '' : variantsScript(spec.variants)}
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format('{"requestsPerSecond":%.1f,"p50Ms":%.3f,"p99Ms":%.3f,"maxMs":%.3f,"non2xx":%d,"errors":%d}\\n',
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+  io.write(string.format('{"requestsPerSecond":%.1f,"requests":%d,"p50Ms":%.3f,"p99Ms":%.3f,"maxMs":%.3f,"non2xx":%d,"errors":%d}\\n',
+    summary.requests / (summary.duration / 1e6), summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, summary.errors.status, errors))
 end
 `;
+}
+
+/**
+ * Every variant formatted once, in `init` (wrk adds Host and Content-Length), and one drawn per request: the Lua
+ * call per request costs wrk a little, so a bench comparing with one request should use one variant, not none.
+ */
+function variantsScript(variants: NonNullable<LoadSpec['variants']>): string {
+  const formatted = variants.map((variant) => {
+    const headers = headersOf(variant.headers).map(([name, value]) => `[${lua(name)}] = ${lua(value)}`).join(', ');
+    return `  variants[#variants + 1] = wrk.format("POST", "/", { ${headers} }, ${lua(variant.body)})`;
+  });
+  return `local variants = {}
+init = function(args)
+  math.randomseed(os.time())
+${formatted.join('\n')}
+end
+request = function()
+  return variants[math.random(#variants)]
+end`;
+}
+
+/** The headers wrk is to send: it sets Host (from the URL) and Content-Length itself. */
+function headersOf(headers: Record<string, string>): Array<[string, string]> {
+  return Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'host' && name.toLowerCase() !== 'content-length');
 }
 
 /** A Lua string literal (long brackets cannot hold every byte; escaped quotes can). */

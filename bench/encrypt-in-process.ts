@@ -1,0 +1,65 @@
+/**
+ * Encrypt's CPU without HTTP (issue #19): a node opened in this process (SQLite, audit trail on, quotas off, as
+ * `serve` opens one), and signed Encrypt requests handed to `App.handle` in batches, as the HTTP server starts the
+ * requests that arrived in one event-loop turn together (ADR 0008). Prints µs of CPU per request of the event loop
+ * (this process's main thread) and of the whole process (the journal writes on libuv's threads, V8's GC threads; the
+ * indexing thread when it runs), from /proc. Steadier than a run under HTTP load: what the pipeline itself costs.
+ *
+ * Run: npm run build && node dist/bench/encrypt-in-process.js [requests, default 100000] [batch, default 16]
+ * With `node --cpu-prof` it shows where the event loop's time goes (bench/cpu-profile-stages.ts reads the profile).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WireRequest } from '../src/api/http/wire-request.js';
+import { createLogger } from '../src/observability/logger.js';
+import { dataDirectoryLayout } from '../src/server/data-directory.js';
+import { ensureAdministrator } from '../src/server/first-start.js';
+import { openNode } from '../src/server/node.js';
+import { readCredentials } from './bench-client.js';
+import { processCpu, threadCpu, totalMicros } from './process-cpu.js';
+import { kmsRequest } from './signed-request.js';
+
+const REQUESTS = Number(process.argv[2] ?? 100_000);
+const BATCH = Number(process.argv[3] ?? 16);
+const URL_OF_NOTHING = 'http://127.0.0.1:1'; // signed for this host; nothing is sent over the network
+
+function wireRequest(signed: { headers: Record<string, string>; body: string }): WireRequest {
+  return {
+    method: 'POST', path: '/', query: '', sourceIp: '127.0.0.1', body: Buffer.from(signed.body),
+    headers: Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), [value]])),
+  };
+}
+
+async function run(node: Awaited<ReturnType<typeof openNode>>, request: WireRequest, count: number): Promise<void> {
+  for (let done = 0; done < count; done += BATCH) {
+    const responses = await Promise.all(Array.from({ length: BATCH }, () => node.app.handle(request)));
+    if (responses.some((response) => response.status !== 200)) throw new Error(`Encrypt failed: ${responses.find((r) => r.status !== 200)?.body}`);
+  }
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-in-process-'));
+const node = await openNode({ dataDir, log: createLogger(() => undefined), audit: {} });
+try {
+  await ensureAdministrator(node.store, node.rootKey, {
+    credentialsPath: dataDirectoryLayout(dataDir).credentials, region: 'us-east-1', now: Date.now(), print: () => undefined,
+  });
+  const credentials = await readCredentials(dataDirectoryLayout(dataDir).credentials);
+  const created = await node.app.handle(wireRequest(kmsRequest(URL_OF_NOTHING, credentials, 'CreateKey', {})));
+  const keyId = (JSON.parse(created.body) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
+  const encrypt = wireRequest(kmsRequest(URL_OF_NOTHING, credentials, 'Encrypt', { KeyId: keyId, Plaintext: Buffer.alloc(1024, 7).toString('base64') }));
+  await run(node, encrypt, Math.min(REQUESTS, 20_000)); // warm-up: JIT, caches
+  await node.audit?.lookupEvents({ accountId: '000000000000', maxResults: 1 }); // the warm-up's records indexed
+  const mainBefore = threadCpu(process.pid).get(process.pid)!;
+  const processBefore = processCpu(process.pid);
+  const started = performance.now();
+  await run(node, encrypt, REQUESTS);
+  const seconds = (performance.now() - started) / 1000;
+  const main = totalMicros(threadCpu(process.pid).get(process.pid)!) - totalMicros(mainBefore);
+  const all = totalMicros(processCpu(process.pid)) - totalMicros(processBefore);
+  console.log(`Encrypt in process, ${REQUESTS.toLocaleString('en-US')} requests in batches of ${BATCH}: ${Math.round(REQUESTS / seconds).toLocaleString('en-US')}/s, ` +
+    `µs of CPU per request: event loop ${(main / REQUESTS).toFixed(1)}, whole process ${(all / REQUESTS).toFixed(1)} (indexing deferred)`);
+} finally {
+  await node.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
