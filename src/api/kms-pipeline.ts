@@ -13,7 +13,6 @@ import { presentedKeyState } from '../keys/custom-key-store.js';
 import { assertKeyState } from '../keys/key-state.js';
 import { keyStoreOf } from '../service/custom-key-stores/store-keys.js';
 import { EXTERNAL_KEY_STORE_NOT_CONNECTED } from '../service/external-key-stores/xks-failures.js';
-import { runInRequest } from '../service/request-context.js';
 import { resolveKey, type ResolvedKey } from '../service/key-resolution.js';
 import type { RequestQuotas } from '../service/quotas/request-quotas.js';
 import type { ServiceDependencies } from '../service/services.js';
@@ -58,21 +57,23 @@ export async function runKmsOperation(
     scope: { accountId: caller.accountId, region },
     input: input as never,
   });
-  // What an external key store's proxy is told of the request it serves (service/request-context.ts).
-  const context = { requestId, operation: operation.name, principalArn: caller.arn };
+  // The handler's dependencies carry the request: what an external key store's proxy is told of the request it
+  // serves (service/request-context.ts).
+  const deps: ServiceDependencies = { ...pipeline.deps, request: { requestId, operation: operation.name, principalArn: caller.arn } };
   if (!operation.key) {
-    return runInRequest(context, () => failingWith(facts, async () => {
+    return failingWith(facts, async () => {
       await authorize(pipeline, facts, operation.action, operation.terms?.(input as never) ?? {});
       await spendQuota(pipeline, facts, operation.name);
       assertNotDryRun(input);
-      return { facts, output: await operation.handle(request as never, pipeline.deps) };
-    }));
+      return { facts, output: await operation.handle(request as never, deps) };
+    });
   }
-  return runInRequest(context, () => runKeyOperation(pipeline, operation, facts, request));
+  return runKeyOperation(pipeline, deps, operation, facts, request);
 }
 
 async function runKeyOperation(
   pipeline: KmsPipeline,
+  deps: ServiceDependencies,
   operation: KeyOperation<KmsOperationName>,
   facts: AuthenticatedFacts,
   request: KmsRequest<KmsOperationName>,
@@ -88,7 +89,7 @@ async function runKeyOperation(
       : undefined;
     if (operation.alsoAuthorize) {
       const onKey = Object.freeze({ ...request, validated, key: source.key });
-      for (const further of await operation.alsoAuthorize(onKey as never, pipeline.deps)) {
+      for (const further of await operation.alsoAuthorize(onKey as never, deps)) {
         const resolved = further.key && { key: further.key, reference: { kind: 'key' as const, scope: further.key, keyId: further.key.id, text: further.key.arn } };
         await authorize(pipeline, facts, further.action, further.terms, resolved);
       }
@@ -103,9 +104,9 @@ async function runKeyOperation(
       key: source.key,
       ...(destination ? { destinationKey: destination.key } : {}),
     });
-    if (input['DryRun'] === true) await operation.dryRun?.(keyRequest as never, pipeline.deps);
+    if (input['DryRun'] === true) await operation.dryRun?.(keyRequest as never, deps);
     assertNotDryRun(input);
-    const output = await operation.handle(keyRequest as never, pipeline.deps);
+    const output = await operation.handle(keyRequest as never, deps);
     return { facts: Object.freeze({ ...facts, resources: recordedArns(named) }), output };
   } catch (error) {
     throw new RequestFailure(error, Object.freeze({ ...facts, resources: recordedArns(named, error) }));
@@ -214,6 +215,7 @@ function authorize(
   resolved?: ResolvedKey,
 ): Promise<void> | void {
   return pipeline.authorizer.authorize({
+    requestId: facts.requestId,
     caller: facts.caller,
     action,
     terms,

@@ -18,28 +18,22 @@ export const LOG_FORMATS: readonly LogFormat[] = ['json', 'text'];
 
 export interface LogOptions {
   readonly format?: LogFormat;
-  /**
-   * The id of the request whose code is logging, if any (service/request-context.ts knows it): added to each line
-   * as `requestId`, unless the line names one itself.
-   */
-  readonly requestId?: () => string | undefined;
 }
 
 type Level = 'info' | 'warn' | 'error';
 
 /**
- * A logger writing to `write` (stderr by default) in `options.format`.
+ * A logger writing to `write` (stderr by default) in `options.format`. A line logged for a request names it
+ * (`requestId`) among its fields.
  *
  * @example
- *   const log = createLogger(undefined, { format: 'text', requestId: () => currentRequest()?.requestId });
+ *   const log = createLogger(undefined, { format: 'text' });
  *   log.info('server-stopping', { signal: 'SIGTERM', pid: process.pid });
  */
 export function createLogger(write: (line: string) => void = (line) => process.stderr.write(line), options: LogOptions = {}): Logger {
   const format = options.format === 'text' ? textLine : jsonLine;
-  const requestId = options.requestId;
   const emit = (level: Level, event: string, fields: Record<string, unknown> = {}) => {
-    const id = fields['requestId'] === undefined ? requestId?.() : undefined;
-    write(format(new Date().toISOString(), level, event, id === undefined ? fields : { requestId: id, ...fields }));
+    write(format(new Date().toISOString(), level, event, fields));
   };
   return {
     info: (event, fields) => emit('info', event, fields),

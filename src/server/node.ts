@@ -130,7 +130,7 @@ export async function openNode(options: NodeOptions): Promise<StrongroomNode> {
   });
   // The explanation of a denial goes to the server log only; the caller sees AWS's message.
   const authorizer = options.authorizer ??
-    new PolicyAuthorizer({ store, now, grants, onDenied: (explained) => options.log.info('authorization denied', decisionLogFields(explained)) });
+    new PolicyAuthorizer({ store, now, grants, onDenied: (explained, { requestId }) => options.log.info('authorization denied', { requestId, ...decisionLogFields(explained) }) });
   const readiness = nodeReadinessChecks({ store, rootKey, ...(audit ? { audit } : {}) });
   const authenticator = new Authenticator(credentials, now);
   options.metrics?.watchCaches({

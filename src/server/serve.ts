@@ -8,7 +8,6 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { createOperationalServer } from '../observability/operational-listener.js';
 import type { ProcessMetrics } from '../observability/process-metrics.js';
 import { servingMetrics, workersListening, type ServingMetrics } from '../observability/serving-metrics.js';
-import { currentRequest } from '../service/request-context.js';
 import { scheduleBackgroundJobs } from '../service/background-jobs.js';
 import { loadQuotaTable } from '../service/quotas/quota-file.js';
 import type { QuotaTable } from '../service/quotas/quota-table.js';
@@ -42,8 +41,7 @@ const BACKGROUND_JOB_INTERVAL_MS = 60_000;
  * `workers`: the serving processes, when the caller forked them early (serving-workers.ts); else forked here.
  */
 export async function serve(config: ServerConfig, print: (text: string) => void, workers?: ServingWorkers): Promise<void> {
-  // Lines logged while a request is served carry its id (service/request-context.ts).
-  const log = createLogger(undefined, { format: config.logFormat, requestId: () => currentRequest()?.requestId });
+  const log = createLogger(undefined, { format: config.logFormat });
   // Listening for the stop signal starts before anything is printed: a supervisor may send it the moment it
   // reads the ready line. It lasts until the process exits, so that no later signal kills a stop in progress.
   const stopRequested = waitForStopSignal(log);

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { XksClient } from '../xks/xks-client.js';
 import type { KeyStoreTokens } from './custom-key-stores/key-store-tokens.js';
 import type { PrivateKeyCache } from './private-key-cache.js';
+import type { RequestContext } from './request-context.js';
 
 /**
  * What the service layer needs from the outside world, passed in explicitly so tests can replace any of it
@@ -33,6 +34,8 @@ export interface ServiceDependencies {
   readonly keyUsage?: KeyUsageTracker;
   /** A `--dev` node's: CreateKey then honours LocalStack's tags (seeding/localstack-tags.ts). */
   readonly developmentMode?: boolean;
+  /** The KMS request being served (the pipeline adds it for the operation's handler); absent outside a request. */
+  readonly request?: RequestContext;
 }
 
 /** A key's last successful cryptographic operation, as GetKeyLastUsage reports it. */

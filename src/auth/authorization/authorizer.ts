@@ -5,6 +5,8 @@ import type { RequestTerms } from './request-terms.js';
 
 /** One authorization question: may this caller perform this action (on this key)? */
 export interface AuthorizationRequest {
+  /** The request being authorized, for the log line of a denial; decides nothing. */
+  readonly requestId?: string;
   readonly caller: Caller;
   /** The IAM action, e.g. `kms:Decrypt`. */
   readonly action: string;

@@ -21,7 +21,7 @@ export interface PolicyAuthorizerOptions {
   readonly policies?: PolicyCache;
   readonly grants?: KeyGrantCache;
   /** Receives each denial with its explanation, for the server log — never for the caller. */
-  readonly onDenied?: (explained: ExplainedDecision) => void;
+  readonly onDenied?: (explained: ExplainedDecision, request: AuthorizationRequest) => void;
 }
 
 /** A decision with the question it answered: what `strongroom authz explain` prints. */
@@ -45,7 +45,7 @@ export class PolicyAuthorizer implements Authorizer {
   readonly #now: () => number;
   readonly #policies: PolicyCache;
   readonly #grants: KeyGrantCache;
-  readonly #onDenied: ((explained: ExplainedDecision) => void) | undefined;
+  readonly #onDenied: PolicyAuthorizerOptions['onDenied'];
 
   constructor(options: PolicyAuthorizerOptions) {
     this.#store = options.store;
@@ -59,7 +59,7 @@ export class PolicyAuthorizer implements Authorizer {
   async authorize(request: AuthorizationRequest): Promise<void> {
     const explained = await this.explain(request);
     if (explained.decision.effect === 'Allow') return;
-    this.#onDenied?.(explained);
+    this.#onDenied?.(explained, request);
     throw accessDeniedException(explained.decision, explained.request);
   }
 

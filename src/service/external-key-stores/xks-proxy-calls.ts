@@ -9,7 +9,6 @@ import {
   ciphertextDataIntegrityValue,
   type XksRequestMetadata,
 } from '../../xks/xks-wire.js';
-import { currentRequest } from '../request-context.js';
 import type { ServiceDependencies } from '../services.js';
 
 /**
@@ -44,8 +43,8 @@ async function withTarget<T>(deps: ServiceDependencies, store: ExternalKeyStore,
 }
 
 /** The request metadata of the KMS request being answered (`AWS Internal` for work outside a request). */
-function requestMetadata(operation: string, keyArn?: string): XksRequestMetadata {
-  const request = currentRequest();
+function requestMetadata(deps: ServiceDependencies, operation: string, keyArn?: string): XksRequestMetadata {
+  const request = deps.request;
   return {
     awsPrincipalArn: request?.principalArn ?? 'AWS Internal',
     kmsOperation: request?.operation ?? operation,
@@ -56,7 +55,7 @@ function requestMetadata(operation: string, keyArn?: string): XksRequestMetadata
 
 /** GetHealthStatus: resolves when the proxy answers well and at least one external key manager can serve. */
 export async function checkProxyHealth(deps: ServiceDependencies, store: ExternalKeyStore, operation: string): Promise<void> {
-  const { kmsOperation, kmsRequestId } = requestMetadata(operation);
+  const { kmsOperation, kmsRequestId } = requestMetadata(deps, operation);
   const answer = await withTarget(deps, store, (target) => deps.xksClient.call(target, 'health', { requestMetadata: { kmsOperation, kmsRequestId } }));
   const fleet = answer['ekmFleetDetails'];
   if (typeof answer['xksProxyFleetSize'] !== 'number' || !Array.isArray(fleet) || fleet.length === 0) {
@@ -84,7 +83,7 @@ export async function externalKeyMetadata(
   keyArn?: string,
 ): Promise<ExternalKeyMetadata> {
   const answer = await withTarget(deps, store, (target) =>
-    deps.xksClient.call(target, `keys/${encodeURIComponent(xksKeyId)}/metadata`, { requestMetadata: requestMetadata('CreateKey', keyArn) }),
+    deps.xksClient.call(target, `keys/${encodeURIComponent(xksKeyId)}/metadata`, { requestMetadata: requestMetadata(deps, 'CreateKey', keyArn) }),
   );
   const { keySpec, keyUsage, keyStatus } = answer;
   if (typeof keySpec !== 'string' || typeof keyStatus !== 'string' || !Array.isArray(keyUsage) || !keyUsage.every((usage) => typeof usage === 'string')) {
@@ -111,7 +110,7 @@ export async function encryptWithExternalKey(
 ): Promise<ExternalCiphertext> {
   const answer = await withTarget(deps, store, (target) =>
     deps.xksClient.call(target, `keys/${encodeURIComponent(key.xksKeyId)}/encrypt`, {
-      requestMetadata: requestMetadata('Encrypt', key.arn),
+      requestMetadata: requestMetadata(deps, 'Encrypt', key.arn),
       plaintext: plaintext.toString('base64'),
       encryptionAlgorithm: 'AES_GCM',
       additionalAuthenticatedData: aad.toString('base64'),
@@ -143,7 +142,7 @@ export async function decryptWithExternalKey(
 ): Promise<SecretBytes> {
   const answer = await withTarget(deps, store, (target) =>
     deps.xksClient.call(target, `keys/${encodeURIComponent(key.xksKeyId)}/decrypt`, {
-      requestMetadata: requestMetadata('Decrypt', key.arn),
+      requestMetadata: requestMetadata(deps, 'Decrypt', key.arn),
       ciphertext: sealed.ciphertext.toString('base64'),
       encryptionAlgorithm: 'AES_GCM',
       initializationVector: sealed.initializationVector.toString('base64'),
