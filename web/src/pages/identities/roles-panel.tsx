@@ -5,9 +5,9 @@ import { useConsole } from '../../console-context';
 import { useAsync } from '../../ui/async';
 import { ConfirmDialog } from '../../ui/confirm';
 import { ErrorNotice } from '../../ui/errors';
-import { formatTime } from '../../ui/forms';
 import { Loading, Panel } from '../../ui/page';
 import { useAction } from '../../ui/use-action';
+import { IdentityTable, type IdentityRow } from './identity-table';
 import { CreateRoleForm } from './create-role-form';
 
 /**
@@ -44,7 +44,7 @@ export function RolesPanel({ selected, onSelect }: { selected: string | undefine
       {roles.error ? null : roles.loading && !roles.data ? (
         <Loading what="roles" />
       ) : (
-        <RoleTable roles={roles.data ?? []} selected={selected} onSelect={onSelect} onDelete={setDeleting} />
+        <IdentityTable kind="role" describes rows={(roles.data ?? []).map(roleRow)} selected={selected} onSelect={onSelect} onDelete={setDeleting} />
       )}
       {deleting ? (
         <ConfirmDialog
@@ -64,47 +64,6 @@ export function RolesPanel({ selected, onSelect }: { selected: string | undefine
   );
 }
 
-function RoleTable({ roles, selected, onSelect, onDelete }: {
-  roles: readonly Role[];
-  selected: string | undefined;
-  onSelect: (roleName: string) => void;
-  onDelete: (roleName: string) => void;
-}) {
-  if (roles.length === 0) return <p class="empty">No roles yet.</p>;
-  return (
-    <div class="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Role name</th>
-            <th scope="col" class="hide-narrow">ARN</th>
-            <th scope="col">Description</th>
-            <th scope="col" class="hide-narrow">Created</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {roles.map(({ RoleName: name = '', Arn, Description, CreateDate }) => (
-            <tr key={name} class={name === selected ? 'selected' : undefined}>
-              <td>
-                <button type="button" class="link-button" aria-pressed={name === selected} onClick={() => onSelect(name)}>
-                  {name}
-                </button>
-              </td>
-              <td class="mono wrap-anywhere hide-narrow">{Arn}</td>
-              <td>{Description ?? <span class="muted">—</span>}</td>
-              <td class="nowrap hide-narrow">{formatTime(CreateDate)}</td>
-              <td class="row-actions">
-                <button type="button" aria-label={`Delete role ${name}`} onClick={() => onDelete(name)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+function roleRow({ RoleName, Arn, Description, CreateDate }: Role): IdentityRow {
+  return { name: RoleName ?? '', arn: Arn, description: Description, created: CreateDate };
 }

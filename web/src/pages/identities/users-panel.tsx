@@ -5,9 +5,10 @@ import { useConsole } from '../../console-context';
 import { useAsync } from '../../ui/async';
 import { ConfirmDialog } from '../../ui/confirm';
 import { ErrorNotice } from '../../ui/errors';
-import { Field, formatTime, inputValue } from '../../ui/forms';
+import { Field, inputValue } from '../../ui/forms';
 import { Loading, Panel } from '../../ui/page';
 import { useAction } from '../../ui/use-action';
+import { IdentityTable, type IdentityRow } from './identity-table';
 
 /**
  * The account's IAM users: create one by name, choose one to manage its access keys and inline policies, delete
@@ -45,7 +46,7 @@ export function UsersPanel({ selected, onSelect }: { selected: string | undefine
       {users.error ? null : users.loading && !users.data ? (
         <Loading what="users" />
       ) : (
-        <UserTable users={users.data ?? []} selected={selected} onSelect={onSelect} onDelete={setDeleting} />
+        <IdentityTable kind="user" rows={(users.data ?? []).map(userRow)} selected={selected} onSelect={onSelect} onDelete={setDeleting} />
       )}
       {deleting ? (
         <ConfirmDialog
@@ -65,45 +66,6 @@ export function UsersPanel({ selected, onSelect }: { selected: string | undefine
   );
 }
 
-function UserTable({ users, selected, onSelect, onDelete }: {
-  users: readonly User[];
-  selected: string | undefined;
-  onSelect: (userName: string) => void;
-  onDelete: (userName: string) => void;
-}) {
-  if (users.length === 0) return <p class="empty">No users yet.</p>;
-  return (
-    <div class="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">User name</th>
-            <th scope="col" class="hide-narrow">ARN</th>
-            <th scope="col" class="hide-narrow">Created</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map(({ UserName: name = '', Arn, CreateDate }) => (
-            <tr key={name} class={name === selected ? 'selected' : undefined}>
-              <td>
-                <button type="button" class="link-button" aria-pressed={name === selected} onClick={() => onSelect(name)}>
-                  {name}
-                </button>
-              </td>
-              <td class="mono wrap-anywhere hide-narrow">{Arn}</td>
-              <td class="nowrap hide-narrow">{formatTime(CreateDate)}</td>
-              <td class="row-actions">
-                <button type="button" aria-label={`Delete user ${name}`} onClick={() => onDelete(name)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+function userRow({ UserName, Arn, CreateDate }: User): IdentityRow {
+  return { name: UserName ?? '', arn: Arn, created: CreateDate };
 }
