@@ -156,6 +156,8 @@ async function main(): Promise<void> {
   await comparePostgresNodes({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, concurrencies: CONCURRENCIES, sustainedSeconds: SUSTAINED_SECONDS });
   // The roots of trust side by side: a key file, a passphrase, a PKCS#11 token (SoftHSM2).
   await compareRootsOfTrust({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, connections: CONCURRENCIES[CONCURRENCIES.length - 1] ?? 64 });
+  // Scale: 100,000 keys seeded, Encrypt over keys drawn at random against one key, start-up and memory with them.
+  if (process.env['BENCH_KEYS'] !== '0') process.stdout.write(await runProcess(join(here, 'many-keys.js'), ''));
 }
 
 async function encryptOnce(url: string, credentials: KmsCredentials, keyId: string): Promise<string> {

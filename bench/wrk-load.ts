@@ -33,7 +33,9 @@ export async function wrkLoad(spec: LoadSpec): Promise<LoadResult> {
   const directory = await mkdtemp(join(tmpdir(), 'strongroom-wrk-'));
   try {
     const script = join(directory, 'request.lua');
-    await writeFile(script, luaScript(spec));
+    const variants = spec.variants && join(directory, 'variants.http');
+    if (variants) await writeFile(variants, variantsFile(spec.url, spec.variants!));
+    await writeFile(script, luaScript(spec, variants));
     const { stdout } = await run('wrk', ['-t1', `-c${spec.connections}`, `-d${spec.durationSeconds}s`, '--timeout', '10s', '-s', script, spec.url], {
       maxBuffer: 1 << 20,
     });
@@ -46,15 +48,15 @@ export async function wrkLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 /**
- * The request as wrk's Lua globals (or, with `variants`, a `request` function drawing one of them at random), and a
- * `done` that reports what LoadResult holds (latencies in µs → ms; wrk's `errors.status` counts answers of status
- * 400 and above). No `response` callback: it would make wrk parse bodies.
+ * The request as wrk's Lua globals (or, with `variantsPath`, a `request` function drawing one of the requests in
+ * that file at random), and a `done` that reports what LoadResult holds (latencies in µs → ms; wrk's
+ * `errors.status` counts answers of status 400 and above). No `response` callback: it would make wrk parse bodies.
  */
-function luaScript(spec: LoadSpec): string {
+function luaScript(spec: LoadSpec, variantsPath: string | undefined): string {
   return `wrk.method = "POST"
 wrk.body = ${lua(spec.body)}
 ${headersOf(spec.headers).map(([name, value]) => `wrk.headers[${lua(name)}] = ${lua(value)}`).join('\n')}
-${spec.variants === undefined ? '' : variantsScript(spec.variants)}
+${variantsPath === undefined ? '' : variantsScript(variantsPath)}
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format('{"requestsPerSecond":%.1f,"requests":%d,"p50Ms":%.3f,"p99Ms":%.3f,"maxMs":%.3f,"non2xx":%d,"errors":%d}\\n',
@@ -65,22 +67,39 @@ end
 }
 
 /**
- * Every variant formatted once, in `init` (wrk adds Host and Content-Length), and one drawn per request: the Lua
- * call per request costs wrk a little, so a bench comparing with one request should use one variant, not none.
+ * Reads the variants (raw requests, `variantsFile`) in `init` and draws one per request. From a file, not from the
+ * script's text: a Lua function holds at most 65,536 constants, and the scale bench replays 100,000 requests. The
+ * Lua call per request costs wrk a little, so a bench comparing with one request should use one variant, not none.
  */
-function variantsScript(variants: NonNullable<LoadSpec['variants']>): string {
-  const formatted = variants.map((variant) => {
-    const headers = headersOf(variant.headers).map(([name, value]) => `[${lua(name)}] = ${lua(value)}`).join(', ');
-    return `  variants[#variants + 1] = wrk.format("POST", "/", { ${headers} }, ${lua(variant.body)})`;
-  });
+function variantsScript(path: string): string {
   return `local variants = {}
 init = function(args)
   math.randomseed(os.time())
-${formatted.join('\n')}
+  local file = assert(io.open(${lua(path)}, "rb"))
+  local data = file:read("*a")
+  file:close()
+  local at = 1
+  while at <= #data do
+    local newline = string.find(data, "\\n", at, true)
+    local length = tonumber(string.sub(data, at, newline - 1))
+    variants[#variants + 1] = string.sub(data, newline + 1, newline + length)
+    at = newline + length + 1
+  end
 end
 request = function()
   return variants[math.random(#variants)]
 end`;
+}
+
+/** Each variant as the raw HTTP/1.1 request wrk sends (what `wrk.format` makes), after its length and a newline. */
+function variantsFile(url: string, variants: NonNullable<LoadSpec['variants']>): Buffer {
+  const host = new URL(url).host;
+  return Buffer.concat(variants.map((variant) => {
+    const body = Buffer.from(variant.body);
+    const lines = [`POST / HTTP/1.1`, `Host: ${host}`, `Content-Length: ${body.length}`, ...headersOf(variant.headers).map(([name, value]) => `${name}: ${value}`)];
+    const raw = Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]);
+    return Buffer.concat([Buffer.from(`${raw.length}\n`), raw]);
+  }));
 }
 
 /** The headers wrk is to send: it sets Host (from the URL) and Content-Length itself. */

@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { generateLoad, LOAD_GENERATOR } from './generate-load.js';
+import type { LoadSpec } from './load-generator.js';
+import { processTree } from './process-cpu.js';
+import { startProcess, type RunningProcess } from './processes.js';
+import { resultRow } from './result-row.js';
+import { kmsRequest, type KmsCredentials } from './signed-request.js';
+
+/**
+ * Scale (issue 19): a store of many keys (default 100,000; BENCH_KEYS), made by seed files (docs/seeding.md): how long
+ * seeding them takes, start to the first answer on that data directory, Encrypt on one key against Encrypt on keys drawn at random from all of them (the same generator, wrk replaying one
+ * pre-signed request per key), and the resident memory of the server's processes after the random run.
+ *
+ * Run: npm run build && node dist/bench/many-keys.js (BENCH_KEYS, BENCH_SECONDS: default 100000, 10); `npm run bench` runs
+ * it last (BENCH_KEYS=0 skips it there).
+ */
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const CLI = join(here, '..', 'strongroom.js');
+const KEYS = Number(process.env['BENCH_KEYS'] ?? 100_000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = 64;
+const WORKERS = 2;
+const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
+/** The seed's account and its access key (public: this file is a benchmark's). */
+const CREDENTIALS: KmsCredentials = { accessKeyId: 'AKIABENCHMARKMANYKEY', secretAccessKey: 'bench/many-keys/not+a+secret/00000000000', region: 'us-east-1' };
+const ACCOUNT = '111122223333';
+/** The most keys a seed file may hold (docs/seeding.md). */
+const SEED_FILE_KEYS = 10_000;
+
+async function main(): Promise<void> {
+  if (!LOAD_GENERATOR.startsWith('wrk')) {
+    console.log('Scale with many keys: skipped, it needs wrk (apt-get install wrk): the Node generator cannot hold a request per key');
+    return;
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'strongroom-many-keys-'));
+  const dataDir = join(directory, 'data');
+  const keyIds = Array.from({ length: KEYS }, () => randomUUID());
+  const serve = (extra: readonly string[]) =>
+    startProcess(CLI, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(WORKERS), '--quotas', 'off', ...extra]);
+  try {
+    console.log(`Strongroom with ${KEYS.toLocaleString('en')} keys: ${WORKERS} server processes, ${SECONDS} s runs, ${CONNECTIONS} connections, ` +
+      `load from ${LOAD_GENERATOR}`);
+    let started = performance.now();
+    await (await serve([])).stop(); // the data directory, its root key and administrator
+    // A seed file holds at most SEED_FILE_KEYS keys: `strongroom seed` applies one after another.
+    for (let from = 0; from < KEYS; from += SEED_FILE_KEYS) {
+      const seedFile = join(directory, `seed-${from}.json`);
+      await writeFile(seedFile, JSON.stringify({
+        version: 1,
+        defaults: { account: ACCOUNT, region: 'us-east-1' },
+        accounts: [{ id: ACCOUNT, accessKeys: [{ accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey }] }],
+        keys: keyIds.slice(from, from + SEED_FILE_KEYS).map((id) => ({ id })),
+      }));
+      await runCli(['seed', seedFile, '--data-dir', dataDir]);
+    }
+    console.log(`seeding ${KEYS.toLocaleString('en')} keys (strongroom seed, ${Math.ceil(KEYS / SEED_FILE_KEYS)} files): ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    started = performance.now();
+    const server = await serve([]);
+    const describe = kmsRequest(server.url, CREDENTIALS, 'DescribeKey', { KeyId: keyIds[0] });
+    const firstAnswer = (await fetch(server.url, { method: 'POST', headers: describe.headers, body: describe.body })).status;
+    console.log(`restart to the first answered request with ${KEYS.toLocaleString('en')} keys: ${(performance.now() - started).toFixed(0)} ms (status ${firstAnswer})`);
+    try {
+      await measureLoad(server, keyIds);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** Runs the CLI to completion; throws with its output when it fails. */
+async function runCli(args: readonly string[]): Promise<void> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`strongroom ${args.join(' ')} failed (${code}):\n${output}`);
+}
+
+async function measureLoad(server: RunningProcess, keyIds: readonly string[]): Promise<void> {
+  const encryptUnder = (KeyId: string) => kmsRequest(server.url, CREDENTIALS, 'Encrypt', { KeyId, Plaintext: PLAINTEXT });
+  const one = encryptUnder(keyIds[0]!);
+  const single: LoadSpec = { url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, ...one, variants: [one] };
+  // Signed now, replayed within SigV4's five-minute window.
+  const every = keyIds.map(encryptUnder);
+  const random: LoadSpec = { ...single, variants: every };
+  await generateLoad({ ...single, durationSeconds: 2 }); // warm-up
+  console.log(`${'run'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'vs one key'.padStart(11)}`);
+  const oneKey = await generateLoad(single);
+  console.log(resultRow('Encrypt, one key', CONNECTIONS, oneKey, '100%'));
+  const randomKeys = await generateLoad(random);
+  const share = `${((100 * randomKeys.requestsPerSecond) / oneKey.requestsPerSecond).toFixed(0)}%`;
+  console.log(resultRow(`Encrypt, ${keyIds.length.toLocaleString('en')} keys at random`, CONNECTIONS, randomKeys, share));
+  console.log(`errors: ${oneKey.non2xx + randomKeys.non2xx} error answers, ${oneKey.errors + randomKeys.errors} connection errors`);
+  const memory = processTree(server.child.pid!).map((pid) => `${pid} ${residentMegabytes(pid)} MB`);
+  console.log(`resident memory after the random run (primary, then workers): ${memory.join(', ')}`);
+}
+
+/** VmRSS of a process, in MB (Linux). */
+function residentMegabytes(pid: number): string {
+  const kilobytes = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kilobytes === undefined ? '?' : (Number(kilobytes) / 1024).toFixed(0);
+}
+
+await main();
