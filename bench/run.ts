@@ -25,8 +25,11 @@ const DURATION_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONCURRENCIES = (process.env['BENCH_CONNECTIONS'] ?? '16,64').split(',').map(Number);
 const WORKERS = availableParallelism();
 const WARM_UP_SECONDS = 2;
-/** Long enough for each audited process to pass its indexing backlog (50,000 records) at least once. */
-const SUSTAINED_SECONDS = Number(process.env['BENCH_SUSTAINED_SECONDS'] ?? 20);
+/**
+ * Long enough for each audited process to index its journal under load several times (it indexes when 50,000 records
+ * wait, or when idle): issue 19's sustained target compares it with the 5-second figure.
+ */
+const SUSTAINED_SECONDS = Number(process.env['BENCH_SUSTAINED_SECONDS'] ?? 60);
 const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
 
 async function load(url: string, connections: number, request: { headers: Record<string, string>; body: string }, durationSeconds = DURATION_SECONDS) {
@@ -94,6 +97,8 @@ async function main(): Promise<void> {
     await load(baseline.url, 16, ceilingBody, WARM_UP_SECONDS);
     await indexingCatchUp(strongroom.url, credentials);
     const ceilings = new Map<number, number>();
+    /** Audited Encrypt at each concurrency, for the sustained row's comparison. */
+    const encrypts = new Map<number, number>();
     for (const connections of CONCURRENCIES) {
       const ceiling = await load(baseline.url, connections, ceilingBody);
       ceilings.set(connections, ceiling.requestsPerSecond);
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
         const off = name === 'Encrypt (1 KB)' ? await load(unaudited.url, connections, unauditedEncrypt) : undefined;
         const result = await load(strongroom.url, connections, kmsRequest(strongroom.url, credentials, operation, body));
         console.log(row(name, connections, result, ceiling.requestsPerSecond));
+        if (name === 'Encrypt (1 KB)') encrypts.set(connections, result.requestsPerSecond);
         if (off === undefined) {
           await indexingCatchUp(strongroom.url, credentials);
           continue;
@@ -137,6 +143,8 @@ async function main(): Promise<void> {
       const connections = CONCURRENCIES[CONCURRENCIES.length - 1] ?? 64;
       const sustained = await load(strongroom.url, connections, encrypt, SUSTAINED_SECONDS);
       console.log(row(`Encrypt (1 KB), ${SUSTAINED_SECONDS} s`, connections, sustained, ceilings.get(connections)));
+      const kept = (100 * sustained.requestsPerSecond) / (encrypts.get(connections) ?? Number.NaN);
+      console.log(`${`  ${SUSTAINED_SECONDS} s / ${DURATION_SECONDS} s`.padEnd(28)}${String(connections).padStart(5)}${`${kept.toFixed(0)}%`.padStart(10)}  (target ≥ 90%)`);
       await indexingCatchUp(strongroom.url, credentials);
     }
   } finally {
