@@ -122,19 +122,13 @@ async function main(): Promise<void> {
         console.log(`${'  then indexing the journal'.padEnd(28)}${String(connections).padStart(5)}${`${catchUp.toFixed(0)} ms`.padStart(10)}` +
           `  (about ${records.toLocaleString('en-US')} records, off the request path)`);
         // Request quotas: two servers without the trail (less noise), one counting AWS's quotas, one not.
-        const quotasOff = await load(unaudited.url, connections, unauditedEncrypt);
-        const quotasOn = await load(quotas.url, connections, quotasEncrypt);
-        console.log(row('Encrypt, no trail, quotas off', connections, quotasOff, ceiling.requestsPerSecond));
-        console.log(row('Encrypt, no trail, quotas aws', connections, quotasOn, ceiling.requestsPerSecond));
-        const quotaCost = 100 * (1 - quotasOn.requestsPerSecond / quotasOff.requestsPerSecond);
-        console.log(`${'  request quotas cost'.padEnd(28)}${String(connections).padStart(5)}${`${quotaCost.toFixed(1)}%`.padStart(10)}  (expected: within noise)`);
-        // Metrics: the same pair of servers without the trail, one recording metrics (the default), one not.
-        const metricsOff = await load(unmetered.url, connections, unmeteredEncrypt);
-        const metricsOn = await load(unaudited.url, connections, unauditedEncrypt);
-        console.log(row('Encrypt, no trail, no metrics', connections, metricsOff, ceiling.requestsPerSecond));
-        console.log(row('Encrypt, no trail, metrics', connections, metricsOn, ceiling.requestsPerSecond));
-        const metricsCost = 100 * (1 - metricsOn.requestsPerSecond / metricsOff.requestsPerSecond);
-        console.log(`${'  metrics cost'.padEnd(28)}${String(connections).padStart(5)}${`${metricsCost.toFixed(1)}%`.padStart(10)}  (expected: within noise)`);
+        await printFeatureCost('request quotas', connections, ceiling.requestsPerSecond,
+          { name: 'Encrypt, no trail, quotas off', url: unaudited.url, request: unauditedEncrypt },
+          { name: 'Encrypt, no trail, quotas aws', url: quotas.url, request: quotasEncrypt });
+        // Metrics: two servers without the trail, one recording metrics (the default), one not.
+        await printFeatureCost('metrics', connections, ceiling.requestsPerSecond,
+          { name: 'Encrypt, no trail, no metrics', url: unmetered.url, request: unmeteredEncrypt },
+          { name: 'Encrypt, no trail, metrics', url: unaudited.url, request: unauditedEncrypt });
       }
     }
     if (SUSTAINED_SECONDS > 0) {
@@ -166,6 +160,31 @@ async function main(): Promise<void> {
   await compareRootsOfTrust({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, connections: CONCURRENCIES[CONCURRENCIES.length - 1] ?? 64 });
   // Scale: 100,000 keys seeded, Encrypt over keys drawn at random against one key, start-up and memory with them.
   if (process.env['BENCH_KEYS'] !== '0') process.stdout.write(await runProcess(join(here, 'many-keys.js'), ''));
+}
+
+/** One side of a feature's cost: a server and the signed request it answers. */
+interface Measured {
+  readonly name: string;
+  readonly url: string;
+  readonly request: { headers: Record<string, string>; body: string };
+}
+
+/**
+ * A feature's cost on the hot path: the same request on two servers that differ only by it, each warmed just before
+ * its run. Without that, whichever server had been idle longest answered its first seconds slower (V8 shrinks an
+ * idle heap) and the "cost" was the order of the runs.
+ */
+async function printFeatureCost(feature: string, connections: number, ceiling: number, off: Measured, on: Measured): Promise<void> {
+  const measure = async ({ url, request }: Measured) => {
+    await load(url, connections, request, WARM_UP_SECONDS);
+    return load(url, connections, request);
+  };
+  const without = await measure(off);
+  const withIt = await measure(on);
+  console.log(row(off.name, connections, without, ceiling));
+  console.log(row(on.name, connections, withIt, ceiling));
+  const cost = 100 * (1 - withIt.requestsPerSecond / without.requestsPerSecond);
+  console.log(`${`  ${feature} cost`.padEnd(28)}${String(connections).padStart(5)}${`${cost.toFixed(1)}%`.padStart(10)}  (expected: within noise)`);
 }
 
 async function encryptOnce(url: string, credentials: KmsCredentials, keyId: string): Promise<string> {
