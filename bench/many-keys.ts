@@ -11,7 +11,7 @@ import { generateLoad, LOAD_GENERATOR } from './generate-load.js';
 import type { LoadSpec } from './load-generator.js';
 import { processTree } from './process-cpu.js';
 import { startProcess, type RunningProcess } from './processes.js';
-import { resultRow } from './result-row.js';
+import { headerRow, resultRow } from './result-row.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
 /**
@@ -98,7 +98,7 @@ async function measureLoad(server: RunningProcess, keyIds: readonly string[]): P
   const every = keyIds.map(encryptUnder);
   const random: LoadSpec = { ...single, variants: every };
   await generateLoad({ ...single, durationSeconds: 2 }); // warm-up
-  console.log(`${'run'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'vs one key'.padStart(11)}`);
+  console.log(headerRow('run', 'vs one key'));
   const oneKey = await generateLoad(single);
   console.log(resultRow('Encrypt, one key', CONNECTIONS, oneKey, '100%'));
   const randomKeys = await generateLoad(random);

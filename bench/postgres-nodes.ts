@@ -15,7 +15,7 @@ import { createTestDatabase, startTestPostgres, type TestPostgres } from '../tes
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { generateLoad } from './generate-load.js';
 import { startProcess, type RunningProcess } from './processes.js';
-import { resultRow } from './result-row.js';
+import { headerRow, resultRow } from './result-row.js';
 import { createKey, indexingCatchUp, readCredentials } from './bench-client.js';
 import { kmsRequest } from './signed-request.js';
 
@@ -68,7 +68,7 @@ export async function comparePostgresNodes(options: PostgresPairOptions): Promis
     const perNode = Math.max(1, Math.floor(options.workers / 2));
     console.log(`Encrypt (1 KB), audit on: one embedded node (SQLite, ${options.workers} workers) vs two nodes ` +
       `(${perNode} worker${perNode > 1 ? 's' : ''} each) over a local PostgreSQL; each load split over two generators`);
-    console.log(`${'mode'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}`);
+    console.log(headerRow('mode'));
     await spread(embedded, 16, WARM_UP_SECONDS);
     await spread(nodes, 16, WARM_UP_SECONDS);
     for (const connections of options.concurrencies) {

@@ -29,7 +29,7 @@ import { generateLoad } from './generate-load.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { cpuSince, machineBusyMicros, processTree, processTreeCpu, threadCpu, totalMicros, type CpuTime } from './process-cpu.js';
 import { runProcess, startProcess, type RunningProcess } from './processes.js';
-import { resultRow } from './result-row.js';
+import { headerRow, resultRow } from './result-row.js';
 import { kmsRequest } from './signed-request.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     await generateLoad({ ...ceiling, durationSeconds: 2 });
     await catchUp?.();
     console.log(`Encrypt 1 KB, ${CONNECTIONS} connections, ${SECONDS} s runs, ${WORKERS} workers, keys ${KEYS}, serve ${SERVE_ARGS.join(' ') || '(defaults)'}; CLI ${CLI}`);
-    console.log(`${'server'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}` +
+    console.log(headerRow('server') +
       `${'µs/req'.padStart(9)}${'of sys'.padStart(9)}${'loops'.padStart(9)}${'+index'.padStart(9)}${'machine'.padStart(9)}`);
     for (let round = 0; round < ROUNDS; round++) {
       console.log(costRow('trivial JSON server', await measure(trivial, ceiling)));

@@ -20,3 +20,9 @@ export function resultRow(name: string, connections: number, result: LoadResult,
     failures ? `  (${failures} failed)` : '',
   ].join('');
 }
+
+/** The heading of a table of `resultRow`s: `first` names the rows, `share` the caller's last column, if any. */
+export function headerRow(first: string, share?: string): string {
+  const columns = [first.padEnd(28), 'conns'.padStart(5), 'req/s'.padStart(10), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8)];
+  return [...columns, share === undefined ? '' : share.padStart(11)].join('');
+}

@@ -16,7 +16,7 @@ import { createSoftHsmTokens, softHsm, type SoftHsmToken } from '../test/support
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { generateLoad } from './generate-load.js';
 import { startProcess, type RunningProcess } from './processes.js';
-import { resultRow } from './result-row.js';
+import { headerRow, resultRow } from './result-row.js';
 import { call, createKey, readCredentials } from './bench-client.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
@@ -72,7 +72,7 @@ export async function compareRootsOfTrust(options: RootsOfTrustOptions): Promise
       encrypt: kmsRequest(fileRoot.url, fileCredentials, 'Encrypt', { KeyId: storeKeyId, Plaintext: PLAINTEXT }),
     };
     console.log(`Roots of trust (PKCS#11: SoftHSM2): ${options.workers} server processes each, audit trail and quotas off; mean of two runs`);
-    console.log(`${'root of trust'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'vs file'.padStart(11)}`);
+    console.log(headerRow('root of trust', 'vs file'));
     for (const [operation, pick] of [['Encrypt 1 KB', 'encrypt'], ['CreateKey', 'createKey']] as const) {
       const compared: Array<{ name: string; url: string; request: { headers: Record<string, string>; body: string } }> = [
         ...targets.map((target) => ({ name: target.name, url: target.url, request: target[pick] })),

@@ -14,7 +14,7 @@ import { runProcess, startProcess } from './processes.js';
 import { measureColdStart } from './cold-start.js';
 import { comparePostgresNodes } from './postgres-nodes.js';
 import { compareRootsOfTrust } from './roots-of-trust.js';
-import { resultRow } from './result-row.js';
+import { headerRow, resultRow } from './result-row.js';
 import { call, createKey, indexingCatchUp, readCredentials } from './bench-client.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     console.log(`cold start to first answered request, from npm start: first start ${cold.firstMs.toFixed(0)} ms, restart ` +
       `${cold.restartMs.toFixed(0)} ms, --ephemeral ${cold.ephemeralMs.toFixed(0)} ms (node dist/strongroom.js serve --ephemeral: ` +
       `${cold.ephemeralNodeMs.toFixed(0)} ms)`);
-    console.log(`${'operation'.padEnd(28)}${'conns'.padStart(5)}${'req/s'.padStart(10)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'vs ceiling'.padStart(11)}`);
+    console.log(headerRow('operation', 'vs ceiling'));
     // Every server gets the same warm-up (JIT, caches) before anything is measured, so that no row pays for it.
     const encrypt = kmsRequest(strongroom.url, credentials, 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT });
     const ceilingBody = { headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ KeyId: keyId, Plaintext: PLAINTEXT }) };

@@ -1,4 +1,5 @@
 import type { WireRequest, WireResponse } from './http/wire-request.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../observability/prometheus-text.js';
 
 /**
  * Readiness checks by name: each says whether the part it probes can do its job now. A check that throws, rejects
@@ -16,8 +17,6 @@ export interface OperationalEndpoints {
   readonly metrics?: () => Promise<string>;
 }
 
-/** Prometheus's text exposition format, version 0.0.4 (what prom-client renders). */
-const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
  * Whether the request is for `/healthz`, `/readyz`, or `/metrics` when `endpoints` has metrics: answered without
@@ -70,7 +69,7 @@ export async function passesWithin(check: () => boolean | Promise<boolean>, time
 
 async function metricsResponse(metrics: () => Promise<string>): Promise<WireResponse> {
   try {
-    return { status: 200, headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }, body: await metrics() };
+    return { status: 200, headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' }, body: await metrics() };
   } catch {
     // Why is the primary's business (a worker gone, a timeout); the scraper only needs to know this scrape failed.
     return { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'metrics unavailable\n' };

@@ -51,13 +51,7 @@ export class CounterFamily<L extends string> {
 
   /** The series of these label values, made at first use. Callers on a hot path keep it rather than ask again. */
   series(labels: Readonly<Record<L, string>>): CounterSeries {
-    const key = this.labelNames.map((name) => labels[name]).join('\u0000');
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = new CounterSeries({ ...labels });
-      this.#series.set(key, series);
-    }
-    return series;
+    return seriesOf(this.#series, this.labelNames, labels, (copy) => new CounterSeries(copy));
   }
 
   snapshot(): MetricFamily {
@@ -110,13 +104,7 @@ export class HistogramFamily<L extends string> {
   ) {}
 
   series(labels: Readonly<Record<L, string>>): HistogramSeries {
-    const key = this.labelNames.map((name) => labels[name]).join('\u0000');
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = new HistogramSeries({ ...labels }, this.bounds);
-      this.#series.set(key, series);
-    }
-    return series;
+    return seriesOf(this.#series, this.labelNames, labels, (copy) => new HistogramSeries(copy, this.bounds));
   }
 
   snapshot(): MetricFamily {
@@ -135,4 +123,20 @@ export class HistogramFamily<L extends string> {
     }
     return { name: this.name, help: this.help, type: 'histogram', aggregator: 'sum', values };
   }
+}
+
+/** The series of `labels` in `all` (keyed by the label values in `labelNames` order), made with a copy of them at first use. */
+function seriesOf<L extends string, S>(
+  all: Map<string, S>,
+  labelNames: readonly L[],
+  labels: Readonly<Record<L, string>>,
+  make: (labels: Readonly<Record<string, string>>) => S,
+): S {
+  const key = labelNames.map((name) => labels[name]).join('\u0000');
+  let series = all.get(key);
+  if (series === undefined) {
+    series = make({ ...labels });
+    all.set(key, series);
+  }
+  return series;
 }
