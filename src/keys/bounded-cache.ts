@@ -1,4 +1,5 @@
 import { CacheCounter, type CacheCounts } from '../observability/cache-counter.js';
+import { evictLeastRecentlyUsed } from './least-recently-used.js';
 
 /** Why an entry leaves a {@link BoundedCache}: its owner decides what each means for the value (wipe or drop). */
 export type DropReason = 'evicted' | 'replaced' | 'deleted' | 'cleared';
@@ -7,7 +8,8 @@ export type DropReason = 'evicted' | 'replaced' | 'deleted' | 'cleared';
  * A bounded least-recently-used cache whose misses load at most once per key at a time — the shape of every
  * cache of unwrapped key material and parsed keys.
  *
- * - Recency is the `Map`'s insertion order: a hit moves the entry to the end, eviction takes the first.
+ * - Recency is the `Map`'s insertion order: a hit moves the entry to the end, eviction takes the first ones
+ *   (`evictLeastRecentlyUsed`).
  * - `onDrop` sees every value that leaves (not one replaced by itself), so an owner can wipe secrets.
  * - `getOrLoad` shares one load among concurrent misses. A failed load caches nothing. A load that finishes
  *   after `delete` or `clear` of its key is not cached; its waiting callers still receive it.
@@ -50,7 +52,7 @@ export class BoundedCache<V> {
     return value;
   }
 
-  /** Caches `value`, taking ownership of it; beyond capacity the least recently used entry is evicted. */
+  /** Caches `value`, taking ownership of it; beyond capacity the least recently used entries are evicted. */
   set(key: string, value: V): void {
     const previous = this.#entries.get(key);
     if (previous !== undefined) {
@@ -58,12 +60,7 @@ export class BoundedCache<V> {
       if (previous !== value) this.#onDrop(previous, 'replaced');
     }
     this.#entries.set(key, value);
-    while (this.#entries.size > this.capacity) {
-      const oldest = this.#entries.entries().next();
-      if (oldest.done === true) break;
-      this.#entries.delete(oldest.value[0]);
-      this.#onDrop(oldest.value[1], 'evicted');
-    }
+    evictLeastRecentlyUsed(this.#entries, this.capacity, (_, evicted) => this.#onDrop(evicted, 'evicted'));
   }
 
   /** The cached value, or the result of `load` (then cached). Concurrent misses of one key share one load. */

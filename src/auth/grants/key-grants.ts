@@ -1,4 +1,5 @@
 import type { KmsKey } from '../../keys/key.js';
+import { evictLeastRecentlyUsed } from '../../keys/least-recently-used.js';
 import { CacheCounter, type CacheCounts } from '../../observability/cache-counter.js';
 import type { Grant, GrantRepository } from '../../store/store.js';
 import type { GrantForEvaluation, GrantOperation, RequestPrincipal } from '../policy/index.js';
@@ -49,11 +50,8 @@ export class KeyGrantCache {
     const current = this.#entries.get(key.arn);
     if (clears === this.#clears && (current === undefined || current.createdAt !== key.createdAt || current.revision <= key.revision)) {
       this.#entries.delete(key.arn);
-      if (this.#entries.size >= this.capacity) {
-        const oldest = this.#entries.keys().next();
-        if (oldest.done !== true) this.#entries.delete(oldest.value);
-      }
       this.#entries.set(key.arn, { revision: key.revision, createdAt: key.createdAt, grants });
+      evictLeastRecentlyUsed(this.#entries, this.capacity);
     }
     return grants;
   }

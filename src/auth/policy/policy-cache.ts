@@ -1,4 +1,5 @@
 import type { CompiledPolicy, PolicyKind } from './compiled-policy.js';
+import { evictLeastRecentlyUsed } from '../../keys/least-recently-used.js';
 import { parsePolicy } from './parse-policy.js';
 
 /**
@@ -28,11 +29,8 @@ export class PolicyCache {
       return cached;
     }
     const compiled = parsePolicy(text, kind);
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
-    }
     this.entries.set(cacheKey, compiled);
+    evictLeastRecentlyUsed(this.entries, this.capacity);
     return compiled;
   }
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SecretBytes } from '../../crypto/secret-bytes.js';
+import { evictLeastRecentlyUsed } from '../../keys/least-recently-used.js';
 import { CacheCounter } from '../../observability/cache-counter.js';
 
 /**
@@ -69,11 +70,7 @@ export class SigningKeyCache {
     const key = deriveSigningKey(secret, date, region, service);
     if (cached !== undefined) this.#forget(scope, cached);
     this.#entries.set(scope, { secret: SecretBytes.copyOf(secret.expose()), key });
-    while (this.#entries.size > this.#capacity) {
-      const oldest = this.#entries.entries().next().value;
-      if (oldest === undefined) break;
-      this.#forget(oldest[0], oldest[1]);
-    }
+    evictLeastRecentlyUsed(this.#entries, this.#capacity, (evicted, entry) => this.#forget(evicted, entry));
     return key;
   }
 
