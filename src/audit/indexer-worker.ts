@@ -29,9 +29,9 @@ export interface IndexerWorkerData {
 
 /**
  * What one run indexes. `every-journal`: every writer's journal, and a check of every writer's new records — what a
- * reader needs before it reads, and seal and close. `own-journal`: this process's journal and a check of its own
- * writer — the background index (idle, backlog), so that no two serving processes read, parse and verify every
- * record (issue #19: that doubled the cost of indexing).
+ * reader needs before it reads, and seal. `own-journal`: this process's journal and a check of its own writer — the
+ * background index (idle, backlog) and close, so that no two serving processes read, parse and verify every record
+ * (issue #19: that doubled the cost of indexing) or wait on each other's write lock when they stop together.
  */
 export type IndexScope = 'every-journal' | 'own-journal';
 

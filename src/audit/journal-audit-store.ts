@@ -1,7 +1,6 @@
 import type { AuditBatch, AuditStore, SqlPlan } from '../store/audit-store.js';
 import { checkpointLargeWal, openAuditDatabase, type AuditDatabase } from './audit-database.js';
 import { BackgroundIndexer, type ChainWatchSettings, type IndexScope } from './background-indexer.js';
-import { AuditWriteError } from './group-commit.js';
 import { JournalImporter } from './journal-import.js';
 import {
   createJournalFile, JOURNAL_FILE_BYTES, journalDigestLine, journalDirectoryOf, journalLine, prepareJournalFile,
@@ -30,7 +29,7 @@ export interface JournalAuditStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Called after every indexing transaction. */
   readonly onIndex?: (info: IndexInfo) => void;
-  /** Called when indexing fails for another reason than a busy database; it is tried again later. */
+  /** Called when indexing fails for another reason than a busy database, or on close for any reason; it is tried again later. */
   readonly onIndexError?: (error: unknown) => void;
   /** Wraps the journal file (tests inject write failures with it). */
   readonly wrapJournal?: (journal: JournalFile) => JournalFile;
@@ -57,8 +56,9 @@ export interface JournalAuditStore extends AuditStore {
  *
  * `audit.db` is an index of the journals, filled off the request path and off the event loop: the journals are
  * copied into it (lookup columns, digests) on a thread of its own (BackgroundIndexer) — this writer's own journal
- * when the store has been idle for `indexWhenIdleMs` or `indexBacklog` records wait, every journal on close and
- * before every read (`run`, `index()`). A failed index is tried again later. Reads run on a connection of this process (plans run synchronously on it).
+ * when the store has been idle for `indexWhenIdleMs` or `indexBacklog` records wait and on close, every journal
+ * before every read (`run`, `index()`). A failed index is tried again later (a journal not indexed on close, at the
+ * next start). Reads run on a connection of this process (plans run synchronously on it).
  * Design: ADR 0007, 0009, 0017.
  *
  * @example
@@ -248,10 +248,14 @@ export function openJournalAuditStore(options: JournalAuditStoreOptions): Journa
       let indexed = false;
       try {
         clearTimeout(idleTimer);
-        await indexNow();
+        // Its own journal only: the processes of a node stop together, and each indexing every journal made them
+        // wait on one another's write lock until the busy timeout ran out (two workers stopped under load).
+        await indexNow('own-journal');
         indexed = true;
       } catch (error) {
-        throw new AuditWriteError(error);
+        // Not a failed write: every record is durable in the journal, which stays for the next start (or the next
+        // reader) to index. The stop goes on; the failure is reported.
+        options.onIndexError?.(error);
       } finally {
         closed = true;
         clearTimeout(idleTimer);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -128,3 +128,41 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   }
   assert.fail(`timed out: ${what}`);
 }
+
+test("close indexes the writer's own journal only; another writer's stays for its own close", async () => {
+  const { path, a, b } = twoWriters();
+  for (let n = 1; n <= 3; n += 1) await a.append(event(n));
+  for (let n = 4; n <= 5; n += 1) await b.append(event(n));
+  await a.close();
+  try {
+    assert.deepEqual(recordsOf(path), { 'writer-a': 3 });
+    assert.ok(readdirSync(journalDirectoryOf(path)).some((name) => name.startsWith('writer-b.')));
+  } finally {
+    await b.close();
+  }
+  assert.deepEqual(recordsOf(path), { 'writer-a': 3, 'writer-b': 2 });
+});
+
+test('a close that cannot index (the database held by another process) still stops, reports it, and keeps the journal for the next reader', async () => {
+  const path = join(dir, `audit-${++files}.db`);
+  const failures: unknown[] = [];
+  const log = openAuditLog({
+    path, signingKey: privateKey, now: Date.now, writerId: 'writer-a', indexWhenIdleMs: 1e9, busyTimeoutMs: 50,
+    onIndexError: (error) => failures.push(error),
+  });
+  for (let n = 1; n <= 3; n += 1) await log.append(event(n));
+  const holder = new Database(path);
+  holder.exec('BEGIN IMMEDIATE');
+  try {
+    await log.close(); // resolves: every record is durable in the journal
+  } finally {
+    holder.exec('ROLLBACK');
+    holder.close();
+  }
+  assert.equal((failures[0] as { code?: string } | undefined)?.code, 'SQLITE_BUSY');
+  assert.ok(readdirSync(journalDirectoryOf(path)).some((name) => name.startsWith('writer-a.')));
+  const reader = openAuditLog({ path, signingKey: privateKey, now: Date.now, writerId: 'reader', indexWhenIdleMs: 1e9 });
+  await reader.index();
+  await reader.close();
+  assert.equal(recordsOf(path)['writer-a'], 3);
+});
