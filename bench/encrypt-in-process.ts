@@ -5,23 +5,32 @@
  * (this process's main thread) and of the whole process (the journal writes on libuv's threads, V8's GC threads; the
  * indexing thread when it runs), from /proc. Steadier than a run under HTTP load: what the pipeline itself costs.
  *
- * Run: npm run build && node dist/bench/encrypt-in-process.js [requests, default 100000] [batch, default 16]
+ * Run: npm run build && node dist/bench/encrypt-in-process.js [requests, default 100000] [batch, default 16] [keys, default 1]
+ * With more than one key, the keys are seeded (`applySeed`, as `strongroom seed` does) and each request names one
+ * drawn at random: with more keys than the caches hold (10,000), nearly every request misses them, which is what a
+ * cache miss costs (the scale target of issue #19).
  * With `node --cpu-prof` it shows where the event loop's time goes (bench/cpu-profile-stages.ts reads the profile).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { WireRequest } from '../src/api/http/wire-request.js';
 import { createLogger } from '../src/observability/logger.js';
 import { dataDirectoryLayout } from '../src/server/data-directory.js';
 import { ensureAdministrator } from '../src/server/first-start.js';
 import { openNode } from '../src/server/node.js';
+import { applySeed } from '../src/service/seeding/apply-seed.js';
+import { parseSeedText } from '../src/service/seeding/parse-seed-file.js';
 import { readCredentials } from './bench-client.js';
 import { processCpu, threadCpu, totalMicros } from './process-cpu.js';
-import { kmsRequest } from './signed-request.js';
+import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
 const REQUESTS = Number(process.argv[2] ?? 100_000);
 const BATCH = Number(process.argv[3] ?? 16);
+const KEYS = Number(process.argv[4] ?? 1);
+/** The most keys one seed document holds (docs/seeding.md). */
+const SEED_DOCUMENT_KEYS = 10_000;
 const URL_OF_NOTHING = 'http://127.0.0.1:1'; // signed for this host; nothing is sent over the network
 
 function wireRequest(signed: { headers: Record<string, string>; body: string }): WireRequest {
@@ -31,23 +40,42 @@ function wireRequest(signed: { headers: Record<string, string>; body: string }):
   };
 }
 
-async function run(node: Awaited<ReturnType<typeof openNode>>, request: WireRequest, count: number): Promise<void> {
+async function run(node: Awaited<ReturnType<typeof openNode>>, requests: readonly WireRequest[], count: number): Promise<void> {
+  const pick = () => requests[Math.floor(Math.random() * requests.length)]!;
   for (let done = 0; done < count; done += BATCH) {
-    const responses = await Promise.all(Array.from({ length: BATCH }, () => node.app.handle(request)));
+    const responses = await Promise.all(Array.from({ length: BATCH }, () => node.app.handle(pick())));
     if (responses.some((response) => response.status !== 200)) throw new Error(`Encrypt failed: ${responses.find((r) => r.status !== 200)?.body}`);
   }
+}
+
+async function createKey(node: Awaited<ReturnType<typeof openNode>>, credentials: KmsCredentials): Promise<string> {
+  const created = await node.app.handle(wireRequest(kmsRequest(URL_OF_NOTHING, credentials, 'CreateKey', {})));
+  return (JSON.parse(created.body) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
+}
+
+/** `count` keys with the default policy of the administrator's account, seeded in documents of 10,000. */
+async function seedKeys(node: Awaited<ReturnType<typeof openNode>>, account: string, count: number): Promise<string[]> {
+  const keyIds = Array.from({ length: count }, () => randomUUID());
+  for (let from = 0; from < count; from += SEED_DOCUMENT_KEYS) {
+    const text = JSON.stringify({ version: 1, defaults: { account, region: 'us-east-1' },
+      keys: keyIds.slice(from, from + SEED_DOCUMENT_KEYS).map((id) => ({ id })) });
+    await applySeed(node.deps, parseSeedText(text, 'bench', 'json'));
+  }
+  return keyIds;
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-in-process-'));
 const node = await openNode({ dataDir, log: createLogger(() => undefined), audit: {} });
 try {
-  await ensureAdministrator(node.store, node.rootKey, {
+  const { accountId } = await ensureAdministrator(node.store, node.rootKey, {
     credentialsPath: dataDirectoryLayout(dataDir).credentials, region: 'us-east-1', now: Date.now(), print: () => undefined,
   });
   const credentials = await readCredentials(dataDirectoryLayout(dataDir).credentials);
-  const created = await node.app.handle(wireRequest(kmsRequest(URL_OF_NOTHING, credentials, 'CreateKey', {})));
-  const keyId = (JSON.parse(created.body) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
-  const encrypt = wireRequest(kmsRequest(URL_OF_NOTHING, credentials, 'Encrypt', { KeyId: keyId, Plaintext: Buffer.alloc(1024, 7).toString('base64') }));
+  const seeding = performance.now();
+  const keyIds = KEYS > 1 ? await seedKeys(node, accountId, KEYS) : [await createKey(node, credentials)];
+  if (KEYS > 1) console.log(`seeded ${KEYS.toLocaleString('en-US')} keys in ${Math.round(performance.now() - seeding)} ms`);
+  const plaintext = Buffer.alloc(1024, 7).toString('base64');
+  const encrypt = keyIds.map((KeyId) => wireRequest(kmsRequest(URL_OF_NOTHING, credentials, 'Encrypt', { KeyId, Plaintext: plaintext })));
   await run(node, encrypt, Math.min(REQUESTS, 20_000)); // warm-up: JIT, caches
   await node.audit?.lookupEvents({ accountId: '000000000000', maxResults: 1 }); // the warm-up's records indexed
   const mainBefore = threadCpu(process.pid).get(process.pid)!;
@@ -57,7 +85,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const main = totalMicros(threadCpu(process.pid).get(process.pid)!) - totalMicros(mainBefore);
   const all = totalMicros(processCpu(process.pid)) - totalMicros(processBefore);
-  console.log(`Encrypt in process, ${REQUESTS.toLocaleString('en-US')} requests in batches of ${BATCH}: ${Math.round(REQUESTS / seconds).toLocaleString('en-US')}/s, ` +
+  console.log(`Encrypt in process, ${REQUESTS.toLocaleString('en-US')} requests in batches of ${BATCH} over ${KEYS.toLocaleString('en-US')} key(s): ${Math.round(REQUESTS / seconds).toLocaleString('en-US')}/s, ` +
     `µs of CPU per request: event loop ${(main / REQUESTS).toFixed(1)}, whole process ${(all / REQUESTS).toFixed(1)} (indexing deferred)`);
 } finally {
   await node.close();
