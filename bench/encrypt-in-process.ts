@@ -24,13 +24,12 @@ import { applySeed } from '../src/service/seeding/apply-seed.js';
 import { parseSeedText } from '../src/service/seeding/parse-seed-file.js';
 import { readCredentials } from './bench-client.js';
 import { processCpu, threadCpu, totalMicros } from './process-cpu.js';
+import { seedDocuments } from './seed-documents.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
 const REQUESTS = Number(process.argv[2] ?? 100_000);
 const BATCH = Number(process.argv[3] ?? 16);
 const KEYS = Number(process.argv[4] ?? 1);
-/** The most keys one seed document holds (docs/seeding.md). */
-const SEED_DOCUMENT_KEYS = 10_000;
 const URL_OF_NOTHING = 'http://127.0.0.1:1'; // signed for this host; nothing is sent over the network
 
 function wireRequest(signed: { headers: Record<string, string>; body: string }): WireRequest {
@@ -53,14 +52,12 @@ async function createKey(node: Awaited<ReturnType<typeof openNode>>, credentials
   return (JSON.parse(created.body) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
 }
 
-/** `count` keys with the default policy of the administrator's account, seeded in documents of 10,000. */
+/** `count` keys with the default policy of the administrator's account, seeded as `strongroom seed` does. */
 async function seedKeys(node: Awaited<ReturnType<typeof openNode>>, account: string, count: number): Promise<string[]> {
+  const started = performance.now();
   const keyIds = Array.from({ length: count }, () => randomUUID());
-  for (let from = 0; from < count; from += SEED_DOCUMENT_KEYS) {
-    const text = JSON.stringify({ version: 1, defaults: { account, region: 'us-east-1' },
-      keys: keyIds.slice(from, from + SEED_DOCUMENT_KEYS).map((id) => ({ id })) });
-    await applySeed(node.deps, parseSeedText(text, 'bench', 'json'));
-  }
+  for (const text of seedDocuments(account, keyIds)) await applySeed(node.deps, parseSeedText(text, 'bench', 'json'));
+  console.log(`seeded ${count.toLocaleString('en-US')} keys in ${Math.round(performance.now() - started)} ms`);
   return keyIds;
 }
 
@@ -71,9 +68,7 @@ try {
     credentialsPath: dataDirectoryLayout(dataDir).credentials, region: 'us-east-1', now: Date.now(), print: () => undefined,
   });
   const credentials = await readCredentials(dataDirectoryLayout(dataDir).credentials);
-  const seeding = performance.now();
   const keyIds = KEYS > 1 ? await seedKeys(node, accountId, KEYS) : [await createKey(node, credentials)];
-  if (KEYS > 1) console.log(`seeded ${KEYS.toLocaleString('en-US')} keys in ${Math.round(performance.now() - seeding)} ms`);
   const plaintext = Buffer.alloc(1024, 7).toString('base64');
   const encrypt = keyIds.map((KeyId) => wireRequest(kmsRequest(URL_OF_NOTHING, credentials, 'Encrypt', { KeyId, Plaintext: plaintext })));
   await run(node, encrypt, Math.min(REQUESTS, 20_000)); // warm-up: JIT, caches

@@ -13,6 +13,7 @@ import { indexingCatchUp } from './bench-client.js';
 import { processTree } from './process-cpu.js';
 import { startProcess, type RunningProcess } from './processes.js';
 import { headerRow, resultRow } from './result-row.js';
+import { seedDocuments } from './seed-documents.js';
 import { kmsRequest, type KmsCredentials } from './signed-request.js';
 
 /**
@@ -35,8 +36,6 @@ const PLAINTEXT = Buffer.alloc(1024, 7).toString('base64');
 /** The seed's account and its access key (public: this file is a benchmark's). */
 const CREDENTIALS: KmsCredentials = { accessKeyId: 'AKIABENCHMARKMANYKEY', secretAccessKey: 'bench/many-keys/not+a+secret/00000000000', region: 'us-east-1' };
 const ACCOUNT = '111122223333';
-/** The most keys a seed file may hold (docs/seeding.md). */
-const SEED_FILE_KEYS = 10_000;
 
 async function main(): Promise<void> {
   if (!LOAD_GENERATOR.startsWith('wrk')) {
@@ -53,18 +52,14 @@ async function main(): Promise<void> {
       `load from ${LOAD_GENERATOR}`);
     let started = performance.now();
     await (await serve([])).stop(); // the data directory, its root key and administrator
-    // A seed file holds at most SEED_FILE_KEYS keys: `strongroom seed` applies one after another.
-    for (let from = 0; from < KEYS; from += SEED_FILE_KEYS) {
-      const seedFile = join(directory, `seed-${from}.json`);
-      await writeFile(seedFile, JSON.stringify({
-        version: 1,
-        defaults: { account: ACCOUNT, region: 'us-east-1' },
-        accounts: [{ id: ACCOUNT, accessKeys: [{ accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey }] }],
-        keys: keyIds.slice(from, from + SEED_FILE_KEYS).map((id) => ({ id })),
-      }));
+    // `strongroom seed` applies the files one after another.
+    const documents = seedDocuments(ACCOUNT, keyIds, [{ accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey }]);
+    for (const [index, text] of documents.entries()) {
+      const seedFile = join(directory, `seed-${index}.json`);
+      await writeFile(seedFile, text);
       await runCli(['seed', seedFile, '--data-dir', dataDir]);
     }
-    console.log(`seeding ${KEYS.toLocaleString('en')} keys (strongroom seed, ${Math.ceil(KEYS / SEED_FILE_KEYS)} files): ` +
+    console.log(`seeding ${KEYS.toLocaleString('en')} keys (strongroom seed, ${documents.length} files): ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     started = performance.now();

@@ -17,7 +17,6 @@ export interface OperationalEndpoints {
   readonly metrics?: () => Promise<string>;
 }
 
-
 /**
  * Whether the request is for `/healthz`, `/readyz`, or `/metrics` when `endpoints` has metrics: answered without
  * authentication, and never audited.

@@ -29,7 +29,10 @@ export interface JournalAuditStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Called after every indexing transaction. */
   readonly onIndex?: (info: IndexInfo) => void;
-  /** Called when indexing fails for another reason than a busy database, or on close for any reason; it is tried again later. */
+  /**
+   * Called when indexing fails for another reason than a busy database, or on close for any reason (the journal then
+   * waits for the next start); it is tried again later.
+   */
   readonly onIndexError?: (error: unknown) => void;
   /** Wraps the journal file (tests inject write failures with it). */
   readonly wrapJournal?: (journal: JournalFile) => JournalFile;

@@ -17,6 +17,9 @@ const ACCESS_KEYS_PER_ACCOUNT = 2;
 const ACCESS_KEY_ID = { pattern: /^(?!ASIA)[A-Z0-9]{16,128}$/, shown: '16 to 128 upper-case letters and digits, not beginning with ASIA' } as const;
 const SECRET_ACCESS_KEY = { pattern: /^[\x21-\x7e]{16,128}$/, shown: '16 to 128 printable characters without spaces' } as const;
 
+/** The most keys one seed file holds (docs/seeding.md): more are split over several files, applied in turn. */
+export const SEED_FILE_MAX_KEYS = 10_000;
+
 /**
  * Reads a seed file (YAML, or JSON when it ends in `.json`).
  * @throws SeedFileError naming every entry that is wrong and why; nothing has been applied.
@@ -51,7 +54,7 @@ export function parseSeedText(text: string, source: string, syntax: 'yaml' | 'js
     region: defaultsEntry?.string('region', REGION) ?? DEFAULT_SCOPE.region,
   };
   const accounts = file.list('accounts', { max: 1000 }).flatMap((item) => readAccount(item.value, item.path, problems));
-  const keys = file.list('keys', { max: 10_000 }).flatMap((item) => readSeedKey(item.value, item.path, defaults, problems) ?? []);
+  const keys = file.list('keys', { max: SEED_FILE_MAX_KEYS }).flatMap((item) => readSeedKey(item.value, item.path, defaults, problems) ?? []);
   checkUnique(accounts, keys, problems);
   const document = seedDocument(source, accounts, keys);
   if (!problems.empty) document.wipe();
