@@ -6,6 +6,7 @@ import { SecretBytes } from '../crypto/secret-bytes.js';
 import { currentMaterialOf, type KeyMaterial, type KmsKey, type RotationType } from '../keys/key.js';
 import { isHmacKeySpec, isSymmetric, type KeySpec } from '../keys/key-spec.js';
 import { KMSInternalException } from '../errors.js';
+import { materialReadWith } from '../store/key-read-along.js';
 import type { ServiceDependencies } from './services.js';
 
 /** A symmetric encryption key's material: 32 bytes, an AES-256 key. */
@@ -23,9 +24,15 @@ export async function loadMaterial(
   const cacheKey = materialCacheKey(key.arn, materialId);
   const cached = deps.materials.get(cacheKey);
   if (cached) return cached;
-  const record = await deps.store.keys.getMaterial(key.arn, materialId);
+  const record = await storedMaterial(deps, key, materialId);
   if (!record) return undefined;
   return deps.materials.getOrLoad(cacheKey, async () => unwrapStoredMaterial(deps, record));
+}
+
+/** Material version `materialId` of `key` as stored (wrapped): read with the key when it is current, else looked up. */
+function storedMaterial(deps: ServiceDependencies, key: KmsKey, materialId: string): Promise<KeyMaterial | undefined> {
+  const readWithKey = materialReadWith(key, materialId);
+  return readWithKey === undefined ? deps.store.keys.getMaterial(key.arn, materialId) : Promise.resolve(readWithKey);
 }
 
 /**
@@ -75,7 +82,7 @@ export async function loadPrivateKeyHandle(
   const cacheKey = materialCacheKey(key.arn, materialId);
   const cached = deps.privateKeys.get(cacheKey);
   if (cached) return cached;
-  const record = await deps.store.keys.getMaterial(key.arn, materialId);
+  const record = await storedMaterial(deps, key, materialId);
   if (!record) throw new KMSInternalException(`key material of ${key.arn} is missing from the store`);
   return deps.privateKeys.getOrLoad(cacheKey, async () => {
     const pkcs8 = unwrapStoredMaterial(deps, record);
@@ -95,7 +102,7 @@ export async function loadPublicKeyHandle(deps: ServiceDependencies, key: KmsKey
   const materialId = currentMaterialOf(key);
   const cached = deps.privateKeys.get(materialCacheKey(key.arn, materialId));
   if (cached) return cached.publicKey;
-  const record = await deps.store.keys.getMaterial(key.arn, materialId);
+  const record = await storedMaterial(deps, key, materialId);
   if (!record?.publicKey) throw new KMSInternalException(`public key of ${key.arn} is missing from the store`);
   return loadPublicKey(record.publicKey, key.spec);
 }

@@ -1,9 +1,12 @@
 import type { KmsKey } from '../../keys/key.js';
 import { evictLeastRecentlyUsed } from '../../keys/least-recently-used.js';
 import { CacheCounter, type CacheCounts } from '../../observability/cache-counter.js';
+import { readWithoutGrants } from '../../store/key-read-along.js';
 import type { Grant, GrantRepository } from '../../store/store.js';
 import type { GrantForEvaluation, GrantOperation, RequestPrincipal } from '../policy/index.js';
 import { parseGrantToken } from './grant-token.js';
+
+const NO_GRANTS: readonly Grant[] = Object.freeze([]);
 
 interface CachedGrants {
   readonly revision: number;
@@ -16,7 +19,8 @@ interface CachedGrants {
  * A key's grants, cached per process by the key's revision. The key record is read on every request anyway,
  * and every grant change advances the key's revision in the same transaction (GrantRepository), so a cached
  * list is used only while it is exactly what the store holds — a grant created or revoked by another process
- * or node applies to the next request. A key without grants costs one indexed query per revision, then nothing.
+ * or node applies to the next request. A key without grants costs nothing when its backend said so with the key
+ * (key-read-along.ts), otherwise one indexed query per revision.
  *
  * @example
  *   const grants = await cache.grantsOf(key); // [] for most keys, without touching the store again
@@ -38,6 +42,10 @@ export class KeyGrantCache {
   }
 
   async grantsOf(key: KmsKey): Promise<readonly Grant[]> {
+    if (readWithoutGrants(key)) {
+      this.#counts.hits++; // the store said so with the key, in the same read (key-read-along.ts)
+      return NO_GRANTS;
+    }
     const cached = this.#entries.get(key.arn);
     if (cached !== undefined && cached.revision === key.revision && cached.createdAt === key.createdAt) {
       this.#counts.hits++;

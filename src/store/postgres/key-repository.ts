@@ -9,6 +9,7 @@ import {
 } from '../records/key-material-row.js';
 import { deserializeKey, KEY_COLUMN_NAMES, keyColumns } from '../records/key-record.js';
 import { startAfter, toPage } from '../records/page-marker.js';
+import { keyFromReadAlongRow, READ_ALONG_MATERIAL_COLUMNS, type KeyReadAlongRow } from '../records/key-read-along-row.js';
 import { RevisionConflictError, type KeyRepository, type KeyWrite, type Page, type PageRequest } from '../store.js';
 import { placeholders } from './placeholders.js';
 import type { PostgresStateReset } from './state-reset.js';
@@ -21,9 +22,15 @@ import { insertingUnique } from './unique-violation.js';
 const INSERT_KEY = `INSERT INTO keys (${KEY_COLUMN_NAMES}) VALUES (${placeholders(12)})`;
 const UPDATE_KEY = `UPDATE keys SET state = $1, deletion_at = $2, next_rotation_at = $3, material_expires_at = $4,
   revision = $5, record = $6 WHERE arn = $7 AND revision = $8`;
-/** The key and the state epoch in one snapshot: one row always, `record` null when there is no such key. */
-const GET_KEY = `SELECT epoch.state_epoch, keys.record FROM ${STATE_EPOCH_ROW}
-  LEFT JOIN keys ON keys.account_id = $1 AND keys.region = $2 AND keys.id = $3`;
+/**
+ * The key and the state epoch in one snapshot: one row always, `record` null when there is no such key. The key's
+ * current material and whether it has grants come with it (key-read-along.ts): a cache miss is one round trip.
+ */
+const GET_KEY = `SELECT epoch.state_epoch, keys.record, keys.arn AS key_arn, ${READ_ALONG_MATERIAL_COLUMNS},
+    EXISTS (SELECT 1 FROM grants g WHERE g.key_arn = keys.arn) AS has_grants
+  FROM ${STATE_EPOCH_ROW}
+  LEFT JOIN keys ON keys.account_id = $1 AND keys.region = $2 AND keys.id = $3
+  LEFT JOIN key_materials m ON m.key_arn = keys.arn AND m.id = keys.record::json ->> 'currentMaterialId'`;
 const LIST_KEYS = 'SELECT record FROM keys WHERE account_id = $1 AND region = $2 AND id > $3 ORDER BY id LIMIT $4';
 const LIST_RELATED = 'SELECT record FROM keys WHERE account_id = $1 AND id = $2 ORDER BY region';
 const LIST_DUE = `SELECT record FROM keys
@@ -59,14 +66,14 @@ export class PostgresKeyRepository implements KeyRepository {
   }
 
   async get(scope: KeyScope, keyId: string): Promise<KmsKey | undefined> {
-    const result = await this.#pool.query<{ state_epoch: string | null; record: string | null }>(GET_KEY, [
+    const result = await this.#pool.query<{ state_epoch: string | null } & (KeyReadAlongRow | { record: null })>(GET_KEY, [
       scope.accountId,
       scope.region,
       keyId,
     ]);
     const row = result.rows[0];
     this.#stateReset.observe(row?.state_epoch ?? null);
-    return row?.record == null ? undefined : deserializeKey(row.record);
+    return row === undefined || row.record === null ? undefined : keyFromReadAlongRow(row);
   }
 
   async list(scope: KeyScope, page: PageRequest): Promise<Page<KmsKey>> {

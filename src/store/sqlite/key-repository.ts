@@ -12,22 +12,23 @@ import {
 } from '../records/key-material-row.js';
 import { deserializeKey, KEY_COLUMN_NAMES, keyColumns, type KeyColumns } from '../records/key-record.js';
 import { startAfter, toPage } from '../records/page-marker.js';
+import { keyFromReadAlongRow, READ_ALONG_MATERIAL_COLUMNS, type KeyReadAlongRow } from '../records/key-read-along-row.js';
 import { referencing } from './foreign-key-violation.js';
 import { insertingUnique } from './unique-violation.js';
 
-
 /**
  * KMS keys and their material versions in SQLite. Statements are prepared once: `get` and `getMaterial`
- * run on every cryptographic request. Each write is one `BEGIN IMMEDIATE` transaction, which takes the
- * write lock up front so concurrent writers from other processes queue on the busy timeout instead of
- * failing on a stale snapshot.
+ * run on every cryptographic request that misses the caches, and `get` reads the key's current material and
+ * whether it has grants in the same statement (key-read-along.ts), so that such a miss is one query. Each write
+ * is one `BEGIN IMMEDIATE` transaction, which takes the write lock up front so concurrent writers from other
+ * processes queue on the busy timeout instead of failing on a stale snapshot.
  */
 export class SqliteKeyRepository implements KeyRepository {
   readonly #insertKey: Database.Statement<KeyColumns>;
   readonly #updateKey: Database.Statement<
     [string, number | null, number | null, number | null, number, string, string, number]
   >;
-  readonly #getKey: Database.Statement<[string, string, string], string>;
+  readonly #getKey: Database.Statement<[string, string, string], KeyReadAlongRow>;
   readonly #listKeys: Database.Statement<[string, string, string, number], string>;
   readonly #listRelated: Database.Statement<[string, string], string>;
   readonly #listDue: Database.Statement<[number, number, number], string>;
@@ -49,9 +50,12 @@ export class SqliteKeyRepository implements KeyRepository {
       `UPDATE keys SET state = ?, deletion_at = ?, next_rotation_at = ?, material_expires_at = ?, revision = ?,
        record = ? WHERE arn = ? AND revision = ?`,
     );
-    this.#getKey = db.prepare<[string, string, string], string>(
-      'SELECT record FROM keys WHERE account_id = ? AND region = ? AND id = ?',
-    ).pluck();
+    this.#getKey = db.prepare<[string, string, string], KeyReadAlongRow>(
+      `SELECT k.record, k.arn AS key_arn, ${READ_ALONG_MATERIAL_COLUMNS},
+         EXISTS (SELECT 1 FROM grants g WHERE g.key_arn = k.arn) AS has_grants
+       FROM keys k LEFT JOIN key_materials m ON m.key_arn = k.arn AND m.id = k.record ->> '$.currentMaterialId'
+       WHERE k.account_id = ? AND k.region = ? AND k.id = ?`,
+    );
     this.#listKeys = db.prepare<[string, string, string, number], string>(
       'SELECT record FROM keys WHERE account_id = ? AND region = ? AND id > ? ORDER BY id LIMIT ?',
     ).pluck();
@@ -92,8 +96,8 @@ export class SqliteKeyRepository implements KeyRepository {
   }
 
   async get(scope: KeyScope, keyId: string): Promise<KmsKey | undefined> {
-    const record = this.#getKey.get(scope.accountId, scope.region, keyId);
-    return record === undefined ? undefined : deserializeKey(record);
+    const row = this.#getKey.get(scope.accountId, scope.region, keyId);
+    return row === undefined ? undefined : keyFromReadAlongRow(row);
   }
 
   async list(scope: KeyScope, page: PageRequest): Promise<Page<KmsKey>> {

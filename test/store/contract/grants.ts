@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { KmsKey } from '../../../src/keys/key.js';
+import { materialReadWith, readWithoutGrants } from '../../../src/store/key-read-along.js';
 import { DuplicateError, InvalidMarkerError, type Grant, type Store } from '../../../src/store/store.js';
 import {
-  FORGED_MARKERS, SCOPE, T0, collectPages, makeKey, makeMaterial, pageRequest, withFreshStore, type OpenFreshStore,
+  FORGED_MARKERS, SCOPE, T0, collectPages, makeKey, makeMaterial, nextRevision, pageRequest, withFreshStore,
+  type OpenFreshStore,
 } from './fixtures.js';
 
 const ALICE = `arn:aws:iam::${SCOPE.accountId}:user/alice`;
@@ -37,6 +39,34 @@ async function storedKey(store: Store, id: string): Promise<KmsKey> {
 /** The grant repository's contract: CRUD, token lookup, listings in creation order, key revision advance. */
 export function grantContract(open: OpenFreshStore): void {
   describe('grants', () => {
+    test('a key is read with its current material and whether grants name it, as of its revision', async () => {
+      await withFreshStore(open, async (store) => {
+        const key = makeKey(SCOPE, 'k-1');
+        const first = makeMaterial(key, 'k-1-m1');
+        await store.keys.create(key, first);
+        let read = (await store.keys.get(SCOPE, 'k-1'))!;
+        assert.deepEqual(materialReadWith(read, 'k-1-m1'), first);
+        assert.equal(readWithoutGrants(read), true);
+
+        const rotated = nextRevision(key, { currentMaterialId: 'k-1-m2' });
+        const second = makeMaterial(key, 'k-1-m2');
+        await store.keys.update(rotated, second);
+        read = (await store.keys.get(SCOPE, 'k-1'))!;
+        assert.deepEqual(materialReadWith(read, 'k-1-m2'), second);
+        assert.equal(materialReadWith(read, 'k-1-m1'), undefined, 'only the current version comes with the key');
+
+        await store.grants.create(makeGrant(key, 'g-1'));
+        read = (await store.keys.get(SCOPE, 'k-1'))!;
+        assert.equal(readWithoutGrants(read), false);
+        await store.grants.delete(key.arn, 'g-1');
+        assert.equal(readWithoutGrants((await store.keys.get(SCOPE, 'k-1'))!), true);
+
+        const { currentMaterialId: _none, ...awaitingImport } = makeKey(SCOPE, 'k-2', { origin: 'EXTERNAL', state: 'PendingImport' });
+        await store.keys.create(awaitingImport);
+        assert.equal(materialReadWith((await store.keys.get(SCOPE, 'k-2'))!, 'k-2-m1'), undefined);
+      });
+    });
+
     test('a created grant reads back equal with every optional field; an unknown one is undefined', async () => {
       await withFreshStore(open, async (store) => {
         const key = await storedKey(store, 'k-1');
