@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { OutcomeSink } from '../../api/outcome.js';
 import {
   createJsonLinesSink,
   keyLastUsagePlan,
   lookupEventsPlan,
+  newEventId,
   openAuditLog,
   retentionPlan,
   serviceEvent,
@@ -119,6 +119,8 @@ export async function openAuditTrail(options: OpenAuditTrailOptions): Promise<Au
     ...(options.onCommit !== undefined ? { onCommit: options.onCommit } : {}),
     onSinkError: (error) => options.log.error('audit-stream-failed', { error: error instanceof Error ? error.name : 'unknown' }),
     onIndexError: logIndexError,
+    // An index ran (a read, a backlog, the idle timer), and with it the first check: the timer below has no more to do.
+    onIndex: () => clearTimeout(firstCheck),
     // The indexing thread verifies what it indexes (chain-watch.ts).
     chainWatch: { publicKeyPem, onCheck: (check) => health.onCheck(check) },
   });
@@ -173,7 +175,7 @@ export function assembleAuditTrail(parts: TrailParts): AuditTrail {
     },
     append,
     lookupEvents: async (query) => store.run(lookupEventsPlan(query)),
-    recordServiceEvent: (event) => append(serviceEventOf(event, randomUUID())),
+    recordServiceEvent: (event) => append(serviceEventOf(event, newEventId())),
     applyRetention: async (retentionDays, archiveDir) =>
       store.run(retentionPlan({
         olderThan: options.now() - retentionDays * DAY_MS,
