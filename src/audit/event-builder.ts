@@ -43,7 +43,7 @@ export interface ApiCallFacts {
  *
  * @example
  *   const event = apiCallEvent({ operation: 'Encrypt', readOnly: true, identity, time: now(), region: 'us-east-1',
- *     sourceIp, userAgent, requestId, eventId: randomUUID(), recipientAccountId: '111122223333',
+ *     sourceIp, userAgent, requestId, eventId: newEventId(), recipientAccountId: '111122223333',
  *     input: wireRequest, output: wireResponse, keyArns: [key.arn] });
  *   await auditLog.append(event);
  */
@@ -97,7 +97,7 @@ export interface ServiceEventFacts {
  * period), as AWS records it: `eventType` AwsServiceEvent, `invokedBy` and source `AWS Internal`.
  *
  * @example
- *   serviceEvent({ eventName: 'RotateKey', keyArn, accountId, region, time: now(), eventId: randomUUID(),
+ *   serviceEvent({ eventName: 'RotateKey', keyArn, accountId, region, time: now(), eventId: newEventId(),
  *     serviceEventDetails: { rotationType: 'AUTOMATIC', keyId } });
  */
 export function serviceEvent(facts: ServiceEventFacts): CloudTrailEvent {

@@ -5,6 +5,7 @@
  */
 export * from './event.js';
 export { apiCallEvent, serviceEvent, type ApiCallFacts, type ServiceEventFacts } from './event-builder.js';
+export { newEventId } from './event-id.js';
 export { OPERATION_RULES, TRACKED_CRYPTOGRAPHIC_OPERATIONS } from './redaction-rules.js';
 export { openAuditDatabase, type AuditDatabase } from './audit-database.js';
 export { openGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.js';

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { OutcomeSink, RequestOutcome } from '../../api/outcome.js';
-import { apiCallEvent, type AuditLog, type CloudTrailEvent } from '../../audit/index.js';
+import { apiCallEvent, newEventId as timeOrderedEventId, type AuditLog, type CloudTrailEvent } from '../../audit/index.js';
 import { UNAUTHENTICATED_IDENTITY, userIdentityOf } from './user-identity.js';
 
 /** What the sink needs besides the audit log itself. */
@@ -30,7 +29,7 @@ const AUDITED_SERVICES: ReadonlySet<string> = new Set(['kms', 'kms-xks-proxy']);
  *   new App({ ..., outcomes });
  */
 export function createAuditOutcomeSink(options: AuditOutcomeSinkOptions): OutcomeSink {
-  const newEventId = options.newEventId ?? randomUUID;
+  const newEventId = options.newEventId ?? (() => timeOrderedEventId());
   return {
     record(outcome) {
       if (!AUDITED_SERVICES.has(outcome.service)) return Promise.resolve();
