@@ -29,7 +29,7 @@ const AUDITED_SERVICES: ReadonlySet<string> = new Set(['kms', 'kms-xks-proxy']);
  *   new App({ ..., outcomes });
  */
 export function createAuditOutcomeSink(options: AuditOutcomeSinkOptions): OutcomeSink {
-  const newEventId = options.newEventId ?? (() => timeOrderedEventId());
+  const newEventId = options.newEventId ?? timeOrderedEventId;
   return {
     record(outcome) {
       if (!AUDITED_SERVICES.has(outcome.service)) return Promise.resolve();
