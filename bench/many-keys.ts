@@ -8,9 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { generateLoad, LOAD_GENERATOR } from './generate-load.js';
-import type { LoadSpec } from './load-generator.js';
+import type { LoadResult, LoadSpec } from './load-generator.js';
 import { indexingCatchUp } from './bench-client.js';
-import { processTree } from './process-cpu.js';
+import { cpuSince, processTree, processTreeCpu, totalMicros } from './process-cpu.js';
 import { startProcess, type RunningProcess } from './processes.js';
 import { headerRow, resultRow } from './result-row.js';
 import { seedDocuments } from './seed-documents.js';
@@ -98,23 +98,36 @@ async function measureLoad(server: RunningProcess, keyIds: readonly string[]): P
   console.log(headerRow('run', 'vs one key'));
   // Two pairs, alternating, each run started with the trail indexed (the previous run's records would otherwise be
   // indexed during the next, charging one run for the other's records); the share is of the totals.
-  const totals = { one: 0, random: 0, errors: 0 };
+  const totals = { one: 0, random: 0, errors: 0, oneCpu: 0, randomCpu: 0 };
   for (let pair = 0; pair < 2; pair += 1) {
     await indexingCatchUp(server.url, CREDENTIALS);
-    const oneKey = await generateLoad(single);
+    const oneKey = await withServerCpu(server, single);
     console.log(resultRow('Encrypt, one key', CONNECTIONS, oneKey, '100%'));
     await indexingCatchUp(server.url, CREDENTIALS);
-    const randomKeys = await generateLoad(random);
+    const randomKeys = await withServerCpu(server, random);
     console.log(resultRow(`Encrypt, ${keyIds.length.toLocaleString('en')} keys at random`, CONNECTIONS, randomKeys,
       `${((100 * randomKeys.requestsPerSecond) / oneKey.requestsPerSecond).toFixed(0)}%`));
+    console.log(`  the server's CPU per request: one key ${oneKey.cpuMicros.toFixed(0)} µs, at random ${randomKeys.cpuMicros.toFixed(0)} µs`);
     totals.one += oneKey.requestsPerSecond;
     totals.random += randomKeys.requestsPerSecond;
+    totals.oneCpu += oneKey.cpuMicros;
+    totals.randomCpu += randomKeys.cpuMicros;
     totals.errors += oneKey.non2xx + randomKeys.non2xx + oneKey.errors + randomKeys.errors;
   }
   console.log(`keys at random against one key, both pairs: ${((100 * totals.random) / totals.one).toFixed(0)}% (target: at least 80%); ` +
     `${totals.errors} error answers or connection errors`);
+  // Steadier than req/s on a shared machine: the server's CPU per request, one key against keys at random.
+  console.log(`the server's CPU per request, one key against keys at random, both pairs: ${((100 * totals.oneCpu) / totals.randomCpu).toFixed(0)}%`);
   const memory = processTree(server.child.pid!).map((pid) => `${pid} ${residentMegabytes(pid)} MB`);
   console.log(`resident memory after the runs (primary, then workers): ${memory.join(', ')}`);
+}
+
+/** A run of load, with the CPU the server's processes (primary, workers, their threads) spent per request. */
+async function withServerCpu(server: RunningProcess, spec: LoadSpec): Promise<LoadResult & { cpuMicros: number }> {
+  const pid = server.child.pid!;
+  const before = processTreeCpu(pid);
+  const result = await generateLoad(spec);
+  return { ...result, cpuMicros: totalMicros(cpuSince(before, processTreeCpu(pid))) / Math.max(1, result.requests) };
 }
 
 /** VmRSS of a process, in MB (Linux). */
