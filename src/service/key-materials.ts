@@ -30,9 +30,8 @@ export async function loadMaterial(
 }
 
 /** Material version `materialId` of `key` as stored (wrapped): read with the key when it is current, else looked up. */
-function storedMaterial(deps: ServiceDependencies, key: KmsKey, materialId: string): Promise<KeyMaterial | undefined> {
-  const readWithKey = materialReadWith(key, materialId);
-  return readWithKey === undefined ? deps.store.keys.getMaterial(key.arn, materialId) : Promise.resolve(readWithKey);
+async function storedMaterial(deps: ServiceDependencies, key: KmsKey, materialId: string): Promise<KeyMaterial | undefined> {
+  return materialReadWith(key, materialId) ?? deps.store.keys.getMaterial(key.arn, materialId);
 }
 
 /**

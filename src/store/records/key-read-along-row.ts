@@ -7,13 +7,11 @@ import { deserializeKey } from './key-record.js';
  * A key as both backends' `get` reads it (key-read-along.ts): its record, its current material's columns (null
  * when it has none: a key awaiting imported material) and whether any grant names it.
  */
-export interface KeyReadAlongRow extends Pick<KeyMaterialRow, 'key_arn'> {
+export interface KeyReadAlongRow extends Pick<KeyMaterialRow, 'key_arn' | 'rotation_type' | 'public_key'> {
   readonly record: string;
   readonly material_id: string | null;
   readonly created_at: number | null;
-  readonly rotation_type: string | null;
   readonly wrapped: Buffer | null;
-  readonly public_key: Buffer | null;
   /** SQLite answers 0 or 1, PostgreSQL a boolean. */
   readonly has_grants: number | boolean;
 }
