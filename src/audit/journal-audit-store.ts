@@ -113,7 +113,7 @@ export function openJournalAuditStore(options: JournalAuditStoreOptions): Journa
 
   /** One journal write of the batch's lines (records, then the digest line); a failure is cut back out. */
   async function append(batch: AuditBatch): Promise<void> {
-    let text = batch.records.map((record) => journalLine(record.seq, record.prevHash, record.hash, record.json, record.columns())).join('');
+    let text = batch.records.map((record) => journalLine(record.seq, record.prevHash, record.hash, record.json)).join('');
     if (batch.digest !== undefined) text += journalDigestLine(batch.digest);
     let before = journal.length;
     try {

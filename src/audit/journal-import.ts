@@ -5,17 +5,13 @@ import { insertDigest, type Digest } from './digest.js';
 import {
   isJournalFileOf, isOrphaned, journalDirectoryOf, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader,
 } from './journal.js';
-import { COLUMNS_END, decodeJournalColumns } from './journal-columns.js';
 
-/** A record as read back from a journal (or, for an ephemeral trail, as just chained). */
+/** A record as read back from a journal. */
 export interface JournalRecord {
   readonly seq: number;
   readonly prevHash: Buffer;
   readonly hash: Buffer;
-  /** The event JSON, as text or as the UTF-8 bytes of its journal line (stored as they are: never decoded). */
-  readonly json: string | Buffer;
-  /** Its lookup columns, when the line carried them (journal-columns.ts); otherwise they are derived from the JSON. */
-  readonly columns?: IndexColumns;
+  readonly json: string;
 }
 
 /**
@@ -32,26 +28,18 @@ class RecordLine {
     private readonly end: number,
   ) {}
 
-  /**
-   * The record, or undefined when the rest of the line is not `<prev hash hex> <hash hex> [<columns>\t]<event JSON>`.
-   * The event JSON stays bytes (a view of what was read), and is stored as they are.
-   */
+  /** The record, or undefined when the rest of the line is not `<prev hash hex> <hash hex> <event JSON>`. */
   decode(): JournalRecord | undefined {
     const { bytes, start, end } = this;
     const hashAt = start + HEX_HASH_LENGTH + 1;
-    const restAt = hashAt + HEX_HASH_LENGTH + 1;
-    if (restAt > end || bytes[hashAt - 1] !== SPACE || bytes[restAt - 1] !== SPACE) return undefined;
-    if (!isLowerHex(bytes, start, hashAt - 1) || !isLowerHex(bytes, hashAt, restAt - 1)) return undefined;
-    // An event is a JSON object: a line whose rest opens an array carries its columns first.
-    const columnsEnd = bytes[restAt] === OPEN_BRACKET ? bytes.subarray(restAt, end).indexOf(COLUMNS_END) : -1;
-    const jsonAt = columnsEnd === -1 ? restAt : restAt + columnsEnd + 1;
-    const columns = columnsEnd === -1 ? undefined : decodeJournalColumns(bytes.toString('utf8', restAt, jsonAt - 1));
+    const jsonAt = hashAt + HEX_HASH_LENGTH + 1;
+    if (jsonAt > end || bytes[hashAt - 1] !== SPACE || bytes[jsonAt - 1] !== SPACE) return undefined;
+    if (!isLowerHex(bytes, start, hashAt - 1) || !isLowerHex(bytes, hashAt, jsonAt - 1)) return undefined;
     return {
       seq: this.seq,
       prevHash: Buffer.from(bytes.toString('latin1', start, hashAt - 1), 'hex'),
-      hash: Buffer.from(bytes.toString('latin1', hashAt, restAt - 1), 'hex'),
-      json: bytes.subarray(jsonAt, end),
-      ...(columns === undefined ? {} : { columns }),
+      hash: Buffer.from(bytes.toString('latin1', hashAt, jsonAt - 1), 'hex'),
+      json: bytes.toString('utf8', jsonAt, end),
     };
   }
 }
@@ -61,7 +49,6 @@ type JournalEntry = { readonly record: RecordLine } | { readonly digest: Digest 
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
-const OPEN_BRACKET = 0x5b;
 const HEX_HASH_LENGTH = 64;
 
 /** What one read of a journal file found: its header, its complete new lines, and the offset after them. */
@@ -99,7 +86,7 @@ export class JournalImporter {
   readonly #directory: string;
   /** Per journal file: the byte offset up to which complete lines were read, and its header. */
   readonly #progress = new Map<string, { offset: number; header: JournalHeader }>();
-  readonly #insert: RecordInserter;
+  readonly #insert: (writer: string, record: JournalRecord) => void;
   /** How far the database holds a writer's chain: its last record, or (after retention) the removed prefix. */
   readonly #lastSeq;
   readonly #lastSealedSeq;
@@ -165,7 +152,6 @@ export class JournalImporter {
   #importChunk(chunk: readonly { writer: string; entry: JournalEntry }[]): number {
     return this.#db.transaction(() => {
       const positions = new Map<string, { lastSeq: number; lastSealed: number }>();
-      const resourceIds: ResourceIds = new Map();
       let imported = 0;
       for (const { writer, entry } of chunk) {
         let position = positions.get(writer);
@@ -177,7 +163,7 @@ export class JournalImporter {
           if (entry.record.seq <= position.lastSeq) continue;
           const record = entry.record.decode();
           if (record === undefined) continue; // not a record line: verification reports the gap it leaves
-          this.#insert(writer, record, resourceIds);
+          this.#insert(writer, record);
           position.lastSeq = record.seq;
           imported += 1;
         } else if (entry.digest.writer === writer && entry.digest.toSeq > position.lastSealed) {
@@ -310,27 +296,16 @@ function isLowerHex(bytes: Buffer, from: number, to: number): boolean {
   return true;
 }
 
-/** Resource ARN → its id in `audit_resource_names`, as looked up within one transaction. */
-export type ResourceIds = Map<string, number | bigint>;
-
-/**
- * Inserts one record and its resource rows. `resourceIds` spares the lookup of an ARN seen earlier in the same
- * transaction: give a new map to each transaction (an id cached across one that rolled back could point at nothing).
- */
-export type RecordInserter = (writer: string, record: JournalRecord, resourceIds?: ResourceIds) => void;
-
 /**
  * The statements that copy records into the database, prepared once. A resource's ARN is stored once
- * (`audit_resource_names`); each record that names it adds a narrow row. Also what an ephemeral server's trail,
- * which has no journal, inserts with (memory-audit-log.ts).
- *
- * The event JSON is bound as given: a journal line's bytes go in through `CAST(? AS TEXT)`, byte for byte, with no
- * decoding into a string and encoding back (issue #19), so the database holds exactly the bytes the journal did.
+ * (`audit_resource_names`); each record that names it adds a narrow row. Its id is looked up each time, not
+ * cached: a rolled-back transaction would leave a cached id pointing at nothing. Also what an ephemeral server's
+ * trail, which has no journal, inserts with (memory-audit-log.ts).
  */
-export function prepareRecordInserter(db: AuditDatabase): RecordInserter {
+export function prepareRecordInserter(db: AuditDatabase) {
   const insertRecord = db.prepare(
     `INSERT INTO audit_records (writer, seq, prev_hash, hash, event_json, event_time, event_id, event_name, read_only,
-       username, access_key_id, event_source, account_id, error_code) VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       username, access_key_id, event_source, account_id, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const resourceId = db.prepare<[string], number>('SELECT id FROM audit_resource_names WHERE name = ?').pluck();
   const insertName = db.prepare('INSERT INTO audit_resource_names (name) VALUES (?)');
@@ -338,34 +313,25 @@ export function prepareRecordInserter(db: AuditDatabase): RecordInserter {
   const insertResource = db.prepare(
     'INSERT OR IGNORE INTO audit_resource_refs (resource_id, event_time, record_id, resource_type) VALUES (?, ?, ?, ?)',
   );
-  const idOf = (name: string, resourceIds: ResourceIds | undefined): number | bigint => {
-    let id = resourceIds?.get(name);
-    if (id === undefined) {
-      id = resourceId.get(name) ?? insertName.run(name).lastInsertRowid;
-      resourceIds?.set(name, id);
-    }
-    return id;
-  };
-  return (writer, record, resourceIds) => {
-    const c = record.columns ?? columnsOf(record.json);
+  return (writer: string, record: JournalRecord): void => {
+    const c = columnsOf(record.json);
     const { lastInsertRowid } = insertRecord.run(writer, record.seq, record.prevHash, record.hash, record.json,
       c.eventTime, c.eventId, c.eventName, c.readOnly, c.username, c.accessKeyId, c.eventSource, c.accountId, c.errorCode);
     for (const resource of c.resources) {
-      insertResource.run(idOf(resource.name, resourceIds), c.eventTime, lastInsertRowid,
-        resource.type === KMS_KEY_RESOURCE_TYPE ? null : resource.type);
+      const id = resourceId.get(resource.name) ?? insertName.run(resource.name).lastInsertRowid;
+      insertResource.run(id, c.eventTime, lastInsertRowid, resource.type === KMS_KEY_RESOURCE_TYPE ? null : resource.type);
     }
   };
 }
 
 /**
- * The lookup columns of a journal line without them (written before lines carried them, or whose columns do not
- * decode), from its event JSON. A line edited into something that is not an event still goes in (with empty
- * lookup columns) rather than stopping every later import: verification, which recomputes the hash, reports it as
- * altered.
+ * The lookup columns of a journal line. A line edited into something that is not an event still goes in
+ * (with empty lookup columns) rather than stopping every later import: verification, which recomputes the
+ * hash, reports it as altered.
  */
-function columnsOf(json: string | Buffer): IndexColumns {
+function columnsOf(json: string): IndexColumns {
   try {
-    return indexColumnsOf(JSON.parse(typeof json === 'string' ? json : json.toString('utf8')) as CloudTrailEvent);
+    return indexColumnsOf(JSON.parse(json) as CloudTrailEvent);
   } catch {
     return {
       eventTime: 0, eventId: '', eventName: '', readOnly: 'false', username: null, accessKeyId: null, eventSource: '',

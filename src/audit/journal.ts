@@ -5,9 +5,7 @@ import {
 import { mkdir, open, statfs, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { IndexColumns } from './audit-database.js';
 import type { Digest } from './digest.js';
-import { encodeJournalColumns } from './journal-columns.js';
 
 /**
  * The audit journal: where a record becomes durable. Each writer appends its chained records to its own
@@ -17,10 +15,8 @@ import { encodeJournalColumns } from './journal-columns.js';
  * journal-import.ts.
  *
  * File: `<audit-journal dir>/<writer>.<n>.log`, mode 0600, preallocated with zeros. First line: a JSON header
- * naming the writer and its process. Then one line per record: `<seq> <prev hash hex> <hash hex> <columns>\t<event JSON>`
- * (the lookup columns as a JSON array: journal-columns.ts; JSON.stringify escapes every control character, so neither
- * part holds a tab or spans lines; lines written before the columns were, and still read, lack `<columns>\t`), and
- * a `D ...` line for each signed digest,
+ * naming the writer and its process. Then one line per record: `<seq> <prev hash hex> <hash hex> <event JSON>` (JSON.stringify
+ * escapes every control character, so an event never spans lines), and a `D ...` line for each signed digest,
  * written with the records it seals. A crash mid-write leaves at most one torn last line, which was never
  * acknowledged and is ignored, as is everything from the first zero byte on (the preallocated rest).
  */
@@ -37,9 +33,9 @@ export function journalDirectoryOf(auditDatabasePath: string): string {
   return join(dirname(auditDatabasePath), `${basename(auditDatabasePath, '.db')}-journal`);
 }
 
-/** One record line of a journal. */
-export function journalLine(seq: number, prevHash: Buffer, hash: Buffer, eventJson: string, columns: IndexColumns): string {
-  return `${seq} ${prevHash.toString('hex')} ${hash.toString('hex')} ${encodeJournalColumns(columns)}\t${eventJson}\n`;
+/** One line of a journal. */
+export function journalLine(seq: number, prevHash: Buffer, hash: Buffer, eventJson: string): string {
+  return `${seq} ${prevHash.toString('hex')} ${hash.toString('hex')} ${eventJson}\n`;
 }
 
 /** A digest line: `D <digest as JSON, bytes in hex>`. Digests travel in the journal like records. */

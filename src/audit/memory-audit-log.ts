@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { SecretBytes } from '../crypto/secret-bytes.js';
-import { IN_MEMORY_DATABASE, indexColumnsOf, openAuditDatabase, type AuditDatabase } from './audit-database.js';
+import { IN_MEMORY_DATABASE, openAuditDatabase, type AuditDatabase } from './audit-database.js';
 import { AuditWriteError, type AuditLog, type AuditSink, type CommittedEvent } from './audit-log.js';
 import { insertDigest } from './digest.js';
 import { prepareRecordInserter } from './journal-import.js';
@@ -72,7 +72,7 @@ export function openMemoryAuditLog(options: MemoryAuditLogOptions): MemoryAuditL
         const json = JSON.stringify(event);
         const records = chain.extend([json]);
         const record = records[0]!;
-        db.transaction(() => insert(chain.writer, { ...record, json, columns: indexColumnsOf(event) }))();
+        db.transaction(() => insert(chain.writer, { ...record, json }))();
         chain.advance(records);
         if (chain.unsealedCount >= sealEvery) seal();
         deliver({ writer: chain.writer, seq: record.seq, event, json });

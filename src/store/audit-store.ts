@@ -140,7 +140,7 @@ export interface AuditRecordRow {
   readonly hash: Buffer;
   /** The event JSON exactly as hashed. */
   readonly json: string;
-  /** Its lookup columns, derived from the event when the backend writes the record (both write them at append). */
+  /** Its lookup columns, computed only by a backend that stores them at append (the journal does not). */
   readonly columns: () => AuditRecordColumns;
 }
 

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync,
-} from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { indexColumnsOf, openAuditDatabase } from '../../src/audit/audit-database.js';
+import { openAuditDatabase } from '../../src/audit/audit-database.js';
 import { openAuditLog } from '../../src/audit/audit-log.js';
 import { apiCallEvent } from '../../src/audit/event-builder.js';
 import { JournalImporter } from '../../src/audit/journal-import.js';
-import { decodeJournalColumns, encodeJournalColumns } from '../../src/audit/journal-columns.js';
 import { createJournalFile, journalDirectoryOf, journalLine, type JournalFile } from '../../src/audit/journal.js';
 import { WriterChain } from '../../src/audit/writer-chain.js';
 import { createAuditSigningKey } from '../../src/audit/signing-key.js';
@@ -61,9 +58,9 @@ test('a writer that moves to its next file while an import reads its files loses
   const spare = createJournalFile(directory, 'w', 1, 64 * 1024);
   const appended = new Map([[first.path, 0], [spare.path, 0]]);
   const appendTo = (file: JournalFile, from: number, to: number) => {
-    const events = Array.from({ length: to - from + 1 }, (_, i) => event(from + i));
-    const records = chain.extend(events.map((e) => JSON.stringify(e)));
-    const text = records.map((r, i) => journalLine(r.seq, r.prevHash, r.hash, JSON.stringify(events[i]), indexColumnsOf(events[i]!))).join('');
+    const jsons = Array.from({ length: to - from + 1 }, (_, i) => JSON.stringify(event(from + i)));
+    const records = chain.extend(jsons);
+    const text = records.map((r, i) => journalLine(r.seq, r.prevHash, r.hash, jsons[i]!)).join('');
     const fd = openSync(file.path, 'r+');
     writeSync(fd, text, file.length + appended.get(file.path)!);
     closeSync(fd);
@@ -101,10 +98,10 @@ test('the journal of a process that ended while it was being read is read to its
   const directory = journalDirectoryOf(path);
   const chain = WriterChain.resume(db, 'ended', Date.now());
   const lines = (from: number, to: number) => {
-    const events = Array.from({ length: to - from + 1 }, (_, i) => event(from + i));
-    const records = chain.extend(events.map((e) => JSON.stringify(e)));
+    const jsons = Array.from({ length: to - from + 1 }, (_, i) => JSON.stringify(event(from + i)));
+    const records = chain.extend(jsons);
     chain.advance(records);
-    return records.map((r, i) => journalLine(r.seq, r.prevHash, r.hash, JSON.stringify(events[i]), indexColumnsOf(events[i]!))).join('');
+    return records.map((r, i) => journalLine(r.seq, r.prevHash, r.hash, jsons[i]!)).join('');
   };
   const endedPid = spawnSync(process.execPath, ['-e', '']).pid;
   const file = join(directory, 'ended.000000.log');
@@ -140,78 +137,4 @@ test('a backlog is imported in chunks: a failure in a later chunk keeps what ear
   db.close();
   await log.close();
   assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
-});
-
-/** A writer's journal lines as it wrote them, each line's text after its seq and hashes. */
-function journalRests(path: string, writer: string): string[] {
-  const directory = journalDirectoryOf(path);
-  return readdirSync(directory).filter((name) => name.startsWith(`${writer}.`)).sort()
-    .flatMap((name) => readFileSync(join(directory, name), 'utf8').split('\0')[0]!.split('\n').slice(1, -1))
-    .filter((line) => /^\d+ /.test(line)).map((line) => line.split(' ').slice(3).join(' '));
-}
-
-test('each journal line carries its lookup columns; the importer stores them, and the event JSON byte for byte', async () => {
-  const path = join(dir, 'columns.db');
-  const log = openAuditLog({ path, signingKey: privateKey, now: Date.now, writerId: 'w', indexWhenIdleMs: 1e9 });
-  // Multi-byte UTF-8 in the event: the database must hold the very bytes that were hashed.
-  const events = [event(1), apiCallEvent({
-    operation: 'Decrypt', readOnly: true, time: 1_700_000_000_500, region: 'us-east-1', sourceIp: '127.0.0.1', userAgent: 'tést 🔑',
-    requestId: 'req-2', eventId: 'evt-2', recipientAccountId: '111122223333', error: { code: 'InvalidCiphertextException', message: 'not ours' },
-    identity: { type: 'IAMUser', accountId: '111122223333', userName: 'ann', accessKeyId: 'AKIA2' },
-    input: { EncryptionContext: { purpose: 'café ☕' } },
-  })];
-  for (const e of events) await log.append(e);
-  const rests = journalRests(path, 'w');
-  assert.equal(rests.length, 2);
-  rests.forEach((rest, i) => {
-    const [columns, json] = rest.split('\t');
-    assert.deepEqual(decodeJournalColumns(columns!), indexColumnsOf(events[i]!));
-    assert.equal(json, JSON.stringify(events[i]));
-  });
-  const db = openAuditDatabase(path);
-  assert.equal(new JournalImporter(db).import(), 2);
-  const rows = db.prepare(`SELECT event_json, event_time, event_id, event_name, read_only, username, access_key_id, event_source,
-    account_id, error_code, typeof(event_json) AS type FROM audit_records ORDER BY seq`).all() as Record<string, unknown>[];
-  rows.forEach((row, i) => {
-    const c = indexColumnsOf(events[i]!);
-    assert.equal(row['type'], 'text');
-    assert.equal(row['event_json'], JSON.stringify(events[i]));
-    assert.deepEqual([row['event_time'], row['event_id'], row['event_name'], row['read_only'], row['username'], row['access_key_id'],
-      row['event_source'], row['account_id'], row['error_code']],
-    [c.eventTime, c.eventId, c.eventName, c.readOnly, c.username, c.accessKeyId, c.eventSource, c.accountId, c.errorCode]);
-  });
-  assert.deepEqual(db.prepare('SELECT resource_name FROM audit_resources ORDER BY record_id').pluck().all(), ['arn:aws:kms:us-east-1:111122223333:key/k']);
-  db.close();
-  await log.close();
-  assert.deepEqual(verifyAuditTrail(path, publicKey).problems, []);
-});
-
-/**
- * Lines a journal may hold besides what this version writes: lines of an earlier version (no columns), and columns
- * that do not decode (both indexed from the event JSON), and columns edited to disagree with the event (stored as
- * written, and reported by verification like a database row whose columns were edited).
- */
-test('a line without columns, or with columns that do not decode, is indexed from its event; edited columns are reported', () => {
-  const path = join(dir, 'line-kinds.db');
-  const db = openAuditDatabase(path);
-  const chain = WriterChain.resume(db, 'w', Date.now());
-  const events = [1, 2, 3].map(event);
-  const records = chain.extend(events.map((e) => JSON.stringify(e)));
-  chain.advance(records);
-  const prefix = (i: number) => `${records[i]!.seq} ${records[i]!.prevHash.toString('hex')} ${records[i]!.hash.toString('hex')} `;
-  const edited = encodeJournalColumns({ ...indexColumnsOf(events[2]!), eventName: 'ScheduleKeyDeletion' });
-  const file = createJournalFile(journalDirectoryOf(path), 'w', 0, 64 * 1024);
-  const text = `${prefix(0)}${JSON.stringify(events[0])}\n` + // as an earlier version wrote it
-    `${prefix(1)}["not","columns"]\t${JSON.stringify(events[1])}\n` +
-    `${prefix(2)}${edited}\t${JSON.stringify(events[2])}\n`;
-  const fd = openSync(file.path, 'r+');
-  writeSync(fd, text, file.length);
-  closeSync(fd);
-  assert.equal(new JournalImporter(db).import(), 3);
-  assert.deepEqual(db.prepare('SELECT event_name FROM audit_records ORDER BY seq').pluck().all(), ['Encrypt', 'Encrypt', 'ScheduleKeyDeletion']);
-  assert.equal(db.prepare('SELECT event_json FROM audit_records WHERE seq = 1').pluck().get(), JSON.stringify(events[0]));
-  file.close();
-  db.close();
-  const problems = verifyAuditTrail(path, publicKey).problems.filter((problem) => problem.kind !== 'unsealed-tail');
-  assert.deepEqual(problems.map((problem) => [problem.seq, problem.kind]), [[3, 'altered']]);
 });
