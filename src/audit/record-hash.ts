@@ -19,13 +19,12 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(HASH_LENGTH);
 const RECORD_DOMAIN = Buffer.from('strongroom-audit-record/1', 'utf8');
 
 /**
- * The chain hash of a record. The event JSON may be given as its UTF-8 bytes: what the indexing thread's check reads
- * from `audit.db` (a blob is copied, a string is decoded and then encoded again: about half the cost, issue #19).
+ * The chain hash of a record.
  *
  * @example
  *   const first = recordHash(GENESIS_HASH, 'host-1-1700000000', 1, JSON.stringify(event));
  */
-export function recordHash(prevHash: Buffer, writer: string, seq: number, eventJson: string | Uint8Array): Buffer {
+export function recordHash(prevHash: Buffer, writer: string, seq: number, eventJson: string): Buffer {
   // One buffer and a one-shot hash: this runs for every request, and a Hash object costs more than the hashing.
   return hash('sha256', recordHashInput(prevHash, writer, seq, eventJson), 'buffer');
 }
@@ -36,9 +35,9 @@ export function sha256(bytes: Uint8Array): Buffer {
 }
 
 /** The bytes a record's hash covers, in the order above, written into one buffer. */
-function recordHashInput(prevHash: Buffer, writer: string, seq: number, eventJson: string | Uint8Array): Buffer {
+function recordHashInput(prevHash: Buffer, writer: string, seq: number, eventJson: string): Buffer {
   const writerLength = Buffer.byteLength(writer, 'utf8');
-  const eventLength = typeof eventJson === 'string' ? Buffer.byteLength(eventJson, 'utf8') : eventJson.length;
+  const eventLength = Buffer.byteLength(eventJson, 'utf8');
   const bytes = Buffer.allocUnsafe(prevHash.length + RECORD_DOMAIN.length + 4 + writerLength + 8 + 4 + eventLength);
   let offset = prevHash.copy(bytes, 0);
   offset += RECORD_DOMAIN.copy(bytes, offset);
@@ -46,7 +45,6 @@ function recordHashInput(prevHash: Buffer, writer: string, seq: number, eventJso
   offset += bytes.write(writer, offset, 'utf8');
   offset = bytes.writeBigUInt64BE(BigInt(seq), offset);
   offset = bytes.writeUInt32BE(eventLength, offset);
-  if (typeof eventJson === 'string') bytes.write(eventJson, offset, 'utf8');
-  else bytes.set(eventJson, offset);
+  bytes.write(eventJson, offset, 'utf8');
   return bytes;
 }

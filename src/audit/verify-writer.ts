@@ -14,21 +14,17 @@ import { recordHash } from './record-hash.js';
 /** Reports a finding about the record (or digest) at `seq` of the writer being verified. */
 export type ReportProblem = (seq: number, kind: ProblemKind, detail: string) => void;
 
-/**
- * What a record's place in its chain is checked with: its seq, hashes and event JSON as stored, as text or as its
- * UTF-8 bytes (which the hash covers).
- */
+/** What a record's place in its chain is checked with: its seq, hashes and event JSON as stored. */
 export interface ChainRecord {
   readonly id: number;
   readonly seq: number;
   readonly prev_hash: Buffer;
   readonly hash: Buffer;
-  readonly event_json: string | Buffer;
+  readonly event_json: string;
 }
 
 /** A record row as stored, with its lookup columns and its resource rows as `type|name|time` strings, sorted. */
 export interface StoredRecord extends ChainRecord {
-  readonly event_json: string;
   readonly event_time: number;
   readonly event_id: string;
   readonly event_name: string;
@@ -64,12 +60,11 @@ export interface RecordChainHead {
 
 /**
  * A writer's records from `fromSeq` on, by seq then id, as their chain is checked: through the `(writer, seq)`
- * index, so the cost is that of the records read, not of the trail. The event JSON comes as its bytes, which are
- * hashed as they are (no string to decode and encode again).
+ * index, so the cost is that of the records read, not of the trail.
  */
 export function loadChainRecords(db: AuditDatabase, writer: string, fromSeq: number): ChainRecord[] {
   return db.prepare(
-    'SELECT id, seq, prev_hash, hash, CAST(event_json AS BLOB) AS event_json FROM audit_records WHERE writer = ? AND seq >= ? ORDER BY seq, id',
+    'SELECT id, seq, prev_hash, hash, event_json FROM audit_records WHERE writer = ? AND seq >= ? ORDER BY seq, id',
   ).all(writer, fromSeq) as ChainRecord[];
 }
 
