@@ -3,7 +3,9 @@
  * (as two serving processes write them): each copied into a new `audit.db` (JournalImporter: read, parse, insert) and
  * verified as the indexing thread verifies what it indexed (ChainWatch), in two ways:
  * - every process indexes and checks every journal (before issue #19, each serving process's background index);
- * - each process indexes and checks its own journal (since; a reader still indexes every journal first).
+ * - each process indexes and checks its own journal (since; a reader still indexes every journal first), its check
+ *   reading back what the import stored (before issue #19's later change), and checking each chunk inside the
+ *   transaction that stored it, from the records as inserted (`importAndCheck`, what the indexing thread does now).
  * CPU time of this process (user + system), µs per record written.
  *
  * Run: npm run build && node dist/bench/audit-indexing-cost.js [records per writer, default 20000]
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiCallEvent, createAuditSigningKey, openAuditLog } from '../src/audit/index.js';
 import { openAuditDatabase } from '../src/audit/audit-database.js';
-import { ChainWatch } from '../src/audit/chain-watch.js';
+import { ChainWatch, importAndCheck } from '../src/audit/chain-watch.js';
 import { JournalImporter } from '../src/audit/journal-import.js';
 
 const RECORDS = Number(process.argv[2] ?? 20_000);
@@ -40,8 +42,11 @@ function cpuOf(work: () => unknown): number {
   return used.user + used.system;
 }
 
-/** Two processes' indexing threads over the journals in `journals`, into a new database at `path`: CPU per step. */
-function indexAsTwoProcesses(path: string, journals: string, own: boolean): { imported: number; checked: number } {
+/**
+ * Two processes' indexing threads over the journals in `journals`, into a new database at `path`: CPU per step (with
+ * `inTransaction`, import and check are one step, counted as the import).
+ */
+function indexAsTwoProcesses(path: string, journals: string, own: boolean, inTransaction = false): { imported: number; checked: number } {
   const processes = Array.from({ length: WRITERS }, (_, writer) => {
     const db = openAuditDatabase(path);
     const watch = new ChainWatch(db, publicKey);
@@ -51,6 +56,10 @@ function indexAsTwoProcesses(path: string, journals: string, own: boolean): { im
   let imported = 0;
   let checked = 0;
   for (const { importer, watch, writer } of processes) {
+    if (inTransaction) {
+      imported += cpuOf(() => importAndCheck(importer, watch, own ? writer : undefined));
+      continue;
+    }
     imported += cpuOf(() => importer.import(own ? { writer } : {}));
     checked += cpuOf(() => watch.check(own ? writer : undefined));
   }
@@ -73,10 +82,12 @@ try {
   const total = RECORDS * WRITERS;
   const journals = join(dir, 'writers-journal');
   console.log(`indexing ${total.toLocaleString('en-US')} records of ${WRITERS} writers by ${WRITERS} processes, µs of CPU per record:`);
-  for (const [name, own] of [['every process, every journal', false], ['each process its own journal', true]] as const) {
-    const { imported, checked } = indexAsTwoProcesses(join(dir, `${own ? 'own' : 'every'}.db`), journals, own);
-    console.log(`  ${name.padEnd(30)} import ${(imported / total).toFixed(1).padStart(5)}  check ${(checked / total).toFixed(1).padStart(5)}` +
-      `  total ${((imported + checked) / total).toFixed(1).padStart(5)}`);
+  const ways = [['every process, every journal', false, false], ['each its own, check reads back', true, false],
+    ['each its own, checked as stored', true, true]] as const;
+  for (const [name, own, inTransaction] of ways) {
+    const { imported, checked } = indexAsTwoProcesses(join(dir, `${name.replace(/\W/g, '')}.db`), journals, own, inTransaction);
+    const split = inTransaction ? `${'import and check in one'.padEnd(25)}` : `import ${(imported / total).toFixed(1).padStart(5)}  check ${(checked / total).toFixed(1).padStart(5)}`;
+    console.log(`  ${name.padEnd(33)} ${split}  total ${((imported + checked) / total).toFixed(1).padStart(5)}`);
   }
   for (const log of logs) await log.close();
 } finally {

@@ -6,7 +6,8 @@ import {
 import { sha256 } from './record-hash.js';
 import type { ProblemKind } from './problem-kind.js';
 import { chainStartOf, followDigests, type DigestChainHead } from './digest-chain.js';
-import { loadChainRecords, verifyWriterRecords, type ReportProblem } from './verify-writer.js';
+import type { JournalImporter, StoredChunk } from './journal-import.js';
+import { loadChainRecords, verifyWriterRecords, type ChainRecord, type ReportProblem } from './verify-writer.js';
 
 /** A break in the trail: where it is and what kind, never anything of the event. */
 export interface ChainBreak {
@@ -14,6 +15,9 @@ export interface ChainBreak {
   readonly seq: number;
   readonly kind: Exclude<ProblemKind, 'unsealed-tail'>;
 }
+
+/** What the check after an import found: the breaks, or the name of the error that stopped it. */
+export type ChainCheck = { readonly breaks: readonly ChainBreak[] } | { readonly error: { readonly name: string } };
 
 /** How far a writer's chain has been verified. */
 interface WriterPosition {
@@ -32,7 +36,7 @@ interface Checked {
 }
 
 /**
- * Verifies the audit trail as it grows, on the indexing thread, after each import: the records and digests stored
+ * Verifies the audit trail as it grows, on the indexing thread, with each import (importAndCheck): the records and digests stored
  * since its previous check (of every writer, or of one: see `check`), from where that check left each writer, with
  * the rules of `audit verify`
  * (verify-writer.ts, digest-chain.ts). A record must hash to its hash, link to its predecessor and follow it in seq; a new digest
@@ -47,19 +51,19 @@ interface Checked {
  *
  * @example
  *   const watch = new ChainWatch(db, loadAuditPublicKey(publicKeyPem));
- *   importer.import();
- *   for (const found of watch.check()) log.error('audit-chain-broken', { ...found });
+ *   const { chain } = importAndCheck(importer, watch, undefined); // or: importer.import(); watch.check();
+ *   if (chain && 'breaks' in chain) for (const found of chain.breaks) log.error('audit-chain-broken', { ...found });
  */
 export class ChainWatch {
   readonly #db: AuditDatabase;
   readonly #publicKey: KeyObject;
-  readonly #positions = new Map<string, WriterPosition>();
+  #positions = new Map<string, WriterPosition>();
   /** How far the last check of every writer went; undefined until the first check. */
   #checked: Checked | undefined;
   /** Writers checked alone since then, and how far (past `#checked`): those rows are not checked twice. */
-  readonly #checkedAhead = new Map<string, Checked>();
+  #checkedAhead = new Map<string, Checked>();
   /** Breaks already reported (a record found altered when indexed is found again when it is sealed). */
-  readonly #reported = new Set<string>();
+  #reported = new Set<string>();
 
   constructor(db: AuditDatabase, publicKey: KeyObject) {
     this.#db = db;
@@ -71,8 +75,13 @@ export class ChainWatch {
    * `writer`, only that writer's records and digests: what a serving process's background index brought in (its own
    * journal), each record checked by its own writer's process instead of by every process (issue #19). A check of
    * every writer then skips what those checks covered. The first check covers every writer whatever it is asked.
+   *
+   * `stored`: called inside the import transaction that stored a chunk (JournalImporter's `onStored`), with its
+   * records as they were inserted. Those rows are checked from that copy instead of being read back (reading them
+   * was about half of a check's cost, issue #19); they are exactly what the rows hold, since no other connection
+   * can write before that transaction ends. Everything else is read from the database as always.
    */
-  check(writer?: string): ChainBreak[] {
+  check(writer?: string, stored?: StoredChunk): ChainBreak[] {
     const found: ChainBreak[] = [];
     this.#db.transaction(() => {
       const now: Checked = { recordId: this.#maxId('audit_records'), digestId: this.#maxId('audit_digests') };
@@ -80,15 +89,33 @@ export class ChainWatch {
         this.#checkFromLastSeals(found);
         this.#checked = now;
       } else if (writer === undefined) {
-        this.#checkStoredAfter(this.#checked, found);
+        this.#checkStoredAfter(this.#checked, found, undefined, stored);
         this.#checked = now;
         this.#checkedAhead.clear();
       } else {
-        this.#checkStoredAfter(this.#checkedAhead.get(writer) ?? this.#checked, found, writer);
+        this.#checkStoredAfter(this.#checkedAhead.get(writer) ?? this.#checked, found, writer, stored);
         this.#checkedAhead.set(writer, now);
       }
     })();
     return found;
+  }
+
+  /**
+   * What the watch knows now, as a function that puts it back: for a check made inside a transaction that then
+   * rolled back (the rows it checked are gone, and will be stored and checked again). Positions are immutable
+   * values, so copies of the maps suffice.
+   */
+  saved(): () => void {
+    const positions = new Map(this.#positions);
+    const checked = this.#checked;
+    const checkedAhead = new Map(this.#checkedAhead);
+    const reported = new Set(this.#reported);
+    return () => {
+      this.#positions = positions;
+      this.#checked = checked;
+      this.#checkedAhead = checkedAhead;
+      this.#reported = reported;
+    };
   }
 
   /** The first check: every writer with records, from its last digest (or marker, or beginning). */
@@ -103,11 +130,22 @@ export class ChainWatch {
    * Every writer (or `onlyWriter`) with records or digests stored since `checked`, from where it was left; rows a
    * check of their writer alone already covered are left out.
    */
-  #checkStoredAfter(checked: Checked, found: ChainBreak[], onlyWriter?: string): void {
-    const rows = (onlyWriter === undefined
-      ? this.#db.prepare('SELECT id, writer, seq FROM audit_records WHERE id > ?').all(checked.recordId)
-      : this.#db.prepare('SELECT id, writer, seq FROM audit_records WHERE id > ? AND writer = ?').all(checked.recordId, onlyWriter)) as
-      { id: number; writer: string; seq: number }[];
+  #checkStoredAfter(checked: Checked, found: ChainBreak[], onlyWriter?: string, stored?: StoredChunk): void {
+    // The rows stored since, but those of `stored` (known already): one or two ranges of row ids, each read through
+    // the primary key (`+writer` keeps SQLite off the (writer, seq) index, whose every entry of the writer it would
+    // otherwise walk: a cost that grew with the writer's history, not with what is new).
+    const ranges = stored === undefined
+      ? [[checked.recordId, Number.MAX_SAFE_INTEGER]]
+      : [[checked.recordId, stored.firstId], [Math.max(checked.recordId, stored.lastId), Number.MAX_SAFE_INTEGER]];
+    const inRange = this.#db.prepare(
+      `SELECT id, writer, seq FROM audit_records WHERE id > ? AND id < ?${onlyWriter === undefined ? '' : ' AND +writer = ?'}`,
+    );
+    const rows = [
+      ...ranges.flatMap(([after, before]) =>
+        inRange.all(after, before, ...(onlyWriter === undefined ? [] : [onlyWriter])) as { id: number; writer: string; seq: number }[]),
+      ...[...(stored?.records ?? [])].filter(([writer]) => onlyWriter === undefined || writer === onlyWriter)
+        .flatMap(([writer, records]) => records.map(({ id, seq }) => ({ id, writer, seq }))),
+    ];
     const ahead = (writer: string) => this.#checkedAhead.get(writer) ?? checked;
     const newSeqs = groupBy(rows.filter((row) => row.id > ahead(row.writer).recordId), (row) => row.writer, (row) => row.seq);
     const digests = readDigestsStoredAfter(this.#db, checked.digestId, onlyWriter).filter(({ id, digest }) => id > ahead(digest.writer).digestId);
@@ -116,7 +154,7 @@ export class ChainWatch {
       const report = this.#reporter(writer, found);
       // A writer first seen now has every record stored since the last check: verified from its beginning.
       const position = this.#positions.get(writer) ?? this.#positionAtStart(writer, report);
-      const startSeq = this.#verify(writer, position, newDigests.get(writer) ?? [], report);
+      const startSeq = this.#verify(writer, position, newDigests.get(writer) ?? [], report, stored);
       for (const seq of newSeqs.get(writer) ?? []) {
         if (seq < startSeq) report(seq, 'inserted', 'a record added to a part of the chain already verified');
       }
@@ -127,7 +165,7 @@ export class ChainWatch {
    * Verifies `writer` from `position` over `digests` (stored since the last check) and the records from where they
    * must be read; remembers where it ended and returns the first seq it read.
    */
-  #verify(writer: string, position: WriterPosition, digests: readonly Digest[], report: ReportProblem): number {
+  #verify(writer: string, position: WriterPosition, digests: readonly Digest[], report: ReportProblem, stored?: StoredChunk): number {
     // New digests: the records they seal are read again, from the end of the sealed part.
     const resealed = digests.length > 0;
     const startSeq = resealed ? position.digests.nextFromSeq : position.seq + 1;
@@ -135,7 +173,7 @@ export class ChainWatch {
     const sealed = new Map<number, Buffer>(startHash === undefined ? [] : [[startSeq - 1, startHash]]);
     const digestHead = followDigests(this.#publicKey, position.digests, digests, sealed, report);
     const sealedThrough = digestHead.nextFromSeq - 1;
-    const records = loadChainRecords(this.#db, writer, startSeq);
+    const records = this.#chainRecords(writer, startSeq, stored);
     const head = verifyWriterRecords({ writer, startSeq, sealed, sealedThrough, records, report });
     this.#positions.set(writer, {
       seq: head.seq,
@@ -144,6 +182,16 @@ export class ChainWatch {
       digests: digestHead,
     });
     return startSeq;
+  }
+
+  /** `writer`'s records from `startSeq` on, by seq then id: those of `stored` as inserted, the others as read. */
+  #chainRecords(writer: string, startSeq: number, stored: StoredChunk | undefined): ChainRecord[] {
+    if (stored === undefined) return loadChainRecords(this.#db, writer, startSeq);
+    const read = this.#db.prepare(
+      'SELECT id, seq, prev_hash, hash, event_json FROM audit_records WHERE writer = ? AND seq >= ? AND id NOT BETWEEN ? AND ?',
+    ).all(writer, startSeq, stored.firstId, stored.lastId) as ChainRecord[];
+    const inserted = (stored.records.get(writer) ?? []).filter((record) => record.seq >= startSeq);
+    return [...read, ...inserted].sort((a, b) => a.seq - b.seq || a.id - b.id);
   }
 
   /** Right after the writer's last digest (whose signature is checked), else at its start. */
@@ -197,6 +245,43 @@ export class ChainWatch {
   #maxId(table: 'audit_records' | 'audit_digests'): number {
     return (this.#db.prepare(`SELECT MAX(id) AS id FROM ${table}`).get() as { id: number | null }).id ?? 0;
   }
+}
+
+/**
+ * What the indexing thread does each run (indexer-worker.ts): imports (this writer's journal, or every journal), and
+ * checks what the import stored: each chunk inside the transaction that stored it (from the records as
+ * inserted, not read back: ChainWatch.check), or, when the import stored nothing, what others stored. An error
+ * in a check is reported by name only (it says nothing of the import, which stands). When a chunk's commit fails
+ * after its check, the watch is put back as it was before that check, and the import's error is thrown.
+ */
+export function importAndCheck(
+  importer: JournalImporter, watch: ChainWatch | undefined, ownWriter: string | undefined,
+): { records: number; chain?: ChainCheck } {
+  const scope = ownWriter === undefined ? {} : { writer: ownWriter };
+  if (watch === undefined) return { records: importer.import(scope) };
+  const breaks: ChainBreak[] = [];
+  let failed: { name: string } | undefined;
+  const check = (stored?: StoredChunk) => {
+    if (failed !== undefined) return; // later chunks are left to the next run's check, which reads them back
+    try {
+      breaks.push(...watch.check(ownWriter, stored));
+    } catch (error) {
+      failed = { name: error instanceof Error ? error.name : 'Error' };
+    }
+  };
+  let chunks = 0;
+  let restore: (() => void) | undefined;
+  const records = importer.import({
+    ...scope,
+    onStored: (stored) => {
+      chunks += 1;
+      restore = watch.saved();
+      check(stored);
+    },
+    onRolledBack: () => restore?.(),
+  });
+  if (chunks === 0) check();
+  return { records, chain: failed === undefined ? { breaks } : { error: failed } };
 }
 
 function groupBy<T, V>(items: readonly T[], keyOf: (item: T) => string, valueOf: (item: T) => V): Map<string, V[]> {

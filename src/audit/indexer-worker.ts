@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointLargeWal, openAuditDatabase, type AuditDatabase } from './audit-database.js';
-import { ChainWatch, type ChainBreak } from './chain-watch.js';
+import { ChainWatch, importAndCheck, type ChainCheck } from './chain-watch.js';
 import { JournalImporter } from './journal-import.js';
 import { loadAuditPublicKey } from './signing-key.js';
 
@@ -14,8 +14,9 @@ import { loadAuditPublicKey } from './signing-key.js';
  * Messages in: `{ id, scope }` imports now (every journal, or only this process's own: IndexScope), `{ close: true }`
  * closes the connection and ends the thread.
  * Messages out: `{ id, records, chain? }`, or `{ id, error }` with the error's name, message and code only. With
- * a public key, each import is followed by a check of what was stored since (chain-watch.ts), whose result is
- * `chain`: the breaks found, or the name of the error that stopped the check (the import stands either way).
+ * a public key, each import checks what was stored since the last check, each chunk in the transaction that stores
+ * it (chain-watch.ts, importAndCheck), whose result is `chain`: the breaks found, or the name of the error that
+ * stopped the check (the import stands either way).
  */
 export interface IndexerWorkerData {
   /** The audit database; its journals are the directory beside it. */
@@ -35,8 +36,7 @@ export interface IndexerWorkerData {
  */
 export type IndexScope = 'every-journal' | 'own-journal';
 
-/** What the check after an import found. */
-export type ChainCheck = { readonly breaks: readonly ChainBreak[] } | { readonly error: { readonly name: string } };
+export type { ChainCheck } from './chain-watch.js';
 
 export type IndexerRequest = { readonly id: number; readonly scope: IndexScope } | { readonly close: true };
 
@@ -59,15 +59,6 @@ function open(): { importer: JournalImporter; watch: ChainWatch | undefined } {
   return opened;
 }
 
-/** The watch's check, an error in it reported by name only (it says nothing of the import, which committed). */
-function check(watch: ChainWatch, ownWriter: string | undefined): ChainCheck {
-  try {
-    return { breaks: watch.check(ownWriter) };
-  } catch (error) {
-    return { error: { name: error instanceof Error ? error.name : 'Error' } };
-  }
-}
-
 port.on('message', (request: IndexerRequest) => {
   if ('close' in request) {
     opened?.db.close();
@@ -77,9 +68,7 @@ port.on('message', (request: IndexerRequest) => {
   let reply: IndexerReply;
   try {
     const { importer, watch } = open();
-    const own = request.scope === 'own-journal' ? writer : undefined;
-    const records = importer.import(own === undefined ? {} : { writer: own });
-    reply = { id: request.id, records, ...(watch === undefined ? {} : { chain: check(watch, own) }) };
+    reply = { id: request.id, ...importAndCheck(importer, watch, request.scope === 'own-journal' ? writer : undefined) };
   } catch (error) {
     const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
     reply = {

@@ -5,6 +5,7 @@ import { insertDigest, type Digest } from './digest.js';
 import {
   isJournalFileOf, isOrphaned, journalDirectoryOf, listJournalFiles, parseJournalDigest, removeJournalFile, type JournalHeader,
 } from './journal.js';
+import type { ChainRecord } from './verify-writer.js';
 
 /** A record as read back from a journal. */
 export interface JournalRecord {
@@ -12,6 +13,28 @@ export interface JournalRecord {
   readonly prevHash: Buffer;
   readonly hash: Buffer;
   readonly json: string;
+}
+
+/**
+ * What one import transaction stored: its records, by writer in chain order, and the range of row ids they took.
+ * Every row in that range is one of them: the transaction held the database's write lock while it inserted.
+ */
+export interface StoredChunk {
+  readonly firstId: number;
+  readonly lastId: number;
+  readonly records: ReadonlyMap<string, readonly ChainRecord[]>;
+}
+
+/** Options of JournalImporter.import. */
+export interface ImportOptions {
+  /** Remove the journals of processes that have ended, once imported. */
+  readonly removeOrphans?: boolean;
+  /** Read only this writer's journal files. */
+  readonly writer?: string;
+  /** Called in each transaction that stored something, before it commits. */
+  readonly onStored?: (chunk: StoredChunk) => void;
+  /** Called when a transaction rolled back after `onStored` was called in it. */
+  readonly onRolledBack?: () => void;
 }
 
 /**
@@ -86,7 +109,7 @@ export class JournalImporter {
   readonly #directory: string;
   /** Per journal file: the byte offset up to which complete lines were read, and its header. */
   readonly #progress = new Map<string, { offset: number; header: JournalHeader }>();
-  readonly #insert: (writer: string, record: JournalRecord) => void;
+  readonly #insert: (writer: string, record: JournalRecord) => number;
   /** How far the database holds a writer's chain: its last record, or (after retention) the removed prefix. */
   readonly #lastSeq;
   readonly #lastSealedSeq;
@@ -113,8 +136,13 @@ export class JournalImporter {
    * process indexes in the background, its own records, so that no two processes read and parse every journal
    * (issue #19). Throws SQLITE_BUSY when another process holds the lock past the busy timeout, and whatever else a
    * transaction throws; what earlier chunks committed stays, the rest is read again next time.
+   *
+   * `onStored` is called in each transaction that stored records or digests, once they are in and before it commits: the
+   * indexing thread checks them there (chain-watch.ts), as stored, without reading them back. What it throws
+   * aborts the transaction. When a transaction rolls back after it was called (its commit failed), `onRolledBack`
+   * is called: what was learnt from those rows no longer holds.
    */
-  import(options: { removeOrphans?: boolean; writer?: string } = {}): number {
+  import(options: ImportOptions = {}): number {
     const writer = options.writer;
     const files = listJournalFiles(this.#directory).filter((file) => writer === undefined || isJournalFileOf(file, writer));
     // Newest file first, so that what is read is a prefix of every writer's chain: a writer appends to one file
@@ -129,7 +157,7 @@ export class JournalImporter {
     // 50,000 records needs a chunk's worth of free disk beside it, not its own size again.
     let imported = 0;
     for (let start = 0; start < entries.length; start += IMPORT_CHUNK_ENTRIES) {
-      imported += this.#importChunk(entries.slice(start, start + IMPORT_CHUNK_ENTRIES));
+      imported += this.#importChunk(entries.slice(start, start + IMPORT_CHUNK_ENTRIES), options);
       if (start + IMPORT_CHUNK_ENTRIES < entries.length) checkpointLargeWal(this.#db);
     }
     // How far each file was read is kept only once everything read has committed, so that what a failed
@@ -148,31 +176,56 @@ export class JournalImporter {
     return imported;
   }
 
-  /** Inserts, in one transaction, each record past its writer's last seq and each digest past its last digest. */
-  #importChunk(chunk: readonly { writer: string; entry: JournalEntry }[]): number {
-    return this.#db.transaction(() => {
-      const positions = new Map<string, { lastSeq: number; lastSealed: number }>();
-      let imported = 0;
-      for (const { writer, entry } of chunk) {
-        let position = positions.get(writer);
-        if (position === undefined) {
-          position = { lastSeq: this.#lastSeq.get({ writer }) ?? 0, lastSealed: this.#lastSealedSeq.get({ writer }) ?? 0 };
-          positions.set(writer, position);
+  /**
+   * Inserts, in one transaction, each record past its writer's last seq and each digest past its last digest; hands
+   * what it stored to `onStored` before the commit, and tells `onRolledBack` when the transaction failed after that.
+   */
+  #importChunk(chunk: readonly { writer: string; entry: JournalEntry }[], { onStored, onRolledBack }: ImportOptions): number {
+    let told = false;
+    try {
+      return this.#db.transaction(() => {
+        const positions = new Map<string, { lastSeq: number; lastSealed: number }>();
+        const stored = new Map<string, ChainRecord[]>();
+        let firstId = 0;
+        let lastId = 0;
+        let imported = 0;
+        let sealed = false;
+        for (const { writer, entry } of chunk) {
+          let position = positions.get(writer);
+          if (position === undefined) {
+            position = { lastSeq: this.#lastSeq.get({ writer }) ?? 0, lastSealed: this.#lastSealedSeq.get({ writer }) ?? 0 };
+            positions.set(writer, position);
+          }
+          if ('record' in entry) {
+            if (entry.record.seq <= position.lastSeq) continue;
+            const record = entry.record.decode();
+            if (record === undefined) continue; // not a record line: verification reports the gap it leaves
+            const id = this.#insert(writer, record);
+            if (onStored !== undefined) {
+              const records = stored.get(writer) ?? [];
+              records.push({ id, seq: record.seq, prev_hash: record.prevHash, hash: record.hash, event_json: record.json });
+              stored.set(writer, records);
+              firstId ||= id;
+              lastId = id;
+            }
+            position.lastSeq = record.seq;
+            imported += 1;
+          } else if (entry.digest.writer === writer && entry.digest.toSeq > position.lastSealed) {
+            insertDigest(this.#db, entry.digest);
+            position.lastSealed = entry.digest.toSeq;
+            sealed = true;
+          }
         }
-        if ('record' in entry) {
-          if (entry.record.seq <= position.lastSeq) continue;
-          const record = entry.record.decode();
-          if (record === undefined) continue; // not a record line: verification reports the gap it leaves
-          this.#insert(writer, record);
-          position.lastSeq = record.seq;
-          imported += 1;
-        } else if (entry.digest.writer === writer && entry.digest.toSeq > position.lastSealed) {
-          insertDigest(this.#db, entry.digest);
-          position.lastSealed = entry.digest.toSeq;
+        if ((imported > 0 || sealed) && onStored !== undefined) {
+          told = true;
+          onStored({ firstId, lastId, records: stored });
         }
-      }
-      return imported;
-    }).immediate();
+        return imported;
+      }).immediate();
+    } catch (error) {
+      if (told) onRolledBack?.();
+      throw error;
+    }
   }
 
   /**
@@ -300,7 +353,7 @@ function isLowerHex(bytes: Buffer, from: number, to: number): boolean {
  * The statements that copy records into the database, prepared once. A resource's ARN is stored once
  * (`audit_resource_names`); each record that names it adds a narrow row. Its id is looked up each time, not
  * cached: a rolled-back transaction would leave a cached id pointing at nothing. Also what an ephemeral server's
- * trail, which has no journal, inserts with (memory-audit-log.ts).
+ * trail, which has no journal, inserts with (memory-audit-log.ts). Returns the record's row id.
  */
 export function prepareRecordInserter(db: AuditDatabase) {
   const insertRecord = db.prepare(
@@ -313,7 +366,7 @@ export function prepareRecordInserter(db: AuditDatabase) {
   const insertResource = db.prepare(
     'INSERT OR IGNORE INTO audit_resource_refs (resource_id, event_time, record_id, resource_type) VALUES (?, ?, ?, ?)',
   );
-  return (writer: string, record: JournalRecord): void => {
+  return (writer: string, record: JournalRecord): number => {
     const c = columnsOf(record.json);
     const { lastInsertRowid } = insertRecord.run(writer, record.seq, record.prevHash, record.hash, record.json,
       c.eventTime, c.eventId, c.eventName, c.readOnly, c.username, c.accessKeyId, c.eventSource, c.accountId, c.errorCode);
@@ -321,6 +374,7 @@ export function prepareRecordInserter(db: AuditDatabase) {
       const id = resourceId.get(resource.name) ?? insertName.run(resource.name).lastInsertRowid;
       insertResource.run(id, c.eventTime, lastInsertRowid, resource.type === KMS_KEY_RESOURCE_TYPE ? null : resource.type);
     }
+    return Number(lastInsertRowid);
   };
 }
 
