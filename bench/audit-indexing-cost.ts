@@ -86,7 +86,7 @@ try {
     ['each its own, checked as stored', true, true]] as const;
   for (const [name, own, inTransaction] of ways) {
     const { imported, checked } = indexAsTwoProcesses(join(dir, `${name.replace(/\W/g, '')}.db`), journals, own, inTransaction);
-    const split = inTransaction ? `${'import and check in one'.padEnd(25)}` : `import ${(imported / total).toFixed(1).padStart(5)}  check ${(checked / total).toFixed(1).padStart(5)}`;
+    const split = inTransaction ? 'import and check in one'.padEnd(25) : `import ${(imported / total).toFixed(1).padStart(5)}  check ${(checked / total).toFixed(1).padStart(5)}`;
     console.log(`  ${name.padEnd(33)} ${split}  total ${((imported + checked) / total).toFixed(1).padStart(5)}`);
   }
   for (const log of logs) await log.close();

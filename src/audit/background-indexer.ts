@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { ChainCheck, IndexerReply, IndexerRequest, IndexerWorkerData, IndexScope } from './indexer-worker.js';
+import type { ChainCheck } from './chain-watch.js';
+import type { IndexerReply, IndexerRequest, IndexerWorkerData, IndexScope } from './indexer-worker.js';
 
-export type { ChainCheck, IndexScope } from './indexer-worker.js';
-export type { ChainBreak } from './chain-watch.js';
+export type { IndexScope } from './indexer-worker.js';
+export type { ChainBreak, ChainCheck } from './chain-watch.js';
 
 /** Verify the trail as it is indexed (chain-watch.ts, on the indexing thread), and hear what each check found. */
 export interface ChainWatchSettings {

@@ -187,11 +187,8 @@ export class ChainWatch {
   /** `writer`'s records from `startSeq` on, by seq then id: those of `stored` as inserted, the others as read. */
   #chainRecords(writer: string, startSeq: number, stored: StoredChunk | undefined): ChainRecord[] {
     if (stored === undefined) return loadChainRecords(this.#db, writer, startSeq);
-    const read = this.#db.prepare(
-      'SELECT id, seq, prev_hash, hash, event_json FROM audit_records WHERE writer = ? AND seq >= ? AND id NOT BETWEEN ? AND ?',
-    ).all(writer, startSeq, stored.firstId, stored.lastId) as ChainRecord[];
     const inserted = (stored.records.get(writer) ?? []).filter((record) => record.seq >= startSeq);
-    return [...read, ...inserted].sort((a, b) => a.seq - b.seq || a.id - b.id);
+    return [...loadChainRecords(this.#db, writer, startSeq, stored), ...inserted].sort((a, b) => a.seq - b.seq || a.id - b.id);
   }
 
   /** Right after the writer's last digest (whose signature is checked), else at its start. */

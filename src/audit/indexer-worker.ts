@@ -36,8 +36,6 @@ export interface IndexerWorkerData {
  */
 export type IndexScope = 'every-journal' | 'own-journal';
 
-export type { ChainCheck } from './chain-watch.js';
-
 export type IndexerRequest = { readonly id: number; readonly scope: IndexScope } | { readonly close: true };
 
 export type IndexerReply =

@@ -60,13 +60,19 @@ export interface RecordChainHead {
 
 /**
  * A writer's records from `fromSeq` on, by seq then id, as their chain is checked: through the `(writer, seq)`
- * index, so the cost is that of the records read, not of the trail.
+ * index, so the cost is that of the records read, not of the trail. Rows whose ids are in `skip` are left out (the
+ * chain watch holds them already: chain-watch.ts).
  */
-export function loadChainRecords(db: AuditDatabase, writer: string, fromSeq: number): ChainRecord[] {
+export function loadChainRecords(
+  db: AuditDatabase, writer: string, fromSeq: number, skip: { readonly firstId: number; readonly lastId: number } = NO_ROWS,
+): ChainRecord[] {
   return db.prepare(
-    'SELECT id, seq, prev_hash, hash, event_json FROM audit_records WHERE writer = ? AND seq >= ? ORDER BY seq, id',
-  ).all(writer, fromSeq) as ChainRecord[];
+    'SELECT id, seq, prev_hash, hash, event_json FROM audit_records WHERE writer = ? AND seq >= ? AND id NOT BETWEEN ? AND ? ORDER BY seq, id',
+  ).all(writer, fromSeq, skip.firstId, skip.lastId) as ChainRecord[];
 }
+
+/** An empty range of row ids. */
+const NO_ROWS = { firstId: 0, lastId: -1 };
 
 /** A writer's records as stored, with their lookup columns and resource rows, by seq then id (any audit store). */
 export function* loadWriterRecords(writer: string): SqlPlan<StoredRecord[]> {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { openAuditDatabase } from '../../src/audit/audit-database.js';
+import { openAuditDatabase, type AuditDatabase } from '../../src/audit/audit-database.js';
 import { openAuditLog } from '../../src/audit/audit-log.js';
 import { ChainWatch, importAndCheck } from '../../src/audit/chain-watch.js';
 import { apiCallEvent } from '../../src/audit/event-builder.js';
@@ -53,6 +53,11 @@ function trail(sealEvery = 5) {
   return { path, db, watch, importer, append, run, close };
 }
 
+/** Replaces `from` with `to` in the event JSON of record `seq` as `audit.db` holds it. */
+function editRow(db: AuditDatabase, seq: number, from: string, to: string): void {
+  db.prepare('UPDATE audit_records SET event_json = replace(event_json, ?, ?) WHERE seq = ?').run(from, to, seq);
+}
+
 /** Replaces `from` with `to` (same length) in the writer's journal files. */
 function editJournal(path: string, from: string, to: string): void {
   const directory = journalDirectoryOf(path);
@@ -80,7 +85,7 @@ test("this writer's rows another connection stored, and edited, are read back an
   try {
     await t.append(1, 3);
     importAuditJournals(t.path); // a reader of another process indexes every journal, this writer's too
-    t.db.prepare("UPDATE audit_records SET event_json = replace(event_json, 'req-00002', 'req-0000Y') WHERE seq = 2").run();
+    editRow(t.db, 2, 'req-00002', 'req-0000Y');
     await t.append(4, 6);
     assert.deepEqual(t.run(), { records: 3, found: ['w:2:altered'] });
   } finally {
@@ -93,7 +98,7 @@ test('an import that stores nothing still checks what others stored', async () =
   try {
     await t.append(1, 4);
     importAuditJournals(t.path);
-    t.db.prepare("UPDATE audit_records SET event_json = replace(event_json, 'req-00004', 'req-0000Z') WHERE seq = 4").run();
+    editRow(t.db, 4, 'req-00004', 'req-0000Z');
     assert.deepEqual(t.run(), { records: 0, found: ['w:4:altered'] });
   } finally {
     await t.close();
@@ -108,7 +113,7 @@ test('a backlog of several chunks is checked chunk by chunk without a false alar
     assert.deepEqual(t.watch.check(), [], 'a check of every writer afterwards finds nothing new, and nothing inserted');
     await t.append(6501, 6600);
     t.importer.import(); // stored without a check: the next check reads it back
-    t.db.prepare("UPDATE audit_records SET event_json = replace(event_json, 'req-06550', 'req-0655X') WHERE seq = 6550").run();
+    editRow(t.db, 6550, 'req-06550', 'req-0655X');
     assert.deepEqual(t.run(), { records: 0, found: ['w:6550:altered'] });
   } finally {
     await t.close();
