@@ -1,9 +1,11 @@
 /**
- * Where an Encrypt's CPU goes (issue #19): drives Strongroom (the CLI's `serve`, 2 workers, quotas off) and the
- * trivial Node JSON server with wrk, Encrypt 1 KB at 64 connections, alternating the two servers round by round, and
- * prints for each run the throughput and the CPU time per request of every process of the server (primary, workers,
- * their threads: V8's, libuv's, the audit indexing thread), of its workers' main threads alone, and of the whole
- * machine (wrk and the kernel included). CPU time is steadier than throughput on a shared machine.
+ * Where an Encrypt's CPU goes (issue #19): drives Strongroom (the CLI's `serve`, 2 workers, quotas off), the
+ * trivial Node JSON server, and node:http answering the signed Encrypt request with an answer of Encrypt's shape
+ * and size while computing nothing (baseline-server.ts `kms-shaped`: the floor under any server on node:http), with
+ * wrk, Encrypt 1 KB at 64 connections, alternating the servers round by round, and prints for each run the
+ * throughput and the CPU time per request of every process of the server (primary, workers, their threads: V8's,
+ * libuv's, the audit indexing thread), of its workers' main threads alone, and of the whole machine (wrk and the
+ * kernel included). CPU time is steadier than throughput on a shared machine.
  *
  * The audited server defers most indexing of its journal to idle time in a short run; the column "+ indexing" adds
  * the CPU that catching up after the run took (a LookupEvents call forces it), so that it counts what every request
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strongroom-profile-'));
   const strongroom = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(WORKERS), '--quotas', 'off', ...SERVE_ARGS], NODE_ARGS);
   const trivial = await startProcess(join(here, 'baseline-server.js'), [String(WORKERS)], NODE_ARGS);
+  const floor = await startProcess(join(here, 'baseline-server.js'), [String(WORKERS), 'kms-shaped'], NODE_ARGS);
   try {
     const credentials = await readCredentials(join(dataDir, 'credentials'));
     const keyIds = [];
@@ -116,16 +119,20 @@ async function main(): Promise<void> {
       url: trivial.url, connections: CONNECTIONS, durationSeconds: SECONDS,
       headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ KeyId: keyIds[0], Plaintext: PLAINTEXT }),
     };
+    // The same signed request, answered by node:http with an answer of Encrypt's shape and size, computing nothing.
+    const kmsShaped: LoadSpec = { ...encrypt, url: floor.url };
     const audited = !SERVE_ARGS.includes('--no-audit');
     const catchUp = audited ? () => indexingCatchUp(strongroom.url, credentials) : undefined;
     await generateLoad({ ...encrypt, durationSeconds: 2 });
     await generateLoad({ ...ceiling, durationSeconds: 2 });
+    await generateLoad({ ...kmsShaped, durationSeconds: 2 });
     await catchUp?.();
     console.log(`Encrypt 1 KB, ${CONNECTIONS} connections, ${SECONDS} s runs, ${WORKERS} workers, keys ${KEYS}, serve ${SERVE_ARGS.join(' ') || '(defaults)'}; CLI ${CLI}`);
     console.log(headerRow('server') +
       `${'µs/req'.padStart(9)}${'of sys'.padStart(9)}${'loops'.padStart(9)}${'+index'.padStart(9)}${'machine'.padStart(9)}`);
     for (let round = 0; round < ROUNDS; round++) {
       console.log(costRow('trivial JSON server', await measure(trivial, ceiling)));
+      console.log(costRow('node:http, KMS-shaped', await measure(floor, kmsShaped)));
       const cost = await measure(strongroom, encrypt, catchUp);
       console.log(costRow('Strongroom Encrypt', cost));
       // perf recorded from the start of the run for all but its last second: about that many requests.
@@ -137,6 +144,7 @@ async function main(): Promise<void> {
   } finally {
     await strongroom.stop();
     await trivial.stop();
+    await floor.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: starts Strongroom (one worker per core) and, as the ceiling, a trivial Node JSON server
- * with as many processes; drives each from a separate load-generator process with keep-alive connections
- * replaying SigV4-signed requests; prints req/s and p50/p99/max latency side by side, and the cold start.
+ * with as many processes (and, as the floor under any server on node:http, the same server answering the signed
+ * Encrypt request with an answer of Encrypt's shape and size); drives each from a separate load-generator process
+ * with keep-alive connections replaying SigV4-signed requests; prints req/s and p50/p99/max latency side by side,
+ * and the cold start.
  * Numbers depend on the machine and what else runs on it: compare rows of one run, not runs of two machines.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
   // The benchmark measures serving, not AWS's quotas (Sign on an RSA key alone would pass its 1,000/s): off.
   const strongroom = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', dataDir, '--workers', String(WORKERS), '--quotas', 'off']);
   const baseline = await startProcess(join(here, 'baseline-server.js'), [String(WORKERS)]);
+  // The floor: node:http answering the signed Encrypt request with an answer of Encrypt's shape, computing nothing.
+  const floor = await startProcess(join(here, 'baseline-server.js'), [String(WORKERS), 'kms-shaped']);
   // The same server without its audit trail (`--no-audit` exists only for this comparison).
   const unauditedDir = await mkdtemp(join(tmpdir(), 'strongroom-bench-unaudited-'));
   const unaudited = await startProcess(CLI, ['serve', '--port', '0', '--data-dir', unauditedDir, '--workers', String(WORKERS), '--no-audit', '--quotas', 'off']);
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
     await load(quotas.url, 16, quotasEncrypt, WARM_UP_SECONDS);
     await load(unmetered.url, 16, unmeteredEncrypt, WARM_UP_SECONDS);
     await load(baseline.url, 16, ceilingBody, WARM_UP_SECONDS);
+    await load(floor.url, 16, encrypt, WARM_UP_SECONDS);
     await indexingCatchUp(strongroom.url, credentials);
     const ceilings = new Map<number, number>();
     /** Audited Encrypt at each concurrency, for the sustained row's comparison. */
@@ -103,6 +108,7 @@ async function main(): Promise<void> {
       const ceiling = await load(baseline.url, connections, ceilingBody);
       ceilings.set(connections, ceiling.requestsPerSecond);
       console.log(row('ceiling: trivial JSON server', connections, ceiling));
+      console.log(row('floor: node:http, KMS-shaped', connections, await load(floor.url, connections, encrypt), ceiling.requestsPerSecond));
       for (const [name, operation, body] of scenarios) {
         // The unaudited run goes first: the audited server indexes its journal once the load stops, and that
         // must not fall into the other server's measurement.
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
   } finally {
     await strongroom.stop();
     await baseline.stop();
+    await floor.stop();
     await unaudited.stop();
     await quotas.stop();
     await unmetered.stop();
@@ -154,6 +161,9 @@ async function main(): Promise<void> {
   }
   // The floor under the trail's cost on this machine: what each group commit's durable write takes from the cores.
   process.stdout.write(await runProcess(join(here, 'durable-write-cost.js'), ''));
+  // What an audited Encrypt must compute beyond HTTP, at its least: beside the floor row, what issue 19's first
+  // target leaves for everything else.
+  process.stdout.write(await runProcess(join(here, 'required-work.js'), ''));
   // Several nodes on one PostgreSQL beside the embedded mode, each measured after the servers above stopped.
   await comparePostgresNodes({ cli: CLI, workers: WORKERS, durationSeconds: DURATION_SECONDS, concurrencies: CONCURRENCIES, sustainedSeconds: SUSTAINED_SECONDS });
   // The roots of trust side by side: a key file, a passphrase, a PKCS#11 token (SoftHSM2).
