@@ -19,6 +19,11 @@
  * `perf record -g` samples the server's processes during each Strongroom run into it; with PROFILE_NODE_ARGS
  * `--perf-basic-prof`, JavaScript frames have names; PROFILE_PERF_EVERY_CPU=1 records every CPU instead, wrk and the
  * kernel's threads included).
+ *
+ * `--cpu-prof` cuts SQLite's busy waits short: its sampling signal ends each of SQLite's sleeps early, and SQLite
+ * counts them as slept in full, so a busy timeout of 3 s runs out after about 40 ms (measured). When both processes
+ * index at once, the catch-up's LookupEvents then fails (500, `SQLITE_BUSY` in the log). Profile the audited server
+ * with perf (PROFILE_PERF), or give `--cpu-prof` one round, or `--no-audit`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
