@@ -22,10 +22,12 @@ const ROUNDS = 5;
 const ITERATIONS = 20_000;
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/9bffee32-6d58-4b8c-9f69-e48aa3657142';
 const body = JSON.stringify({ KeyId: KEY_ARN, Plaintext: Buffer.alloc(1024, 7).toString('base64') });
-const canonicalRequest = [
+/** The canonical request less its last line, the body's hash (SigV4's layout). */
+const canonicalHead = [
   'POST', '/', '', 'content-type:application/x-amz-json-1.1', 'host:127.0.0.1:8080', 'x-amz-date:20261203T120000Z',
-  'x-amz-target:TrentService.Encrypt', '', 'content-type;host;x-amz-date;x-amz-target', 'e'.repeat(64),
+  'x-amz-target:TrentService.Encrypt', '', 'content-type;host;x-amz-date;x-amz-target', '',
 ].join('\n');
+const SCOPE = '20261203/us-east-1/kms/aws4_request';
 const signingKey = randomBytes(32);
 const claimed = randomBytes(32);
 const dataKey = randomBytes(32);
@@ -49,8 +51,8 @@ const steps: Array<[string, () => unknown]> = [
   ['request: JSON.parse, base64 decode', () => Buffer.from((JSON.parse(body) as { Plaintext: string }).Plaintext, 'base64')],
   ['SigV4: 2 SHA-256, 1 HMAC, compare', () => {
     const bodyHash = createHash('sha256').update(body).digest('hex');
-    const requestHash = createHash('sha256').update(canonicalRequest).digest('hex');
-    const signature = createHmac('sha256', signingKey).update(`AWS4-HMAC-SHA256\n20261203T120000Z\n${bodyHash}\n${requestHash}`).digest();
+    const requestHash = createHash('sha256').update(canonicalHead + bodyHash).digest('hex');
+    const signature = createHmac('sha256', signingKey).update(`AWS4-HMAC-SHA256\n20261203T120000Z\n${SCOPE}\n${requestHash}`).digest();
     return timingSafeEqual(signature, claimed);
   }],
   ['AES-256-GCM of 1 KB', () => {
