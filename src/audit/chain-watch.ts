@@ -36,13 +36,13 @@ interface Checked {
 }
 
 /**
- * Verifies the audit trail as it grows, on the indexing thread, with each import (importAndCheck): the records and digests stored
- * since its previous check (of every writer, or of one: see `check`), from where that check left each writer, with
- * the rules of `audit verify`
- * (verify-writer.ts, digest-chain.ts). A record must hash to its hash, link to its predecessor and follow it in seq; a new digest
- * must be signed by the audit key and chain to the previous one, and when it arrives the records it seals are
- * read again and checked against it (so a row edited in audit.db after it was first checked is found when it is
- * sealed). Each record is thus read at most twice: the cost follows what is new, never the size of the trail.
+ * Verifies the audit trail as it grows, on the indexing thread, with each import (importAndCheck): the records and
+ * digests stored since its previous check (of every writer, or of one: see `check`), from where that check left each
+ * writer, with the rules of `audit verify` (verify-writer.ts, digest-chain.ts). A record must hash to its hash, link
+ * to its predecessor and follow it in seq; a new digest must be signed by the audit key and chain to the previous
+ * one, and when it arrives the records it seals are read again and checked against it (so a row edited in audit.db
+ * after it was first checked is found when it is sealed). Each record is thus read at most twice: the cost follows
+ * what is new, never the size of the trail.
  *
  * The first check starts each writer at its last digest (or retention marker, or the beginning): what was sealed
  * before this process started is left to `strongroom audit verify`. Positions are kept in memory only.

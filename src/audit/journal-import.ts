@@ -137,9 +137,9 @@ export class JournalImporter {
    * (issue #19). Throws SQLITE_BUSY when another process holds the lock past the busy timeout, and whatever else a
    * transaction throws; what earlier chunks committed stays, the rest is read again next time.
    *
-   * `onStored` is called in each transaction that stored records or digests, once they are in and before it commits: the
-   * indexing thread checks them there (chain-watch.ts), as stored, without reading them back. What it throws
-   * aborts the transaction. When a transaction rolls back after it was called (its commit failed), `onRolledBack`
+   * `onStored` is called in each transaction that stored records or digests, once they are in and before it
+   * commits: the indexing thread checks them there (chain-watch.ts), as stored, without reading them back. What it
+   * throws aborts the transaction. When a transaction rolls back after it was called (its commit failed), `onRolledBack`
    * is called: what was learnt from those rows no longer holds.
    */
   import(options: ImportOptions = {}): number {
