@@ -21,7 +21,7 @@ export interface JournalAuditStoreOptions {
   readonly writerId: string;
   /** Index into the database once nothing was appended for this long (default 100 ms) ... */
   readonly indexWhenIdleMs?: number;
-  /** ... or as soon as this many records wait (default 50 000, about 65 MB of journal), whichever comes first. */
+  /** ... or as soon as this many records wait (default DEFAULT_INDEX_BACKLOG), whichever comes first. */
   readonly indexBacklog?: number;
   /** The size of each journal file, preallocated; a full one is followed by the next (default 8 MiB). */
   readonly journalFileBytes?: number;
@@ -39,6 +39,12 @@ export interface JournalAuditStoreOptions {
   /** Verify the trail as it is indexed (chain-watch.ts, on the indexing thread), and hear each check. */
   readonly chainWatch?: ChainWatchSettings;
 }
+
+/**
+ * How many records a writer lets wait before it indexes them under load (about 65 MB of journal): large enough that
+ * a burst leaves its indexing to idle time, which nobody waits for (ADR 0009).
+ */
+export const DEFAULT_INDEX_BACKLOG = 50_000;
 
 /** The embedded audit store, with the step only it has: indexing the journals into `audit.db`. */
 export interface JournalAuditStore extends AuditStore {
@@ -100,7 +106,7 @@ export function openJournalAuditStore(options: JournalAuditStoreOptions): Journa
   /** This writer's full journal files: removed once indexing has read them. */
   let retired: JournalFile[] = [];
   const indexWhenIdleMs = options.indexWhenIdleMs ?? 100;
-  const indexBacklog = Math.max(1, options.indexBacklog ?? 50_000);
+  const indexBacklog = Math.max(1, options.indexBacklog ?? DEFAULT_INDEX_BACKLOG);
   let unindexed = 0;
   let idleTimer: NodeJS.Timeout | undefined;
   /** The background index under way, if any (a backlog or the idle timer does not ask for a second one). */
