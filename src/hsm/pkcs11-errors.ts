@@ -20,6 +20,8 @@ export class Pkcs11Error extends Error {
   constructor(
     readonly problem: Pkcs11Problem,
     message: string,
+    /** The Cryptoki return value (`CKR_*`) behind it, when a call returned one. */
+    readonly returnValue?: string,
   ) {
     super(message);
   }
@@ -73,5 +75,5 @@ export function pkcs11Failure(error: unknown, doing: string): Pkcs11Error {
     const firstLine = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     return new Pkcs11Error('DEVICE_ERROR', `${doing} failed: ${firstLine}`);
   }
-  return new Pkcs11Error(PROBLEM_OF_RETURN_VALUE[returnValue] ?? 'DEVICE_ERROR', `${doing} failed: ${returnValue}`);
+  return new Pkcs11Error(PROBLEM_OF_RETURN_VALUE[returnValue] ?? 'DEVICE_ERROR', `${doing} failed: ${returnValue}`, returnValue);
 }

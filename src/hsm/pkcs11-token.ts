@@ -11,6 +11,7 @@ export { Pkcs11DecryptionFailed, Pkcs11Error, type Pkcs11Problem } from './pkcs1
  * A logged-in read/write session on one PKCS#11 token, and the AES-256-GCM operations Strongroom runs inside
  * it: generating non-extractable keys, finding and destroying them, sealing and opening with them.
  * The calls are synchronous (pkcs11js's), as the token serialises a session's operations anyway.
+ * A session the token drops (it restarted, a network HSM reconnected) is opened again by the next operation.
  */
 
 export interface Pkcs11TokenOptions {
@@ -18,7 +19,7 @@ export interface Pkcs11TokenOptions {
   readonly modulePath: string;
   /** The token's label, without the blank padding to 32 characters. */
   readonly tokenLabel: string;
-  /** The user's PIN: used for `C_Login` and forgotten; never in a message. */
+  /** The user's PIN, for `C_Login`: kept in memory while the token is open (a lost session logs in again); never in a message. */
   readonly pin: string;
 }
 
@@ -80,122 +81,192 @@ export async function openPkcs11Token(options: Pkcs11TokenOptions): Promise<Pkcs
   const { modulePath, tokenLabel, pin } = options;
   requireTokenLabel(tokenLabel);
   const module = await acquirePkcs11Module(modulePath);
-  let session: Buffer | undefined;
   try {
     const { slot, serialNumber } = findTokenSlot(module, tokenLabel);
-    const { CKF_SERIAL_SESSION, CKF_RW_SESSION } = module.binding;
-    session = call(`C_OpenSession on token "${tokenLabel}"`, () => module.cryptoki.C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION));
-    const logOut = logInAsUser(module, slot, session, pin, tokenLabel);
-    return new OpenPkcs11Token(module, session, tokenLabel, serialNumber, logOut);
+    // Kept for the token's life (in memory only), so that a session the token lost can be opened again.
+    const connect = (): Connection => {
+      const { CKF_SERIAL_SESSION, CKF_RW_SESSION } = module.binding;
+      const session = call(`C_OpenSession on token "${tokenLabel}"`, () => module.cryptoki.C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION));
+      try {
+        return { session, logOut: logInAsUser(module, slot, session, pin, tokenLabel) };
+      } catch (error) {
+        closeSession(module, session);
+        throw error;
+      }
+    };
+    return new OpenPkcs11Token(module, connect, tokenLabel, serialNumber);
   } catch (error) {
-    if (session !== undefined) closeSession(module, session);
     module.release();
     throw error;
   }
 }
 
+/** A logged-in session, and what to call once it is closed. */
+interface Connection {
+  readonly session: Buffer;
+  readonly logOut: () => void;
+}
+
+/**
+ * Cryptoki return values that mean the session is gone, not the operation wrong: the token dropped it (restarted,
+ * removed, every session closed), or logged it out. The session is opened again, and the operation, when doing it
+ * twice changes nothing, tried once more.
+ */
+const SESSION_LOST = new Set([
+  'CKR_SESSION_HANDLE_INVALID',
+  'CKR_SESSION_CLOSED',
+  'CKR_USER_NOT_LOGGED_IN',
+  'CKR_DEVICE_REMOVED',
+  'CKR_TOKEN_NOT_PRESENT',
+]);
+
 class OpenPkcs11Token implements Pkcs11Token {
   /** Object handles are valid for the session's life; cached so that an operation is two calls, not five. */
   private readonly handles = new Map<string, Buffer>();
   private open = true;
+  /** The session, or undefined after it was lost and opening another failed (the next operation tries again). */
+  private connection: Connection | undefined;
 
   constructor(
     private readonly module: Pkcs11Module,
-    private readonly session: Buffer,
+    private readonly connect: () => Connection,
     readonly tokenLabel: string,
     readonly serialNumber: string,
-    private readonly logOut: () => void,
-  ) {}
+  ) {
+    this.connection = connect();
+  }
+
+  private get session(): Buffer {
+    this.requireOpen();
+    this.connection ??= this.connect();
+    return this.connection.session;
+  }
 
   findAesKey(label: string): Pkcs11Key | undefined {
-    const [handle, ...others] = this.findSecretKeys(label);
-    if (handle === undefined) return undefined;
-    if (others.length > 0) {
-      throw new Pkcs11Error('KEY_NOT_FOUND', `${others.length + 1} AES keys are labelled "${label}" in token "${this.tokenLabel}": the label must name one`);
-    }
-    const { CKA_ID } = this.module.binding;
-    const [attribute] = this.call(`C_GetAttributeValue of key "${label}"`, () =>
-      this.module.cryptoki.C_GetAttributeValue(this.session, handle, [{ type: CKA_ID }]),
-    );
-    const key: Pkcs11Key = Object.freeze({ label, id: Buffer.from(attribute?.value ?? Buffer.alloc(0)) });
-    this.handles.set(handleCacheKey(key), handle);
-    return key;
+    return this.surviving(() => {
+      const [handle, ...others] = this.findSecretKeys(label);
+      if (handle === undefined) return undefined;
+      if (others.length > 0) {
+        throw new Pkcs11Error('KEY_NOT_FOUND', `${others.length + 1} AES keys are labelled "${label}" in token "${this.tokenLabel}": the label must name one`);
+      }
+      const { CKA_ID } = this.module.binding;
+      const [attribute] = this.call(`C_GetAttributeValue of key "${label}"`, () =>
+        this.module.cryptoki.C_GetAttributeValue(this.session, handle, [{ type: CKA_ID }]),
+      );
+      const key: Pkcs11Key = Object.freeze({ label, id: Buffer.from(attribute?.value ?? Buffer.alloc(0)) });
+      this.handles.set(handleCacheKey(key), handle);
+      return key;
+    }, true);
   }
 
   generateAesKey(label: string, id: Buffer = randomBytes(KEY_ID_BYTES)): Pkcs11Key {
     if (label === '') throw new RangeError('a PKCS#11 key needs a label');
     if (id.length === 0) throw new RangeError('a PKCS#11 key needs a non-empty CKA_ID');
-    const b = this.module.binding;
-    const key: Pkcs11Key = Object.freeze({ label, id: Buffer.from(id) });
-    const template: pkcs11js.Template = [
-      { type: b.CKA_CLASS, value: b.CKO_SECRET_KEY },
-      { type: b.CKA_KEY_TYPE, value: b.CKK_AES },
-      { type: b.CKA_VALUE_LEN, value: 32 },
-      { type: b.CKA_LABEL, value: label },
-      { type: b.CKA_ID, value: key.id },
-      { type: b.CKA_TOKEN, value: true },
-      { type: b.CKA_PRIVATE, value: true },
-      { type: b.CKA_SENSITIVE, value: true },
-      { type: b.CKA_EXTRACTABLE, value: false },
-      { type: b.CKA_ENCRYPT, value: true },
-      { type: b.CKA_DECRYPT, value: true },
-      // Only AES-GCM: a key that could wrap or derive could move its own material (or others') out.
-      { type: b.CKA_WRAP, value: false },
-      { type: b.CKA_UNWRAP, value: false },
-      { type: b.CKA_DERIVE, value: false },
-    ];
-    const handle = this.call(`C_GenerateKey of key "${label}"`, () =>
-      this.module.cryptoki.C_GenerateKey(this.session, { mechanism: b.CKM_AES_KEY_GEN }, template),
-    );
-    this.handles.set(handleCacheKey(key), handle);
-    return key;
+    return this.surviving(() => {
+      const b = this.module.binding;
+      const key: Pkcs11Key = Object.freeze({ label, id: Buffer.from(id) });
+      const template: pkcs11js.Template = [
+        { type: b.CKA_CLASS, value: b.CKO_SECRET_KEY },
+        { type: b.CKA_KEY_TYPE, value: b.CKK_AES },
+        { type: b.CKA_VALUE_LEN, value: 32 },
+        { type: b.CKA_LABEL, value: label },
+        { type: b.CKA_ID, value: key.id },
+        { type: b.CKA_TOKEN, value: true },
+        { type: b.CKA_PRIVATE, value: true },
+        { type: b.CKA_SENSITIVE, value: true },
+        { type: b.CKA_EXTRACTABLE, value: false },
+        { type: b.CKA_ENCRYPT, value: true },
+        { type: b.CKA_DECRYPT, value: true },
+        // Only AES-GCM: a key that could wrap or derive could move its own material (or others') out.
+        { type: b.CKA_WRAP, value: false },
+        { type: b.CKA_UNWRAP, value: false },
+        { type: b.CKA_DERIVE, value: false },
+      ];
+      const handle = this.call(`C_GenerateKey of key "${label}"`, () =>
+        this.module.cryptoki.C_GenerateKey(this.session, { mechanism: b.CKM_AES_KEY_GEN }, template),
+      );
+      this.handles.set(handleCacheKey(key), handle);
+      return key;
+    }, false);
   }
 
   generateRandom(length: number): Buffer {
-    return this.call('C_GenerateRandom', () => this.module.cryptoki.C_GenerateRandom(this.session, Buffer.alloc(length)));
+    return this.surviving(() => this.call('C_GenerateRandom', () => this.module.cryptoki.C_GenerateRandom(this.session, Buffer.alloc(length))), true);
   }
 
   destroyKey(key: Pkcs11Key): void {
-    const handle = this.handleOf(key);
-    this.handles.delete(handleCacheKey(key));
-    this.call(`C_DestroyObject of key "${key.label}"`, () => this.module.cryptoki.C_DestroyObject(this.session, handle));
+    return this.surviving(() => {
+      const handle = this.handleOf(key);
+      this.handles.delete(handleCacheKey(key));
+      this.call(`C_DestroyObject of key "${key.label}"`, () => this.module.cryptoki.C_DestroyObject(this.session, handle));
+    }, false);
   }
 
   encryptAesGcm(key: Pkcs11Key, iv: Buffer, aad: Buffer, plaintext: Buffer): Buffer {
-    if (iv.length !== IV_BYTES) throw new RangeError(`AES-GCM IV must be ${IV_BYTES} bytes`);
-    const { cryptoki } = this.module;
-    this.withKey(key, 'C_EncryptInit', (handle) => cryptoki.C_EncryptInit(this.session, this.gcm(iv, aad), handle));
-    const sealed = this.call(`C_Encrypt with key "${key.label}"`, () =>
-      cryptoki.C_Encrypt(this.session, nonNullPointer(plaintext), Buffer.alloc(plaintext.length + TAG_BYTES)),
-    );
-    if (sealed.length !== plaintext.length + TAG_BYTES) {
-      throw new Pkcs11Error('DEVICE_ERROR', `C_Encrypt with key "${key.label}" in token "${this.tokenLabel}" returned ${sealed.length} bytes, not ciphertext and a 16-byte tag`);
-    }
-    return sealed;
+    return this.surviving(() => {
+      if (iv.length !== IV_BYTES) throw new RangeError(`AES-GCM IV must be ${IV_BYTES} bytes`);
+      const { cryptoki } = this.module;
+      this.withKey(key, 'C_EncryptInit', (handle) => cryptoki.C_EncryptInit(this.session, this.gcm(iv, aad), handle));
+      const sealed = this.call(`C_Encrypt with key "${key.label}"`, () =>
+        cryptoki.C_Encrypt(this.session, nonNullPointer(plaintext), Buffer.alloc(plaintext.length + TAG_BYTES)),
+      );
+      if (sealed.length !== plaintext.length + TAG_BYTES) {
+        throw new Pkcs11Error('DEVICE_ERROR', `C_Encrypt with key "${key.label}" in token "${this.tokenLabel}" returned ${sealed.length} bytes, not ciphertext and a 16-byte tag`);
+      }
+      return sealed;
+    }, true);
   }
 
   decryptAesGcm(key: Pkcs11Key, iv: Buffer, aad: Buffer, ciphertextWithTag: Buffer): Buffer {
-    if (iv.length !== IV_BYTES || ciphertextWithTag.length < TAG_BYTES) throw new Pkcs11DecryptionFailed();
-    const { cryptoki } = this.module;
-    this.withKey(key, 'C_DecryptInit', (handle) => cryptoki.C_DecryptInit(this.session, this.gcm(iv, aad), handle));
-    const output = Buffer.alloc(ciphertextWithTag.length);
-    try {
-      return cryptoki.C_Decrypt(this.session, ciphertextWithTag, output);
-    } catch (error) {
-      output.fill(0);
-      const returnValue = returnValueOf(error);
-      if (returnValue !== undefined && DECRYPTION_FAILURES.has(returnValue)) throw new Pkcs11DecryptionFailed();
-      throw this.failure(error, `C_Decrypt with key "${key.label}"`);
-    }
+    return this.surviving(() => {
+      if (iv.length !== IV_BYTES || ciphertextWithTag.length < TAG_BYTES) throw new Pkcs11DecryptionFailed();
+      const { cryptoki } = this.module;
+      this.withKey(key, 'C_DecryptInit', (handle) => cryptoki.C_DecryptInit(this.session, this.gcm(iv, aad), handle));
+      const output = Buffer.alloc(ciphertextWithTag.length);
+      try {
+        return cryptoki.C_Decrypt(this.session, ciphertextWithTag, output);
+      } catch (error) {
+        output.fill(0);
+        const returnValue = returnValueOf(error);
+        if (returnValue !== undefined && DECRYPTION_FAILURES.has(returnValue)) throw new Pkcs11DecryptionFailed();
+        throw this.failure(error, `C_Decrypt with key "${key.label}"`);
+      }
+    }, true);
   }
 
   close(): void {
     if (!this.open) return;
     this.open = false;
-    this.handles.clear();
-    closeSession(this.module, this.session);
-    this.logOut();
+    this.dropSession(true);
     this.module.release();
+  }
+
+  /**
+   * Runs `operation`. When the token had lost the session, it is closed on this side and another opened at the
+   * next call: with `again`, that is at once, running `operation` once more; an operation that would change the
+   * token twice (make a key, destroy one) is not run again, and its error stands.
+   */
+  private surviving<T>(operation: () => T, again: boolean): T {
+    try {
+      return operation();
+    } catch (error) {
+      if (!(error instanceof Pkcs11Error) || !SESSION_LOST.has(error.returnValue ?? '')) throw error;
+      // Only a logged-out session still exists on the token. The others are gone, and their handle may already
+      // name a session another part of this process has opened since: closing it would close that one.
+      this.dropSession(error.returnValue === 'CKR_USER_NOT_LOGGED_IN');
+      if (!again) throw error;
+      return operation();
+    }
+  }
+
+  /** Forgets the session and its object handles, closing it on the token when `onToken`. */
+  private dropSession(onToken: boolean): void {
+    const dropped = this.connection;
+    this.connection = undefined;
+    this.handles.clear();
+    if (dropped === undefined) return;
+    if (onToken) closeSession(this.module, dropped.session);
+    dropped.logOut();
   }
 
   /**
@@ -247,17 +318,18 @@ class OpenPkcs11Token implements Pkcs11Token {
       ...(id === undefined ? [] : [{ type: b.CKA_ID, value: id }]),
     ];
     const doing = `finding key "${label}"`;
-    this.call(doing, () => cryptoki.C_FindObjectsInit(this.session, template));
+    const session = this.call(doing, () => this.session);
+    this.call(doing, () => cryptoki.C_FindObjectsInit(session, template));
     try {
       const found: Buffer[] = [];
       for (;;) {
-        const batch = this.call(doing, () => cryptoki.C_FindObjects(this.session, 16));
+        const batch = this.call(doing, () => cryptoki.C_FindObjects(session, 16));
         if (batch.length === 0) return found;
         found.push(...batch);
       }
     } finally {
       try {
-        cryptoki.C_FindObjectsFinal(this.session);
+        cryptoki.C_FindObjectsFinal(session);
       } catch {
         // The search is over either way; its error, if any, was reported above.
       }

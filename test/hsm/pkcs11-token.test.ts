@@ -16,6 +16,7 @@ import { openRawPkcs11Session } from './raw-pkcs11-session.js';
 
 const iv = () => randomBytes(12);
 const aad = Buffer.from('{"purpose":"test"}');
+const CHANGED_PIN = 'changed-pin-4711';
 
 describe('a PKCS#11 token (SoftHSM2)', { skip: softHsm.skip }, () => {
   let first: SoftHsmToken;
@@ -241,9 +242,64 @@ describe('a PKCS#11 token (SoftHSM2)', { skip: softHsm.skip }, () => {
     }
   });
 
+  test('a session the token lost is opened again: reads and seals are tried once more, key changes are not', async () => {
+    await withToken(async (token) => {
+      const key = token.generateAesKey('outlives-its-session');
+      const nonce = iv();
+      const sealed = token.encryptAesGcm(key, nonce, aad, Buffer.from('kept across sessions'));
+      const dropEverySession = async () => {
+        const raw = await openRawPkcs11Session(first.modulePath, first.tokenLabel, first.pin);
+        raw.closeAllSessions(); // the token's session, and the login with it, are gone
+        raw.close();
+      };
+      try {
+        await dropEverySession();
+        assert.equal(token.decryptAesGcm(key, nonce, aad, sealed).toString(), 'kept across sessions');
+        await dropEverySession();
+        const again = iv();
+        assert.equal(token.decryptAesGcm(key, again, aad, token.encryptAesGcm(key, again, aad, Buffer.from('x'))).toString(), 'x');
+        await dropEverySession();
+        assert.deepEqual(token.findAesKey('outlives-its-session'), key);
+        await dropEverySession();
+        assert.equal(token.generateRandom(16).length, 16);
+
+        // Making a key twice could leave two under one label: the lost session's error stands, the next call works.
+        await dropEverySession();
+        await rejectsWith(() => token.generateAesKey('made-at-most-once'), 'DEVICE_ERROR', /CKR_SESSION_HANDLE_INVALID/);
+        assert.equal(token.findAesKey('made-at-most-once'), undefined);
+        // The reopened session is logged in: a private key object can be made and destroyed.
+        token.destroyKey(token.generateAesKey('made-at-most-once'));
+      } finally {
+        token.destroyKey(key);
+      }
+    });
+  });
+
+  test('a session that cannot be opened again fails the operation with its own problem; the next call tries again', async () => {
+    const token = await open(first);
+    try {
+      const key = token.generateAesKey('waits-for-its-token');
+      // The PIN changes while every session is gone, so the token refuses the login that would bring one back.
+      const raw = await openRawPkcs11Session(first.modulePath, first.tokenLabel, first.pin);
+      raw.cryptoki.C_SetPIN(raw.session, first.pin, CHANGED_PIN);
+      raw.closeAllSessions();
+      raw.close();
+      const nonce = iv();
+      await rejectsWith(() => token.encryptAesGcm(key, nonce, aad, Buffer.from('later')), 'PIN_INCORRECT', /C_Login/);
+      await rejectsWith(() => token.encryptAesGcm(key, nonce, aad, Buffer.from('later')), 'PIN_INCORRECT', /C_Login/);
+      const restore = await openRawPkcs11Session(first.modulePath, first.tokenLabel, CHANGED_PIN);
+      restore.cryptoki.C_SetPIN(restore.session, CHANGED_PIN, first.pin);
+      restore.close(); // its session was the last: the token logs out
+      assert.equal(token.decryptAesGcm(key, nonce, aad, token.encryptAesGcm(key, nonce, aad, Buffer.from('later'))).toString(), 'later');
+      token.destroyKey(key);
+    } finally {
+      token.close();
+    }
+  });
+
   test('no error message holds a PIN', () => {
     assert.ok(messages.length > 10);
-    for (const pin of [first.pin, second.pin, '00000000', 'wrong-pin']) {
+    for (const pin of [first.pin, second.pin, '00000000', 'wrong-pin', CHANGED_PIN]) {
       for (const message of messages) assert.ok(!message.includes(pin), `a message holds a PIN: ${message}`);
     }
   });

@@ -15,6 +15,11 @@ export interface RawPkcs11Session {
   findKeys(label: string): Buffer[];
   /** An AES-256 key object holding `value`, extractable, for known answers only. */
   importAesKey(label: string, value: Buffer): Buffer;
+  /**
+   * Closes every session of this process on the token (C_CloseAllSessions), this one included: what a token that
+   * restarts or is pulled out does to its sessions. The token logs the process out with the last one.
+   */
+  closeAllSessions(): void;
   close(): void;
 }
 
@@ -26,6 +31,7 @@ export async function openRawPkcs11Session(modulePath: string, tokenLabel: strin
   const slot = cryptoki.C_GetSlotList(true).find((candidate) => cryptoki.C_GetTokenInfo(candidate).label.trimEnd() === tokenLabel);
   if (slot === undefined) throw new Error(`no token labelled ${tokenLabel}`);
   const session = cryptoki.C_OpenSession(slot, binding.CKF_SERIAL_SESSION | binding.CKF_RW_SESSION);
+  let sessionOpen = true;
   tolerate(() => cryptoki.C_Login(session, binding.CKU_USER, pin), 'CKR_USER_ALREADY_LOGGED_IN');
   const b = binding;
   return {
@@ -59,8 +65,12 @@ export async function openRawPkcs11Session(modulePath: string, tokenLabel: strin
         { type: b.CKA_DECRYPT, value: true },
       ]);
     },
+    closeAllSessions() {
+      cryptoki.C_CloseAllSessions(slot);
+      sessionOpen = false;
+    },
     close() {
-      cryptoki.C_CloseSession(session);
+      if (sessionOpen) cryptoki.C_CloseSession(session);
       if (initialisedHere) cryptoki.C_Finalize();
       cryptoki.close();
     },

@@ -7,6 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { createHttpServer } from '../../src/api/http/http-server.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { dataDirectoryLayout } from '../../src/server/data-directory.js';
+import type { RootOfTrustConfig } from '../../src/server/root-of-trust/root-of-trust-config.js';
 import { ensureAdministrator } from '../../src/server/first-start.js';
 import { openNode, type NodeOptions, type StrongroomNode } from '../../src/server/node.js';
 import { administratorCredentials } from './server-process.js';
@@ -40,6 +41,8 @@ export interface TestServerOptions {
   readonly xksTrustedCertificates?: string;
   /** Serve the console from this directory instead of dist/console. */
   readonly consoleDirectory?: string;
+  /** Where the root of trust is (default: `root.key` in the data directory). */
+  readonly rootOfTrust?: RootOfTrustConfig;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.xksTrustedCertificates !== undefined ? { xksTrustedCertificates: options.xksTrustedCertificates } : {}),
     ...(options.consoleDirectory !== undefined ? { consoleDirectory: options.consoleDirectory } : {}),
     ...(options.audit ? { audit: options.audit === true ? {} : options.audit } : {}),
+    ...(options.rootOfTrust ? { rootOfTrust: options.rootOfTrust } : {}),
   });
 
   const admin = await ensureAdministrator(node.store, node.rootKey, {
