@@ -84,6 +84,26 @@ wrong_token=$(AWS_ACCESS_KEY_ID=$session_key AWS_SECRET_ACCESS_KEY=$session_secr
   AWS_SHARED_CREDENTIALS_FILE=/dev/null "$AWS_CLI" --endpoint-url "$ENDPOINT" sts get-caller-identity 2>&1)
 check_contains "a forged session token is refused" "InvalidClientTokenId" "$wrong_token"
 
+# Who may assume the role changes with its trust policy.
+cat >"$WORK_DIR/trust-itself.json" <<JSON
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::${account}:role/deployer"},"Action":"sts:AssumeRole"}]}
+JSON
+aws_as_admin iam update-assume-role-policy --role-name deployer --policy-document "file://$WORK_DIR/trust-itself.json"
+check "after update-assume-role-policy the user may no longer assume the role" AccessDenied \
+  "$(aws_as_app sts assume-role --role-arn "arn:aws:iam::${account}:role/deployer" --role-session-name e2e 2>&1 | grep -o AccessDenied | head -1)"
+aws_as_admin iam update-assume-role-policy --role-name deployer --policy-document "file://$WORK_DIR/trust.json"
+check "and may again once the trust policy names it" ASIA \
+  "$(aws_as_app sts assume-role --role-arn "arn:aws:iam::${account}:role/deployer" --role-session-name e2e --query Credentials.AccessKeyId --output text | cut -c1-4)"
+
+# A deactivated access key authenticates nothing until it is active again.
+aws_as_admin iam update-access-key --user-name app --access-key-id "$app_key" --status Inactive
+check "update-access-key --status Inactive shows in list-access-keys" Inactive \
+  "$(aws_as_admin iam list-access-keys --user-name app --query 'AccessKeyMetadata[0].Status' --output text)"
+check_contains "an inactive access key is refused" "InvalidClientTokenId" "$(aws_as_app sts get-caller-identity 2>&1)"
+aws_as_admin iam update-access-key --user-name app --access-key-id "$app_key" --status Active
+check "active again, it authenticates as the user" "arn:aws:iam::${account}:user/app" \
+  "$(aws_as_app sts get-caller-identity --query Arn --output text)"
+
 # Clean-up order is enforced, as in IAM.
 check "delete-role with policies is DeleteConflict" DeleteConflict "$(error_code iam delete-role --role-name deployer)"
 aws_as_admin iam delete-role-policy --role-name deployer --policy-name kms

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf } from '../service/identities/access-key-management.js';
-import { ACCESS_KEY_ID, PATH, POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME, optionalInteger, optionalValid, requireValid } from '../service/identities/iam-names.js';
+import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf, setAccessKeyStatusOf } from '../service/identities/access-key-management.js';
+import {
+  ACCESS_KEY_ID, PATH, POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME, optionalInteger, optionalValid, requireAccessKeyStatus, requireValid,
+} from '../service/identities/iam-names.js';
 import { deleteInlinePolicy, putInlinePolicy, type PolicyHolder } from '../service/identities/inline-policies.js';
-import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../service/identities/roles.js';
+import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole, updateTrustPolicy } from '../service/identities/roles.js';
 import { createUser, deleteUser, listUsers, requireUser } from '../service/identities/users.js';
 import { openStorageSession, STORAGE_USAGE, withErrorCode, type StorageSession } from './storage-session.js';
 
@@ -14,18 +16,20 @@ export const IAM_USAGE = `  iam COMMAND       Manage IAM users, access keys, rol
           create-user --user-name N [--path P]      delete-user --user-name N      list-users
           create-access-key --user-name N           delete-access-key --user-name N --access-key-id ID
           list-access-keys --user-name N
+          update-access-key --user-name N --access-key-id ID --status Active|Inactive
           put-user-policy --user-name N --policy-name P --policy-document JSON|file://PATH
           delete-user-policy --user-name N --policy-name P
           create-role --role-name N --assume-role-policy-document JSON|file://PATH [--path P]
                       [--description D] [--max-session-duration SECONDS]
           delete-role --role-name N                 list-roles
+          update-assume-role-policy --role-name N --policy-document JSON|file://PATH
           put-role-policy --role-name N --policy-name P --policy-document JSON|file://PATH
           delete-role-policy --role-name N --policy-name P
 ${STORAGE_USAGE}`;
 
 const FLAGS = [
   'data-dir', 'database-url', 'root-key-file', 'account-id', 'user-name', 'role-name', 'path', 'access-key-id', 'policy-name', 'policy-document',
-  'assume-role-policy-document', 'description', 'max-session-duration',
+  'assume-role-policy-document', 'description', 'max-session-duration', 'status',
 ] as const;
 type Flags = Partial<Record<(typeof FLAGS)[number], string>>;
 type Command = (session: StorageSession, accountId: string, flags: Flags) => Promise<unknown>;
@@ -63,6 +67,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const accessKeyId = requireValid('accessKeyId', flags['access-key-id'], ACCESS_KEY_ID);
     return deleteAccessKeyOf(session.iam, (await userHolder(session, accountId, flags)).arn, accessKeyId);
   },
+  'update-access-key': async (session, accountId, flags) => {
+    const accessKeyId = requireValid('accessKeyId', flags['access-key-id'], ACCESS_KEY_ID);
+    const status = requireAccessKeyStatus(flags.status);
+    return setAccessKeyStatusOf(session.iam, (await userHolder(session, accountId, flags)).arn, accessKeyId, status);
+  },
   'list-access-keys': async (session, accountId, flags) =>
     (await listAccessKeysOf(session.iam, (await userHolder(session, accountId, flags)).arn)).map((key) => ({
       accessKeyId: key.accessKeyId,
@@ -89,6 +98,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   'delete-role': ({ iam }, accountId, flags) => deleteRole(iam, accountId, requireValid('roleName', flags['role-name'], ROLE_NAME)),
   'list-roles': ({ iam }, accountId) => listRoles(iam, accountId),
+  'update-assume-role-policy': async ({ iam }, accountId, flags) =>
+    updateTrustPolicy(iam, accountId, requireValid('roleName', flags['role-name'], ROLE_NAME), await document(flags['policy-document'], 'policyDocument')),
   'put-role-policy': async (session, accountId, flags) => {
     const policyName = requireValid('policyName', flags['policy-name'], POLICY_NAME);
     const policy = await document(flags['policy-document'], 'policyDocument');

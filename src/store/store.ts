@@ -332,6 +332,8 @@ export interface IdentityRepository {
   getAccessKey(accessKeyId: string): Promise<AccessKey | undefined>;
   listAccessKeys(principalArn: string): Promise<AccessKey[]>;
   deleteAccessKey(accessKeyId: string): Promise<void>;
+  /** Sets an access key's status (an inactive key authenticates nothing); no such key: nothing changes. */
+  setAccessKeyStatus(accessKeyId: string, status: AccessKey['status']): Promise<void>;
   /** Deletes temporary credentials whose expiry is at or before `now`; resolves with how many. */
   deleteExpiredAccessKeys(now: number): Promise<number>;
 
@@ -346,6 +348,8 @@ export interface IdentityRepository {
   getRole(accountId: string, roleName: string): Promise<IamRole | undefined>;
   listRoles(accountId: string): Promise<IamRole[]>;
   deleteRole(accountId: string, roleName: string): Promise<void>;
+  /** Replaces a role's trust policy (its name matched as `getRole` matches it); no such role: nothing changes. */
+  setRoleTrustPolicy(accountId: string, roleName: string, trustPolicy: string): Promise<void>;
   /** Creates or replaces an inline identity policy of a user or role (by principal ARN and policy name). */
   putPolicy(policy: InlinePolicy): Promise<void>;
   getPolicy(principalArn: string, policyName: string): Promise<InlinePolicy | undefined>;

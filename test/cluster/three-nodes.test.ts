@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
-  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand,
+  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand, UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import {
   CreateGrantCommand, CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, EncryptCommand, GetKeyPolicyCommand,
@@ -177,6 +177,15 @@ describe('three nodes on one PostgreSQL database', { skip: postgres.skip }, () =
       clients.push(iam);
       await iam.send(new DeleteAccessKeyCommand({ UserName: 'carol', AccessKeyId: carol.credentials.accessKeyId }));
       await refusedOnOthers(carol.credentials, 'UnrecognizedClientException');
+    });
+
+    test('a deactivated IAM access key', async () => {
+      const dan = await iamUser('dan');
+      await warm(dan.credentials);
+      const iam = new IAMClient({ endpoint: nodes[0]!.endpoint, region: 'us-east-1', credentials: admin, maxAttempts: 1 });
+      clients.push(iam);
+      await iam.send(new UpdateAccessKeyCommand({ UserName: 'dan', AccessKeyId: dan.credentials.accessKeyId, Status: 'Inactive' }));
+      await refusedOnOthers(dan.credentials, 'UnrecognizedClientException');
     });
 
     test('a key scheduled for deletion', async () => {

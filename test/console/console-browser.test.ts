@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CreateRoleCommand, GetRoleCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { DecryptCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchChromium, screenshot, watchForViolations } from '../support/browser.js';
@@ -139,6 +140,40 @@ describe('the web console in Chromium', { skip: browserAvailable.skip }, () => {
     assert.match(decision, /ImplicitDeny|ExplicitDeny/);
     assert.match(decision, /AccessDeniedException/);
     await screenshot(page, '08-explain');
+  });
+
+  test("deactivates and reactivates the user's access key, and edits a role's trust policy", async () => {
+    const iam = new IAMClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: server.credentials, maxAttempts: 1 });
+    try {
+      const statusOf = async () => (await iam.send(new ListAccessKeysCommand({ UserName: 'console-reader' }))).AccessKeyMetadata?.[0];
+      const accessKeyId = (await statusOf())?.AccessKeyId ?? '';
+      await page.getByRole('link', { name: 'Identities' }).click();
+      await page.getByRole('button', { name: 'console-reader', exact: true }).click();
+      await page.getByRole('button', { name: `Deactivate access key ${accessKeyId}` }).click();
+      await page.getByRole('button', { name: `Activate access key ${accessKeyId}` }).waitFor();
+      assert.equal((await statusOf())?.Status, 'Inactive');
+      assert.match((await page.getByRole('row').filter({ hasText: accessKeyId }).textContent()) ?? '', /Inactive/);
+      await page.getByRole('button', { name: `Activate access key ${accessKeyId}` }).click();
+      await page.getByRole('button', { name: `Deactivate access key ${accessKeyId}` }).waitFor();
+      assert.equal((await statusOf())?.Status, 'Active');
+
+      const trusting = (principal: string) =>
+        JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] });
+      await iam.send(new CreateRoleCommand({ RoleName: 'console-role', AssumeRolePolicyDocument: trusting(`arn:aws:iam::${server.accountId}:root`) }));
+      await page.reload();
+      await page.getByRole('button', { name: 'console-role', exact: true }).click();
+      await page.getByRole('button', { name: 'Edit trust policy' }).click();
+      const edited = trusting(`arn:aws:iam::${server.accountId}:user/console-reader`);
+      await page.getByLabel('Trust policy document').fill(edited);
+      await page.getByRole('button', { name: 'Save trust policy' }).click();
+      await page.getByRole('button', { name: 'Edit trust policy' }).waitFor();
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'console-role' }));
+      assert.equal(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? ''), edited);
+      assert.match((await page.getByLabel('Trust policy of console-role').textContent()) ?? '', /user\/console-reader/);
+      await screenshot(page, '08b-role-trust-policy');
+    } finally {
+      iam.destroy();
+    }
   });
 
   test('is readable 390 px wide: no page scrolls sideways', async () => {

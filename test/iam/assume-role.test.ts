@@ -10,6 +10,7 @@ import {
   ListUsersCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
+  UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAccount } from '../../src/service/identities/accounts.js';
@@ -104,6 +105,30 @@ describe('IAM roles and STS AssumeRole', () => {
 
     const withoutToken = as({ accessKeyId: credentials?.AccessKeyId ?? '', secretAccessKey: credentials?.SecretAccessKey ?? '' });
     assert.equal((await failureOf(withoutToken.sts.send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+  });
+
+  test('UpdateAssumeRolePolicy changes who may assume the role from the next AssumeRole on; it validates as CreateRole does', async () => {
+    const olga = await userWithKey('olga');
+    const pete = await userWithKey('pete');
+    await admin.iam.send(new CreateRoleCommand({ RoleName: 'rotating', AssumeRolePolicyDocument: trustPolicy(arnOf('user', 'olga')) }));
+    const assume = (clients: ReturnType<typeof clientsFor>) =>
+      clients.sts.send(new AssumeRoleCommand({ RoleArn: arnOf('role', 'rotating'), RoleSessionName: 'try' }));
+    await assume(olga);
+    assert.equal((await failureOf(assume(pete))).name, 'AccessDenied');
+
+    const document = trustPolicy(arnOf('user', 'pete'));
+    await admin.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ROTATING', PolicyDocument: document })); // names match in any case
+    assert.equal(decodeURIComponent((await admin.iam.send(new GetRoleCommand({ RoleName: 'rotating' }))).Role?.AssumeRolePolicyDocument ?? ''), document);
+    await assume(pete);
+    assert.equal((await failureOf(assume(olga))).name, 'AccessDenied');
+
+    const malformed = await failureOf(admin.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'rotating', PolicyDocument: allowPolicy('sts:AssumeRole') })));
+    assert.deepEqual([malformed.name, malformed.status], ['MalformedPolicyDocumentException', 400]);
+    const missing = await failureOf(admin.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'no-such-role', PolicyDocument: document })));
+    assert.deepEqual([missing.name, missing.status, missing.message], ['NoSuchEntityException', 404, 'The role with name no-such-role cannot be found.']);
+    const denied = await failureOf(pete.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'rotating', PolicyDocument: trustPolicy(arnOf('user', 'olga')) })));
+    assert.deepEqual([denied.name, denied.status], ['AccessDenied', 403]);
+    await assume(pete); // the refused update changed nothing
   });
 
   test('a trust policy naming the account delegates: the caller also needs an identity policy allowing sts:AssumeRole', async () => {

@@ -45,6 +45,19 @@ describe('strongroom accounts / strongroom iam', () => {
         assert.equal((await ops.sts.send(new GetCallerIdentityCommand({}))).Arn, user.arn);
         const { AssumedRoleUser } = await ops.sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222233334444:role/ops-role', RoleSessionName: 'cli' }));
         assert.equal(AssumedRoleUser?.Arn, 'arn:aws:sts::222233334444:assumed-role/ops-role/cli');
+        // A change made from the shell while the server runs is seen by the server's next request.
+        await run(runIamCommand, ['update-access-key', ...account, '--user-name', 'ops', '--access-key-id', key.accessKeyId, '--status', 'Inactive']);
+        assert.match(await run(runIamCommand, ['list-access-keys', ...account, '--user-name', 'ops']), /"status": "Inactive"/);
+        assert.equal((await failureOf(ops.sts.send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+        await assert.rejects(
+          runIamCommand(['update-access-key', ...account, '--user-name', 'ops', '--access-key-id', key.accessKeyId, '--status', 'On'], () => {}),
+          /ValidationError/,
+        );
+        await run(runIamCommand, ['update-access-key', ...account, '--user-name', 'ops', '--access-key-id', key.accessKeyId, '--status', 'Active']);
+        const onlyItself = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222233334444:role/ops-role' }, Action: 'sts:AssumeRole' }] });
+        await run(runIamCommand, ['update-assume-role-policy', ...account, '--role-name', 'ops-role', '--policy-document', onlyItself]);
+        const refused = await failureOf(ops.sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222233334444:role/ops-role', RoleSessionName: 'cli' })));
+        assert.equal(refused.name, 'AccessDenied');
         await run(runIamCommand, ['delete-access-key', ...account, '--user-name', 'ops', '--access-key-id', key.accessKeyId]);
         assert.equal((await failureOf(ops.sts.send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
       } finally {

@@ -12,6 +12,7 @@ import {
   ListUserPoliciesCommand,
   ListUsersCommand,
   PutUserPolicyCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ListKeysCommand } from '@aws-sdk/client-kms';
@@ -113,6 +114,56 @@ describe('IAM users, access keys and user policies over the query API', () => {
       assert.equal(again.name, 'NoSuchEntityException');
     } finally {
       dave.close();
+    }
+  });
+
+  test('UpdateAccessKey: an inactive key authenticates nothing until it is active again; the secret is unchanged', async () => {
+    await admin.iam.send(new CreateUserCommand({ UserName: 'ivan' }));
+    await admin.iam.send(new PutUserPolicyCommand({ UserName: 'ivan', PolicyName: 'kms', PolicyDocument: allowPolicy('kms:ListKeys') }));
+    const key = (await admin.iam.send(new CreateAccessKeyCommand({ UserName: 'ivan' }))).AccessKey!;
+    const ivan = clientsFor(server, { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
+    const status = async () => (await admin.iam.send(new ListAccessKeysCommand({ UserName: 'ivan' }))).AccessKeyMetadata?.[0]?.Status;
+    try {
+      await ivan.kms.send(new ListKeysCommand({}));
+      await admin.iam.send(new UpdateAccessKeyCommand({ UserName: 'ivan', AccessKeyId: key.AccessKeyId, Status: 'Inactive' }));
+      assert.equal(await status(), 'Inactive');
+      // Refused as an unknown key is, by each protocol's name for it.
+      const kms = await failureOf(ivan.kms.send(new ListKeysCommand({})));
+      assert.deepEqual([kms.name, kms.status], ['UnrecognizedClientException', 400]);
+      const sts = await failureOf(ivan.sts.send(new GetCallerIdentityCommand({})));
+      assert.deepEqual([sts.name, sts.status], ['InvalidClientTokenId', 403]);
+
+      await admin.iam.send(new UpdateAccessKeyCommand({ UserName: 'ivan', AccessKeyId: key.AccessKeyId, Status: 'Active' }));
+      assert.equal(await status(), 'Active');
+      await ivan.kms.send(new ListKeysCommand({}));
+      assert.equal((await ivan.sts.send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${server.accountId}:user/ivan`);
+    } finally {
+      ivan.close();
+    }
+  });
+
+  test("UpdateAccessKey refuses a bad status, another user's key and an unknown one; it needs iam:UpdateAccessKey", async () => {
+    await admin.iam.send(new CreateUserCommand({ UserName: 'judy' }));
+    await admin.iam.send(new CreateUserCommand({ UserName: 'ken' }));
+    const judys = (await admin.iam.send(new CreateAccessKeyCommand({ UserName: 'judy' }))).AccessKey!;
+    const bad = await failureOf(admin.iam.send(new UpdateAccessKeyCommand({ UserName: 'judy', AccessKeyId: judys.AccessKeyId, Status: 'Paused' as never })));
+    assert.deepEqual([bad.name, bad.status, bad.message], ['ValidationError', 400,
+      "1 validation error detected: Value 'Paused' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"]);
+    const elsewhere = await failureOf(admin.iam.send(new UpdateAccessKeyCommand({ UserName: 'ken', AccessKeyId: judys.AccessKeyId, Status: 'Inactive' })));
+    assert.deepEqual([elsewhere.name, elsewhere.status, elsewhere.message],
+      ['NoSuchEntityException', 404, `The Access Key with id ${judys.AccessKeyId} cannot be found.`]);
+    const unknown = await failureOf(admin.iam.send(new UpdateAccessKeyCommand({ UserName: 'judy', AccessKeyId: 'AKIAUNKNOWNUNKNOWN00', Status: 'Inactive' })));
+    assert.equal(unknown.name, 'NoSuchEntityException');
+    // Judy may not deactivate her own key without the permission (no policy at all), and may with it.
+    const judy = clientsFor(server, { accessKeyId: judys.AccessKeyId!, secretAccessKey: judys.SecretAccessKey! });
+    try {
+      const denied = await failureOf(judy.iam.send(new UpdateAccessKeyCommand({ AccessKeyId: judys.AccessKeyId, Status: 'Inactive' })));
+      assert.deepEqual([denied.name, denied.status], ['AccessDenied', 403]);
+      await admin.iam.send(new PutUserPolicyCommand({ UserName: 'judy', PolicyName: 'own-keys', PolicyDocument: allowPolicy('iam:UpdateAccessKey') }));
+      await judy.iam.send(new UpdateAccessKeyCommand({ AccessKeyId: judys.AccessKeyId, Status: 'Inactive' }));
+      assert.equal((await failureOf(judy.sts.send(new GetCallerIdentityCommand({})))).name, 'InvalidClientTokenId');
+    } finally {
+      judy.close();
     }
   });
 

@@ -4,9 +4,9 @@ import type { Store } from '../../src/store/store.js';
 export type StoreWriteMethod =
   | 'keys.create' | 'keys.update' | 'keys.write' | 'keys.delete'
   | 'aliases.create' | 'aliases.update' | 'aliases.delete'
-  | 'identities.createAccount' | 'identities.createAccessKey' | 'identities.deleteAccessKey'
+  | 'identities.createAccount' | 'identities.createAccessKey' | 'identities.deleteAccessKey' | 'identities.setAccessKeyStatus'
   | 'identities.deleteExpiredAccessKeys'
-  | 'identities.createUser' | 'identities.deleteUser' | 'identities.createRole' | 'identities.deleteRole'
+  | 'identities.createUser' | 'identities.deleteUser' | 'identities.createRole' | 'identities.deleteRole' | 'identities.setRoleTrustPolicy'
   | 'identities.putPolicy' | 'identities.deletePolicy'
   | 'grants.create' | 'grants.delete'
   | 'settings.put'
@@ -83,6 +83,7 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       getAccessKey: (accessKeyId) => identities.getAccessKey(accessKeyId),
       listAccessKeys: (principalArn) => identities.listAccessKeys(principalArn),
       deleteAccessKey: guarded('identities.deleteAccessKey', (accessKeyId) => identities.deleteAccessKey(accessKeyId)),
+      setAccessKeyStatus: guarded('identities.setAccessKeyStatus', (accessKeyId, status) => identities.setAccessKeyStatus(accessKeyId, status)),
       deleteExpiredAccessKeys: async (now) => {
         const fail = options.failOn('identities.deleteExpiredAccessKeys');
         if (fail && options.when !== 'after') throw new InjectedStoreFault('identities.deleteExpiredAccessKeys');
@@ -98,6 +99,7 @@ export function withFaults(store: Store, options: FaultOptions): Store {
       getRole: (accountId, roleName) => identities.getRole(accountId, roleName),
       listRoles: (accountId) => identities.listRoles(accountId),
       deleteRole: guarded('identities.deleteRole', (accountId, roleName) => identities.deleteRole(accountId, roleName)),
+      setRoleTrustPolicy: guarded('identities.setRoleTrustPolicy', (accountId, roleName, trustPolicy) => identities.setRoleTrustPolicy(accountId, roleName, trustPolicy)),
       putPolicy: guarded('identities.putPolicy', (policy) => identities.putPolicy(policy)),
       getPolicy: (principalArn, policyName) => identities.getPolicy(principalArn, policyName),
       listPolicies: (principalArn) => identities.listPolicies(principalArn),

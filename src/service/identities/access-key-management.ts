@@ -40,11 +40,32 @@ export async function createAccessKeyFor(context: IamContext, accountId: string,
  * (the credential resolver re-reads the key). `NoSuchEntity` when the key is not that principal's.
  */
 export async function deleteAccessKeyOf(context: IamContext, principalArn: string, accessKeyId: string): Promise<void> {
+  await requireAccessKeyOf(context, principalArn, accessKeyId);
+  await context.identities.deleteAccessKey(accessKeyId);
+}
+
+/**
+ * Activates or deactivates an access key of the given principal, as IAM's UpdateAccessKey: an inactive key
+ * authenticates nothing (UnrecognizedClientException, InvalidClientTokenId) from the next request on, on every node,
+ * and works again once active. `NoSuchEntity` when the key is not that principal's.
+ */
+export async function setAccessKeyStatusOf(
+  context: IamContext,
+  principalArn: string,
+  accessKeyId: string,
+  status: AccessKey['status'],
+): Promise<void> {
+  await requireAccessKeyOf(context, principalArn, accessKeyId);
+  await context.identities.setAccessKeyStatus(accessKeyId, status);
+}
+
+/** The principal's long-term access key `accessKeyId` (temporary credentials are none of IAM's business). */
+async function requireAccessKeyOf(context: IamContext, principalArn: string, accessKeyId: string): Promise<AccessKey> {
   const record = await context.identities.getAccessKey(accessKeyId);
   if (record === undefined || record.principalArn !== principalArn || record.expiresAt !== undefined) {
     throw new NoSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
   }
-  await context.identities.deleteAccessKey(accessKeyId);
+  return record;
 }
 
 /** The principal's long-term access keys, oldest first (temporary credentials are not listed). */

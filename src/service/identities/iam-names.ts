@@ -71,3 +71,21 @@ export function optionalInteger(member: string, value: string | undefined, min: 
   if (number > max) throw validationError(member, value, `Member must have value less than or equal to ${max}`);
   return number;
 }
+
+/** IAM's `statusType` as UpdateAccessKey takes it. */
+const ACCESS_KEY_STATUSES = ['Active', 'Inactive'] as const;
+
+/**
+ * The `Status` of UpdateAccessKey; throws AWS's ValidationError when it is missing or not one of IAM's.
+ *
+ * @example
+ *   const status = requireAccessKeyStatus(parameters.get('Status') ?? undefined); // 'Active' | 'Inactive'
+ */
+export function requireAccessKeyStatus(value: string | undefined): (typeof ACCESS_KEY_STATUSES)[number] {
+  if (value === undefined) throw validationError('status', undefined, 'Member must not be null');
+  const status = ACCESS_KEY_STATUSES.find((known) => known === value);
+  if (status === undefined) {
+    throw validationError('status', value, `Member must satisfy enum value set: [${ACCESS_KEY_STATUSES.join(', ')}]`);
+  }
+  return status;
+}

@@ -28,10 +28,7 @@ export interface CreateRoleRequest {
  *   await createRole(context, '111122223333', { roleName: 'reader', path: '/', trustPolicy });
  */
 export async function createRole(context: IamContext, accountId: string, request: CreateRoleRequest): Promise<IamRole> {
-  validatePolicyDocument(request.trustPolicy, 'trust');
-  if (policySize(request.trustPolicy) > TRUST_POLICY_MAX_SIZE) {
-    throw new LimitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX_SIZE}`);
-  }
+  validateTrustPolicy(request.trustPolicy);
   const role: IamRole = {
     accountId,
     roleName: request.roleName,
@@ -50,6 +47,28 @@ export async function createRole(context: IamContext, accountId: string, request
     throw error;
   }
   return role;
+}
+
+/**
+ * Replaces a role's trust policy, as IAM's UpdateAssumeRolePolicy: validated as CreateRole validates it; who may
+ * assume the role changes from the next AssumeRole on (sessions already issued keep running until they expire, as
+ * in IAM). `NoSuchEntity` when there is no such role.
+ *
+ * @example
+ *   await updateTrustPolicy(context, '111122223333', 'reader', trustPolicy);
+ */
+export async function updateTrustPolicy(context: IamContext, accountId: string, roleName: string, trustPolicy: string): Promise<void> {
+  validateTrustPolicy(trustPolicy);
+  const role = await requireRole(context, accountId, roleName);
+  await context.identities.setRoleTrustPolicy(accountId, role.roleName, trustPolicy);
+}
+
+/** `MalformedPolicyDocument` for a document that is no trust policy, `LimitExceeded` past IAM's quota. */
+function validateTrustPolicy(trustPolicy: string): void {
+  validatePolicyDocument(trustPolicy, 'trust');
+  if (policySize(trustPolicy) > TRUST_POLICY_MAX_SIZE) {
+    throw new LimitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX_SIZE}`);
+  }
 }
 
 /** The role, or IAM's `NoSuchEntity`. */

@@ -29,6 +29,7 @@ const INSERT_ROLE = `INSERT INTO iam_roles (${IAM_ROLE_COLUMNS}) VALUES (${place
 const GET_ROLE = `SELECT ${IAM_ROLE_COLUMNS} FROM iam_roles WHERE account_id = $1 AND role_name_folded = lower($2)`;
 const LIST_ROLES = `SELECT ${IAM_ROLE_COLUMNS} FROM iam_roles WHERE account_id = $1 ORDER BY role_name_folded`;
 const DELETE_ROLE = 'DELETE FROM iam_roles WHERE account_id = $1 AND role_name_folded = lower($2)';
+const SET_ROLE_TRUST_POLICY = 'UPDATE iam_roles SET trust_policy = $3 WHERE account_id = $1 AND role_name_folded = lower($2)';
 /** An upsert keeps the name's first spelling, as IAM does when a policy is replaced. */
 const PUT_POLICY = `INSERT INTO iam_inline_policies (principal_arn, policy_name, document) VALUES ($1, $2, $3)
   ON CONFLICT (principal_arn, policy_name_folded) DO UPDATE SET document = EXCLUDED.document`;
@@ -81,6 +82,10 @@ export class PostgresIamPrincipalTables {
 
   async deleteRole(accountId: string, roleName: string): Promise<void> {
     await this.#pool.query(DELETE_ROLE, [accountId, roleName]);
+  }
+
+  async setRoleTrustPolicy(accountId: string, roleName: string, trustPolicy: string): Promise<void> {
+    await this.#pool.query(SET_ROLE_TRUST_POLICY, [accountId, roleName, trustPolicy]);
   }
 
   async putPolicy(policy: InlinePolicy): Promise<void> {

@@ -21,6 +21,7 @@ const GET_ACCESS_KEY = `SELECT epoch.state_epoch, ${ACCESS_KEY_COLUMNS} FROM ${S
 const LIST_ACCESS_KEYS = `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys WHERE principal_arn = $1
   ORDER BY created_at, access_key_id`;
 const DELETE_ACCESS_KEY = 'DELETE FROM access_keys WHERE access_key_id = $1';
+const SET_ACCESS_KEY_STATUS = 'UPDATE access_keys SET status = $2 WHERE access_key_id = $1';
 const DELETE_EXPIRED_ACCESS_KEYS = 'DELETE FROM access_keys WHERE expires_at IS NOT NULL AND expires_at <= $1';
 
 /**
@@ -83,6 +84,10 @@ export class PostgresIdentityRepository implements IdentityRepository {
     await this.#pool.query(DELETE_ACCESS_KEY, [accessKeyId]);
   }
 
+  async setAccessKeyStatus(accessKeyId: string, status: AccessKey['status']): Promise<void> {
+    await this.#pool.query(SET_ACCESS_KEY_STATUS, [accessKeyId, status]);
+  }
+
   /** Throws `DuplicateError` when the name is taken in the account, whatever its case. */
   async createUser(user: IamUser): Promise<void> {
     await this.#principals.createUser(user);
@@ -118,6 +123,10 @@ export class PostgresIdentityRepository implements IdentityRepository {
 
   async deleteRole(accountId: string, roleName: string): Promise<void> {
     await this.#principals.deleteRole(accountId, roleName);
+  }
+
+  async setRoleTrustPolicy(accountId: string, roleName: string, trustPolicy: string): Promise<void> {
+    await this.#principals.setRoleTrustPolicy(accountId, roleName, trustPolicy);
   }
 
   async putPolicy(policy: InlinePolicy): Promise<void> {

@@ -34,6 +34,7 @@ export class SqliteIamPrincipalTables {
   readonly #getRole: Database.Statement<[string, string], IamRoleRow>;
   readonly #listRoles: Database.Statement<[string], IamRoleRow>;
   readonly #deleteRole: Database.Statement<[string, string]>;
+  readonly #setRoleTrustPolicy: Database.Statement<[string, string, string]>;
   readonly #putPolicy: Database.Statement<[string, string, string]>;
   readonly #getPolicy: Database.Statement<[string, string], InlinePolicyRow>;
   readonly #listPolicies: Database.Statement<[string], InlinePolicyRow>;
@@ -48,6 +49,7 @@ export class SqliteIamPrincipalTables {
     this.#getRole = db.prepare(`SELECT ${IAM_ROLE_COLUMNS} FROM iam_roles WHERE account_id = ? AND role_name = ?`);
     this.#listRoles = db.prepare(`SELECT ${IAM_ROLE_COLUMNS} FROM iam_roles WHERE account_id = ? ORDER BY role_name`);
     this.#deleteRole = db.prepare('DELETE FROM iam_roles WHERE account_id = ? AND role_name = ?');
+    this.#setRoleTrustPolicy = db.prepare('UPDATE iam_roles SET trust_policy = ? WHERE account_id = ? AND role_name = ?');
     // An upsert keeps the name's first spelling, as IAM does when a policy is replaced.
     this.#putPolicy = db.prepare(
       'INSERT INTO iam_inline_policies (principal_arn, policy_name, document) VALUES (?, ?, ?) ' +
@@ -94,6 +96,10 @@ export class SqliteIamPrincipalTables {
 
   deleteRole(accountId: string, roleName: string): void {
     this.#deleteRole.run(accountId, roleName);
+  }
+
+  setRoleTrustPolicy(accountId: string, roleName: string, trustPolicy: string): void {
+    this.#setRoleTrustPolicy.run(trustPolicy, accountId, roleName);
   }
 
   putPolicy(policy: InlinePolicy): void {

@@ -23,6 +23,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
   readonly #getAccessKey: Database.Statement<[string], AccessKeyRow>;
   readonly #listAccessKeys: Database.Statement<[string], AccessKeyRow>;
   readonly #deleteAccessKey: Database.Statement<[string]>;
+  readonly #setAccessKeyStatus: Database.Statement<[string, string]>;
   readonly #deleteExpiredAccessKeys: Database.Statement<[number]>;
   readonly #principals: SqliteIamPrincipalTables;
 
@@ -39,6 +40,7 @@ export class SqliteIdentityRepository implements IdentityRepository {
       `SELECT ${ACCESS_KEY_COLUMNS} FROM access_keys WHERE principal_arn = ? ORDER BY created_at, access_key_id`,
     );
     this.#deleteAccessKey = db.prepare('DELETE FROM access_keys WHERE access_key_id = ?');
+    this.#setAccessKeyStatus = db.prepare('UPDATE access_keys SET status = ? WHERE access_key_id = ?');
     this.#deleteExpiredAccessKeys = db.prepare('DELETE FROM access_keys WHERE expires_at IS NOT NULL AND expires_at <= ?');
   }
 
@@ -81,6 +83,10 @@ export class SqliteIdentityRepository implements IdentityRepository {
     this.#deleteAccessKey.run(accessKeyId);
   }
 
+  async setAccessKeyStatus(accessKeyId: string, status: AccessKey['status']): Promise<void> {
+    this.#setAccessKeyStatus.run(status, accessKeyId);
+  }
+
   /** Throws `DuplicateError` when the name is taken in the account, whatever its case. */
   async createUser(user: IamUser): Promise<void> {
     this.#principals.createUser(user);
@@ -116,6 +122,10 @@ export class SqliteIdentityRepository implements IdentityRepository {
 
   async deleteRole(accountId: string, roleName: string): Promise<void> {
     this.#principals.deleteRole(accountId, roleName);
+  }
+
+  async setRoleTrustPolicy(accountId: string, roleName: string, trustPolicy: string): Promise<void> {
+    this.#principals.setRoleTrustPolicy(accountId, roleName, trustPolicy);
   }
 
   async putPolicy(policy: InlinePolicy): Promise<void> {

@@ -77,6 +77,21 @@ export function iamPrincipalContract(open: OpenFreshStore): void {
       });
     });
 
+    test("a role's trust policy is replaced by name in any case, in its account only; the rest of the role stays", async () => {
+      await withFreshStore(open, async (store) => {
+        const role = makeRole('Rotating', { description: 'kept' });
+        const elsewhere = { ...makeRole('rotating'), accountId: OTHER_ACCOUNT.accountId, roleId: 'AROAOTHERID000000003' };
+        await store.identities.createRole(role);
+        await store.identities.createRole(elsewhere);
+        const replaced = role.trustPolicy.replace(':root', ':user/ops');
+        await store.identities.setRoleTrustPolicy(ACCOUNT, 'ROTATING', replaced);
+        assert.deepEqual(await store.identities.getRole(ACCOUNT, 'rotating'), { ...role, trustPolicy: replaced });
+        assert.deepEqual(await store.identities.getRole(OTHER_ACCOUNT.accountId, 'rotating'), elsewhere);
+        await store.identities.setRoleTrustPolicy(ACCOUNT, 'nobody', replaced); // no such role: nothing happens
+        assert.deepEqual((await store.identities.listRoles(ACCOUNT)).map((listed) => listed.roleName), ['Rotating']);
+      });
+    });
+
     test('inline policies: put creates or replaces, list by name per principal, delete removes one', async () => {
       await withFreshStore(open, async (store) => {
         const bob = makeUser('bob').arn;

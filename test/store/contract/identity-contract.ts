@@ -71,6 +71,24 @@ export function identityContract(open: OpenFreshStore): void {
     });
   });
 
+  describe('access key status', () => {
+    test("setAccessKeyStatus changes that key's status only, back and forth; an unknown key changes nothing", async () => {
+      await withFreshStore(open, async (store) => {
+        const key = makeAccessKey('AKIASTATUS0000000001');
+        const other = makeAccessKey('AKIASTATUS0000000002');
+        await store.identities.createAccessKey(key);
+        await store.identities.createAccessKey(other);
+        await store.identities.setAccessKeyStatus(key.accessKeyId, 'Inactive');
+        assert.deepEqual(await store.identities.getAccessKey(key.accessKeyId), { ...key, status: 'Inactive' });
+        assert.deepEqual(await store.identities.getAccessKey(other.accessKeyId), other);
+        await store.identities.setAccessKeyStatus(key.accessKeyId, 'Active');
+        assert.deepEqual(await store.identities.getAccessKey(key.accessKeyId), key);
+        await store.identities.setAccessKeyStatus('AKIANOSUCHKEY0000001', 'Inactive');
+        assert.equal(await store.identities.getAccessKey('AKIANOSUCHKEY0000001'), undefined);
+      });
+    });
+  });
+
   describe('expired temporary credentials', () => {
     test('deleteExpiredAccessKeys removes keys expired at or before now, and nothing else', async () => {
       await withFreshStore(open, async (store) => {

@@ -2,6 +2,7 @@ import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   ListAccessKeysCommand,
+  UpdateAccessKeyCommand,
   type AccessKeyMetadata,
   type IAMClient,
 } from '@aws-sdk/client-iam';
@@ -34,4 +35,12 @@ export async function createAccessKey(iam: IAMClient, userName: string): Promise
 /** Deletes one of a user's access keys: requests signed with it are refused from then on. */
 export async function deleteAccessKey(iam: IAMClient, userName: string, accessKeyId: string): Promise<void> {
   await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId }));
+}
+
+/**
+ * Deactivates or reactivates one of a user's access keys: an inactive key is refused from the next request on, and
+ * works again once active, with the same secret (how to stop a key that may be in use before deleting it).
+ */
+export async function setAccessKeyStatus(iam: IAMClient, userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
+  await iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status }));
 }

@@ -1,4 +1,6 @@
-import { CreateRoleCommand, DeleteRoleCommand, GetRoleCommand, ListRolesCommand, type IAMClient, type Role } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand, DeleteRoleCommand, GetRoleCommand, ListRolesCommand, UpdateAssumeRolePolicyCommand, type IAMClient, type Role,
+} from '@aws-sdk/client-iam';
 import { readablePolicyDocument } from './iam-policy-document';
 
 const PAGE_SIZE = 1000;
@@ -37,6 +39,14 @@ export async function createRole(iam: IAMClient, role: NewRole): Promise<Role | 
     }),
   );
   return created.Role;
+}
+
+/**
+ * Replaces a role's trust policy (UpdateAssumeRolePolicy): who may assume it from the next AssumeRole on. Sessions
+ * already issued run until they expire. The server refuses a malformed document (MalformedPolicyDocument).
+ */
+export async function updateTrustPolicy(iam: IAMClient, roleName: string, trustPolicy: string): Promise<void> {
+  await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy }));
 }
 
 /** Deletes a role; IAM refuses with DeleteConflict while it still has inline policies. */

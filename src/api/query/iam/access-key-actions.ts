@@ -1,8 +1,8 @@
 import type { Caller } from '../../../auth/caller.js';
-import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf } from '../../../service/identities/access-key-management.js';
+import { createAccessKeyFor, deleteAccessKeyOf, listAccessKeysOf, setAccessKeyStatusOf } from '../../../service/identities/access-key-management.js';
 import { userArn } from '../../../auth/authorization/iam-authorization.js';
 import type { IamContext } from '../../../service/identities/iam-context.js';
-import { ACCESS_KEY_ID, USER_NAME, optionalValid, requireValid } from '../../../service/identities/iam-names.js';
+import { ACCESS_KEY_ID, USER_NAME, optionalValid, requireAccessKeyStatus, requireValid } from '../../../service/identities/iam-names.js';
 import { requireUser } from '../../../service/identities/users.js';
 import type { IamUser } from '../../../store/store.js';
 import type { QueryAction } from '../query-action.js';
@@ -55,6 +55,14 @@ const DeleteAccessKey = iamAction(false, async (parameters, { caller }, { iam })
   return {};
 });
 
+const UpdateAccessKey = iamAction(false, async (parameters, { caller }, { iam }) => {
+  const accessKeyId = requireValid('accessKeyId', parameter(parameters, 'AccessKeyId'), ACCESS_KEY_ID);
+  const status = requireAccessKeyStatus(parameter(parameters, 'Status'));
+  const owner = await keyOwner(iam, caller, parameters, 'UpdateAccessKey');
+  await setAccessKeyStatusOf(iam, owner.arn, accessKeyId, status);
+  return {};
+});
+
 const ListAccessKeys = iamAction(true, async (parameters, { caller }, { iam }) => {
   const owner = await keyOwner(iam, caller, parameters, 'ListAccessKeys');
   const keys = await listAccessKeysOf(iam, owner.arn);
@@ -64,5 +72,6 @@ const ListAccessKeys = iamAction(true, async (parameters, { caller }, { iam }) =
 export const ACCESS_KEY_ACTIONS: ReadonlyArray<readonly [string, QueryAction]> = [
   ['CreateAccessKey', CreateAccessKey],
   ['DeleteAccessKey', DeleteAccessKey],
+  ['UpdateAccessKey', UpdateAccessKey],
   ['ListAccessKeys', ListAccessKeys],
 ];

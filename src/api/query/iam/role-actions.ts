@@ -1,7 +1,7 @@
 import { roleArn } from '../../../auth/authorization/iam-authorization.js';
 import { validationError } from '../../../errors.js';
 import { PATH, POLICY_DOCUMENT, ROLE_NAME, optionalInteger, optionalValid, requireValid } from '../../../service/identities/iam-names.js';
-import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole } from '../../../service/identities/roles.js';
+import { MAX_SESSION_DURATION_BOUNDS, createRole, deleteRole, listRoles, requireRole, updateTrustPolicy } from '../../../service/identities/roles.js';
 import type { QueryAction } from '../query-action.js';
 import { authorize, iamAction, parameter } from './iam-action.js';
 import { pageOf } from './iam-paging.js';
@@ -45,6 +45,15 @@ const DeleteRole = iamAction(false, async (parameters, { caller }, { iam }) => {
   return {};
 });
 
+const UpdateAssumeRolePolicy = iamAction(false, async (parameters, { caller }, { iam }) => {
+  const roleName = requireValid('roleName', parameter(parameters, 'RoleName'), ROLE_NAME);
+  const trustPolicy = requireValid('policyDocument', parameter(parameters, 'PolicyDocument'), POLICY_DOCUMENT);
+  const found = await iam.identities.getRole(caller.accountId, roleName);
+  await authorize(iam, caller, 'UpdateAssumeRolePolicy', found?.arn ?? roleArn(caller.accountId, '/', roleName));
+  await updateTrustPolicy(iam, caller.accountId, roleName, trustPolicy);
+  return {};
+});
+
 const ListRoles = iamAction(true, async (parameters, { caller }, { iam }) => {
   const pathPrefix = optionalValid('pathPrefix', parameter(parameters, 'PathPrefix'), PATH_PREFIX) ?? '/';
   await authorize(iam, caller, 'ListRoles', '*');
@@ -59,4 +68,5 @@ export const ROLE_ACTIONS: ReadonlyArray<readonly [string, QueryAction]> = [
   ['GetRole', GetRole],
   ['DeleteRole', DeleteRole],
   ['ListRoles', ListRoles],
+  ['UpdateAssumeRolePolicy', UpdateAssumeRolePolicy],
 ];

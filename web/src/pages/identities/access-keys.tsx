@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { createAccessKey, deleteAccessKey, listAccessKeys, type NewAccessKey } from '../../api/iam-access-keys';
+import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus, type NewAccessKey } from '../../api/iam-access-keys';
 import { useConsole } from '../../console-context';
 import { useAsync } from '../../ui/async';
 import { ConfirmDialog } from '../../ui/confirm';
@@ -10,8 +10,8 @@ import { useAction } from '../../ui/use-action';
 import { OneTimeSecret } from './one-time-secret';
 
 /**
- * A user's access keys: create one (its secret shown once), delete one. The server implements no UpdateAccessKey,
- * so a key cannot be made inactive here: to stop a key, delete it.
+ * A user's access keys: create one (its secret shown once), deactivate or reactivate one (UpdateAccessKey), delete
+ * one.
  */
 export function AccessKeys({ userName }: { userName: string }) {
   const { clients } = useConsole();
@@ -24,6 +24,10 @@ export function AccessKeys({ userName }: { userName: string }) {
   });
   const remove = useAction(async (accessKeyId: string) => {
     await deleteAccessKey(clients.iam, userName, accessKeyId);
+    keys.reload();
+  });
+  const toggle = useAction(async (accessKeyId: string, status: 'Active' | 'Inactive') => {
+    await setAccessKeyStatus(clients.iam, userName, accessKeyId, status);
     keys.reload();
   });
 
@@ -42,7 +46,7 @@ export function AccessKeys({ userName }: { userName: string }) {
           onDismiss={() => setCreated(undefined)}
         />
       ) : null}
-      <ErrorNotice error={create.error ?? remove.error ?? keys.error} />
+      <ErrorNotice error={create.error ?? remove.error ?? toggle.error ?? keys.error} />
       {keys.error ? null : keys.loading && !keys.data ? (
         <Loading what="access keys" />
       ) : (keys.data ?? []).length === 0 ? (
@@ -67,6 +71,14 @@ export function AccessKeys({ userName }: { userName: string }) {
                   <td>{Status}</td>
                   <td class="nowrap">{formatTime(CreateDate)}</td>
                   <td class="row-actions">
+                    <button
+                      type="button"
+                      aria-label={`${Status === 'Active' ? 'Deactivate' : 'Activate'} access key ${id}`}
+                      onClick={() => void toggle.run(id, Status === 'Active' ? 'Inactive' : 'Active')}
+                      disabled={toggle.busy}
+                    >
+                      {Status === 'Active' ? 'Deactivate' : 'Activate'}
+                    </button>
                     <button type="button" aria-label={`Delete access key ${id}`} onClick={() => setDeleting(id)}>
                       Delete
                     </button>
@@ -77,7 +89,10 @@ export function AccessKeys({ userName }: { userName: string }) {
           </table>
         </div>
       )}
-      <p class="hint">A user has at most two access keys. To rotate: create a new one, move its users to it, delete the old one.</p>
+      <p class="hint">
+        A user has at most two access keys. To rotate: create a new one, move its users to it, deactivate the old one, and
+        delete it once nothing fails without it. An inactive key is refused until it is activated again.
+      </p>
       {deleting ? (
         <ConfirmDialog
           title={`Delete access key ${deleting}?`}

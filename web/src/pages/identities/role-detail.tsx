@@ -6,10 +6,11 @@ import { formatTime } from '../../ui/forms';
 import { Facts, Loading } from '../../ui/page';
 import { InlinePolicies } from './inline-policies';
 import { PrincipalHeader } from './principal-header';
+import { TrustPolicy } from './trust-policy';
 
 /**
- * One IAM role: who it is, its trust policy (who may assume it; the server has no UpdateAssumeRolePolicy, so it
- * is shown, not edited) and its inline policies (what its sessions may do).
+ * One IAM role: who it is, its trust policy (who may assume it; editable) and its inline policies (what its
+ * sessions may do).
  */
 export function RoleDetail({ roleName, onClose }: { roleName: string; onClose: () => void }) {
   const { clients } = useConsole();
@@ -31,12 +32,7 @@ export function RoleDetail({ roleName, onClose }: { roleName: string; onClose: (
               ['Created', formatTime(role.CreateDate)],
             ]}
           />
-          <section class="subsection" aria-labelledby="trust-policy-title">
-            <h3 id="trust-policy-title">Trust policy</h3>
-            <pre class="json" tabIndex={0} aria-label={`Trust policy of ${roleName}`}>
-              {described.data?.trustPolicy}
-            </pre>
-          </section>
+          <TrustPolicy roleName={roleName} trustPolicy={described.data?.trustPolicy ?? ''} onSaved={described.reload} />
         </>
       ) : null}
       <InlinePolicies holder={{ kind: 'role', name: roleName }} />
